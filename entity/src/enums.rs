@@ -1,0 +1,197 @@
+//! Every closed vocabulary of the domain, stored as short strings and exposed as GraphQL enums.
+use async_graphql::Enum;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize, Deserialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(#[sea_orm(string_value = $value)] $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $value),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($value => Ok(Self::$variant),)+
+                    other => Err(format!("unknown {} '{}'", stringify!($name), other)),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Administrative levels of the Indonesian region tree, top to bottom.
+    RegionLevel {
+        Provinsi = "provinsi",
+        KabupatenKota = "kabupaten_kota",
+        Kecamatan = "kecamatan",
+        DesaKelurahan = "desa_kelurahan",
+        Rw = "rw",
+        Rt = "rt",
+    }
+);
+
+impl RegionLevel {
+    /// The level a child of a region at this level must have.
+    pub fn child(self) -> Option<RegionLevel> {
+        match self {
+            Self::Provinsi => Some(Self::KabupatenKota),
+            Self::KabupatenKota => Some(Self::Kecamatan),
+            Self::Kecamatan => Some(Self::DesaKelurahan),
+            Self::DesaKelurahan => Some(Self::Rw),
+            Self::Rw => Some(Self::Rt),
+            Self::Rt => None,
+        }
+    }
+}
+
+string_enum!(
+    /// The forum levels of a planning cycle, in the order they meet.
+    ForumLevel {
+        RembukRw = "rembuk_rw",
+        DesaKelurahan = "desa_kelurahan",
+        Kecamatan = "kecamatan",
+        ForumOpd = "forum_opd",
+        KabupatenKota = "kabupaten_kota",
+    }
+);
+
+impl ForumLevel {
+    /// The region level a forum of this level belongs to.
+    pub fn region_level(self) -> RegionLevel {
+        match self {
+            Self::RembukRw => RegionLevel::Rw,
+            Self::DesaKelurahan => RegionLevel::DesaKelurahan,
+            Self::Kecamatan => RegionLevel::Kecamatan,
+            Self::ForumOpd | Self::KabupatenKota => RegionLevel::KabupatenKota,
+        }
+    }
+
+    pub fn order(self) -> u8 {
+        match self {
+            Self::RembukRw => 1,
+            Self::DesaKelurahan => 2,
+            Self::Kecamatan => 3,
+            Self::ForumOpd => 4,
+            Self::KabupatenKota => 5,
+        }
+    }
+}
+
+string_enum!(
+    VerificationStatus {
+        Unverified = "unverified",
+        Verified = "verified",
+        Rejected = "rejected",
+    }
+);
+
+string_enum!(
+    /// Roles are scoped: a moderator to a forum, a planner to a region (and its subtree).
+    Role {
+        Resident = "resident",
+        Moderator = "moderator",
+        Planner = "planner",
+        Admin = "admin",
+    }
+);
+
+string_enum!(
+    CycleStatus {
+        Draft = "draft",
+        Active = "active",
+        Closed = "closed",
+    }
+);
+
+string_enum!(
+    ForumStatus {
+        Draft = "draft",
+        Scheduled = "scheduled",
+        InSession = "in_session",
+        Closed = "closed",
+        Ratified = "ratified",
+    }
+);
+
+string_enum!(
+    /// How many proposals a forum may send up: within the budget ceiling, up to a count, or all.
+    SelectionLimit {
+        Budget = "budget",
+        Count = "count",
+        Unlimited = "none",
+    }
+);
+
+string_enum!(
+    /// A proposal's status, always read together with the level it is at.
+    ProposalStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Returned = "returned",
+        Verified = "verified",
+        Forwarded = "forwarded",
+        Rejected = "rejected",
+        Merged = "merged",
+        Reserve = "reserve",
+        Accepted = "accepted",
+        NotAccepted = "not_accepted",
+        Withdrawn = "withdrawn",
+    }
+);
+
+string_enum!(
+    ProposerType {
+        Resident = "resident",
+        RtRw = "rt_rw",
+        CommunityGroup = "community_group",
+        Village = "village",
+        DprdMember = "dprd_member",
+    }
+);
+
+string_enum!(
+    AttachmentKind {
+        Photo = "photo",
+        Document = "document",
+        CostBreakdown = "cost_breakdown",
+        LandCertificate = "land_certificate",
+    }
+);
+
+string_enum!(
+    /// Who gives a recommendation at a level: lurah, camat, Bappeda, OPD or TAPD.
+    Recommender {
+        Lurah = "lurah",
+        Camat = "camat",
+        Bappeda = "bappeda",
+        Opd = "opd",
+        Tapd = "tapd",
+    }
+);
+
+string_enum!(
+    RecommendationDecision {
+        Agree = "agree",
+        Revise = "revise",
+        Reject = "reject",
+    }
+);
