@@ -1,1 +1,62 @@
-fn main(){}
+use clap::Parser;
+use musrenbang::{
+    config::{Cli, Command},
+    db::Db,
+    demo, domain,
+    server::{self, AppState},
+};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")))
+        .init();
+    match Cli::parse().command {
+        Command::Serve { database, bind, demo: with_demo, frontend_dir } => {
+            let db = Db::connect(&database.database_url).await?;
+            db.migrate().await?;
+            if with_demo {
+                match demo::load_if_empty(&db).await? {
+                    Some(credentials) => println!("{credentials}"),
+                    None => println!("The database already holds data; the demo was not loaded."),
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(&bind).await?;
+            println!("Musrenbang is running at http://{}/ (GraphQL at /graphql)", listener.local_addr()?);
+            axum::serve(listener, server::app(AppState::new(db), Some(frontend_dir)))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+        Command::Migrate { database } => {
+            Db::connect(&database.database_url).await?.migrate().await?;
+            println!("Migrations applied.");
+        }
+        Command::CreateAdmin { email, name, password, database } => {
+            let db = Db::connect(&database.database_url).await?;
+            db.migrate().await?;
+            let account = domain::accounts::bootstrap_admin(&db, &name, &email, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            println!("{} (account {}) is an administrator.", email, account.id);
+        }
+        Command::ImportRegions { file, database } => {
+            let db = Db::connect(&database.database_url).await?;
+            db.migrate().await?;
+            let reader = std::fs::File::open(&file)?;
+            match domain::regions::import_csv(&db, reader).await {
+                Ok(report) => println!("{} regions created, {} renamed, {} unchanged.", report.created, report.renamed, report.unchanged),
+                Err(err) => {
+                    let details = match &err {
+                        musrenbang::error::AppError::BadUserInput { fields, .. } => fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("\n"),
+                        other => other.message(),
+                    };
+                    anyhow::bail!("{}: nothing was imported.\n{details}", file.display());
+                }
+            }
+        }
+    }
+    Ok(())
+}

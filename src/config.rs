@@ -1,0 +1,58 @@
+//! Settings from the command line and the environment.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "musrenbang", version, about = "Public participation in development planning")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// sqlite://FILE or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://musrenbang.db")]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server (API and web app), migrating the database first.
+    Serve {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long, env = "MUSRENBANG_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Loads the demo city, cycle, accounts and proposals into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// The built web app to serve.
+        #[arg(long, env = "MUSRENBANG_FRONTEND_DIR", default_value = "frontend/dist")]
+        frontend_dir: PathBuf,
+    },
+    /// Applies pending migrations and exits.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Creates the first administrator (or makes an existing account one).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// At least 8 characters.
+        #[arg(long, env = "MUSRENBANG_ADMIN_PASSWORD")]
+        password: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Loads official region codes from CSV: `code,name[,level][,parent_code]`.
+    ImportRegions {
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}

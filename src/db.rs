@@ -1,0 +1,88 @@
+//! Database access. SQLite gets exactly one writer connection (so write transactions never
+//! race each other into "database is locked") beside a small pool of readers; PostgreSQL uses
+//! one pool for both.
+use std::{str::FromStr, time::Duration};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    DatabaseBackend, DatabaseConnection, DatabaseTransaction, SqlxPostgresConnector,
+    SqlxSqliteConnector, TransactionTrait,
+};
+use sqlx::{
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::error::{AppError, AppResult};
+
+#[derive(Clone)]
+pub struct Db {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: an acknowledged write survives a power cut, not only a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(15))
+                .foreign_keys(true);
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            let readers = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options.read_only(true))
+                .await?;
+            Ok(Self {
+                read: SqlxSqliteConnector::from_sqlx_sqlite_pool(readers),
+                write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(15))
+                .connect(url)
+                .await?;
+            let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+            Ok(Self {
+                read: conn.clone(),
+                write: conn,
+            })
+        } else {
+            anyhow::bail!("unsupported DATABASE_URL '{url}': use sqlite:// or postgres://")
+        }
+    }
+
+    /// Applies pending migrations. On a fresh SQLite file the read-only pool opened before the
+    /// schema existed still works, since SQLite reads the schema per statement.
+    pub async fn migrate(&self) -> Result<(), sea_orm::DbErr> {
+        Migrator::up(&self.write, None).await
+    }
+
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        sea_orm::ConnectionTrait::get_database_backend(&self.write)
+    }
+
+    /// Starts the transaction every mutation runs in: all of it is written, or none.
+    pub async fn begin(&self) -> AppResult<DatabaseTransaction> {
+        self.write.begin().await.map_err(AppError::from)
+    }
+
+    pub async fn ping(&self) -> bool {
+        self.read.ping().await.is_ok()
+    }
+}

@@ -1,0 +1,414 @@
+//! Accounts, sign-in, verification of residents and scoped role grants.
+use async_graphql::InputObject;
+use chrono::Duration;
+use entity::{
+    account, auth_token, forum, region, role_grant,
+    enums::{Role, VerificationStatus},
+};
+use sea_orm::{
+    sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use validator::{Validate, ValidationError};
+
+use super::{access, audit, find, now, regions, validate, Page, Window};
+use crate::{
+    auth::{self, Actor, LoginThrottle},
+    db::Db,
+    error::{AppError, AppResult},
+};
+
+const TOKEN_LIFETIME_DAYS: i64 = 30;
+
+/// Indonesian numbers are written 0812…, +62812… or 62812…; all are stored as +62812….
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+    let national = if let Some(rest) = digits.strip_prefix("62") {
+        rest.to_owned()
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        rest.to_owned()
+    } else {
+        return None;
+    };
+    let plausible = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+        && (8..=13).contains(&national.len())
+        && national.starts_with('8');
+    plausible.then(|| format!("+62{national}"))
+}
+
+fn validate_phone(phone: &str) -> Result<(), ValidationError> {
+    normalize_phone(phone).map(|_| ()).ok_or_else(|| {
+        let mut err = ValidationError::new("phone");
+        err.message = Some("must be an Indonesian mobile number such as 0812 3456 7890".into());
+        err
+    })
+}
+
+#[derive(Debug, Clone, InputObject, Validate)]
+pub struct RegisterInput {
+    #[validate(length(min = 2, max = 120))]
+    pub name: String,
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
+    #[validate(custom(function = "validate_phone"))]
+    pub phone: Option<String>,
+    #[validate(length(min = 8, max = 128))]
+    pub password: String,
+    pub home_region_id: Option<i32>,
+}
+
+/// Creates an administrator (or gives an existing account the role): how a new installation
+/// gets its first administrator, from the command line.
+pub async fn bootstrap_admin(db: &Db, name: &str, email: &str, password: &str) -> AppResult<account::Model> {
+    let email = email.trim().to_lowercase();
+    let existing = account::Entity::find().filter(account::Column::Email.eq(&email)).one(db.reader()).await?;
+    let account = match existing {
+        Some(account) => account,
+        None => {
+            let input = RegisterInput { name: name.to_owned(), email: Some(email), phone: None, password: password.to_owned(), home_region_id: None };
+            register(db, input).await?.account
+        }
+    };
+    let txn = db.begin().await?;
+    let already = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account.id))
+        .filter(role_grant::Column::Role.eq(Role::Admin))
+        .count(&txn)
+        .await?;
+    if already == 0 {
+        let grant = role_grant::ActiveModel { account_id: Set(account.id), role: Set(Role::Admin), created_at: Set(now()), ..Default::default() }
+            .insert(&txn)
+            .await?;
+        audit::record(&txn, None, "role.grant", "role_grant", Some(grant.id), None::<&()>, Some(&grant)).await?;
+    }
+    txn.commit().await?;
+    Ok(account)
+}
+
+pub struct SignedIn {
+    pub token: String,
+    pub account: account::Model,
+}
+
+pub async fn register(db: &Db, input: RegisterInput) -> AppResult<SignedIn> {
+    validate(&input)?;
+    let email = input.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+    let phone = input.phone.as_deref().and_then(normalize_phone);
+    if email.is_none() && phone.is_none() {
+        return Err(AppError::field("email", "required", "give an email address or a phone number"));
+    }
+    let password_hash = auth::hash_password(input.password).await?;
+    let txn = db.begin().await?;
+    if let Some(region_id) = input.home_region_id {
+        find::<region::Entity>(&txn, region_id, "home region").await?;
+    }
+    if let Some(email) = &email {
+        if account::Entity::find().filter(account::Column::Email.eq(email)).count(&txn).await? > 0 {
+            return Err(AppError::field("email", "unique", "an account with this email already exists"));
+        }
+    }
+    if let Some(phone) = &phone {
+        if account::Entity::find().filter(account::Column::Phone.eq(phone)).count(&txn).await? > 0 {
+            return Err(AppError::field("phone", "unique", "an account with this phone number already exists"));
+        }
+    }
+    let account = account::ActiveModel {
+        name: Set(input.name.trim().to_owned()),
+        email: Set(email),
+        phone: Set(phone),
+        password_hash: Set(password_hash),
+        home_region_id: Set(input.home_region_id),
+        verification: Set(VerificationStatus::Unverified),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    role_grant::ActiveModel {
+        account_id: Set(account.id),
+        role: Set(Role::Resident),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let token = issue_token(&txn, account.id).await?;
+    txn.commit().await?;
+    Ok(SignedIn { token, account })
+}
+
+async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<String> {
+    let (token, hash) = auth::new_token();
+    auth_token::ActiveModel {
+        account_id: Set(account_id),
+        token_hash: Set(hash),
+        created_at: Set(now()),
+        expires_at: Set(now() + Duration::days(TOKEN_LIFETIME_DAYS)),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Email or phone plus password. Failures are counted per identifier and throttled.
+pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password: String) -> AppResult<SignedIn> {
+    let identifier = identifier.trim().to_lowercase();
+    throttle.check(&identifier)?;
+    let found = if identifier.contains('@') {
+        account::Entity::find().filter(account::Column::Email.eq(&identifier)).one(db.reader()).await?
+    } else if let Some(phone) = normalize_phone(&identifier) {
+        account::Entity::find().filter(account::Column::Phone.eq(phone)).one(db.reader()).await?
+    } else {
+        None
+    };
+    let valid = match &found {
+        Some(account) => auth::verify_password(password, account.password_hash.clone()).await?,
+        None => false,
+    };
+    let Some(account) = found.filter(|_| valid) else {
+        throttle.record_failure(&identifier);
+        return Err(AppError::Unauthenticated);
+    };
+    throttle.record_success(&identifier);
+    let txn = db.begin().await?;
+    let token = issue_token(&txn, account.id).await?;
+    txn.commit().await?;
+    Ok(SignedIn { token, account })
+}
+
+pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let found = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(auth::token_hash(token)))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut active = found.into_active_model();
+    active.revoked_at = Set(Some(now()));
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The actor a bearer token stands for, if the token is known, unexpired and not revoked.
+pub async fn actor_for_token(db: &Db, token: &str) -> AppResult<Option<Actor>> {
+    let Some(token) = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(auth::token_hash(token)))
+        .one(db.reader())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if token.revoked_at.is_some() || token.expires_at <= now() {
+        return Ok(None);
+    }
+    let Some(account) = account::Entity::find_by_id(token.account_id).one(db.reader()).await? else {
+        return Ok(None);
+    };
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account.id))
+        .all(db.reader())
+        .await?;
+    Ok(Some(Actor { account, grants }))
+}
+
+pub async fn grants_of(db: &Db, account_id: i32) -> AppResult<Vec<role_grant::Model>> {
+    Ok(role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account_id))
+        .order_by_asc(role_grant::Column::Id)
+        .all(db.reader())
+        .await?)
+}
+
+/// The regions whose residents the actor looks after: planners' regions and moderated forums'
+/// regions. `None` means every region (administrators).
+async fn staff_scope(conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<Option<Vec<region::Model>>> {
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let mut region_ids: Vec<i32> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Planner)
+        .filter_map(|g| g.region_id)
+        .collect();
+    let forum_ids: Vec<i32> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Moderator)
+        .filter_map(|g| g.forum_id)
+        .collect();
+    if !forum_ids.is_empty() {
+        let forums = forum::Entity::find().filter(forum::Column::Id.is_in(forum_ids)).all(conn).await?;
+        region_ids.extend(forums.iter().map(|f| f.region_id));
+    }
+    Ok(Some(region::Entity::find().filter(region::Column::Id.is_in(region_ids)).all(conn).await?))
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VerificationRecord {
+    verification: VerificationStatus,
+}
+
+/// A moderator, planner or administrator whose scope covers the resident's home region
+/// verifies (or rejects) the resident; only verified residents may vote.
+pub async fn set_verification(db: &Db, actor: &Actor, account_id: i32, decision: VerificationStatus) -> AppResult<account::Model> {
+    let txn = db.begin().await?;
+    let target = find::<account::Entity>(&txn, account_id, "account").await?;
+    let allowed = match staff_scope(&txn, actor).await? {
+        None => true,
+        Some(scope) => match target.home_region_id {
+            Some(home) => {
+                let home = find::<region::Entity>(&txn, home, "home region").await?;
+                scope.iter().any(|r| regions::is_within(&home, r))
+            }
+            None => false,
+        },
+    };
+    if !allowed {
+        return Err(AppError::forbidden("only staff responsible for this resident's region may verify them"));
+    }
+    if target.verification == decision {
+        return Ok(target);
+    }
+    let before = VerificationRecord { verification: target.verification };
+    let mut active = target.into_active_model();
+    active.verification = Set(decision);
+    active.verified_by = Set(Some(actor.id()));
+    active.verified_at = Set(Some(now()));
+    let updated = active.update(&txn).await?;
+    audit::record(&txn, Some(actor.id()), "account.verify", "account", Some(account_id), Some(&before), Some(&VerificationRecord { verification: decision })).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[derive(Debug, Clone, InputObject, Serialize)]
+pub struct GrantRoleInput {
+    pub account_id: i32,
+    pub role: Role,
+    /// Required for MODERATOR: the forum moderated.
+    pub forum_id: Option<i32>,
+    /// Required for PLANNER: the region planned for (with its subtree).
+    pub region_id: Option<i32>,
+}
+
+/// Administrators grant every role; planners appoint moderators of forums in their region.
+pub async fn grant_role(db: &Db, actor: &Actor, input: GrantRoleInput) -> AppResult<role_grant::Model> {
+    let txn = db.begin().await?;
+    find::<account::Entity>(&txn, input.account_id, "account").await?;
+    let (forum_id, region_id) = match input.role {
+        Role::Moderator => {
+            let forum_id = input.forum_id.ok_or_else(|| AppError::field("forumId", "required", "a moderator is appointed to a forum"))?;
+            let forum = find::<forum::Entity>(&txn, forum_id, "forum").await?;
+            let region = find::<region::Entity>(&txn, forum.region_id, "region").await?;
+            access::require_planner_for(actor, &region)?;
+            (Some(forum_id), None)
+        }
+        Role::Planner => {
+            access::require_admin(actor)?;
+            let region_id = input.region_id.ok_or_else(|| AppError::field("regionId", "required", "a planner is appointed for a region"))?;
+            find::<region::Entity>(&txn, region_id, "region").await?;
+            (None, Some(region_id))
+        }
+        Role::Admin | Role::Resident => {
+            access::require_admin(actor)?;
+            (None, None)
+        }
+    };
+    let mut existing = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(input.account_id))
+        .filter(role_grant::Column::Role.eq(input.role));
+    existing = match forum_id {
+        Some(id) => existing.filter(role_grant::Column::ForumId.eq(id)),
+        None => existing.filter(role_grant::Column::ForumId.is_null()),
+    };
+    existing = match region_id {
+        Some(id) => existing.filter(role_grant::Column::RegionId.eq(id)),
+        None => existing.filter(role_grant::Column::RegionId.is_null()),
+    };
+    if existing.count(&txn).await? > 0 {
+        return Err(AppError::Conflict("the account already holds this role".into()));
+    }
+    let grant = role_grant::ActiveModel {
+        account_id: Set(input.account_id),
+        role: Set(input.role),
+        forum_id: Set(forum_id),
+        region_id: Set(region_id),
+        granted_by: Set(Some(actor.id())),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, Some(actor.id()), "role.grant", "role_grant", Some(grant.id), None::<&()>, Some(&grant)).await?;
+    txn.commit().await?;
+    Ok(grant)
+}
+
+pub async fn revoke_role(db: &Db, actor: &Actor, grant_id: i32) -> AppResult<role_grant::Model> {
+    let txn = db.begin().await?;
+    let grant = find::<role_grant::Entity>(&txn, grant_id, "role grant").await?;
+    match (grant.role, grant.forum_id) {
+        (Role::Moderator, Some(forum_id)) => {
+            let forum = find::<forum::Entity>(&txn, forum_id, "forum").await?;
+            let region = find::<region::Entity>(&txn, forum.region_id, "region").await?;
+            access::require_planner_for(actor, &region)?;
+        }
+        _ => access::require_admin(actor)?,
+    }
+    if grant.role == Role::Admin && grant.account_id == actor.id() {
+        return Err(AppError::precondition("administrators cannot revoke their own administrator role"));
+    }
+    role_grant::Entity::delete_by_id(grant.id).exec(&txn).await?;
+    audit::record(&txn, Some(actor.id()), "role.revoke", "role_grant", Some(grant.id), Some(&grant), None::<&()>).await?;
+    txn.commit().await?;
+    Ok(grant)
+}
+
+#[derive(Debug, Default, Clone, InputObject)]
+pub struct AccountFilter {
+    pub verification: Option<VerificationStatus>,
+    /// Residents whose home region lies in this region's subtree.
+    pub region_id: Option<i32>,
+    /// Name, email or phone contains this.
+    pub search: Option<String>,
+}
+
+/// The residents staff look after (e.g. the verification queue), limited to the actor's scope.
+pub async fn list(db: &Db, actor: &Actor, filter: AccountFilter, window: Window) -> AppResult<Page<account::Model>> {
+    let conn = db.reader();
+    let is_staff = actor.is_admin() || actor.grants.iter().any(|g| matches!(g.role, Role::Planner | Role::Moderator));
+    if !is_staff {
+        return Err(AppError::forbidden("only moderators, planners and administrators may list accounts"));
+    }
+    let mut query = account::Entity::find();
+    if let Some(scope) = staff_scope(conn, actor).await? {
+        let mut any = Condition::any();
+        for root in &scope {
+            any = any.add(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(root)));
+        }
+        query = query.filter(if scope.is_empty() { Condition::all().add(account::Column::Id.eq(-1)) } else { any });
+    }
+    if let Some(root) = filter.region_id {
+        let root = find::<region::Entity>(conn, root, "region").await?;
+        query = query.filter(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(&root)));
+    }
+    if let Some(status) = filter.verification {
+        query = query.filter(account::Column::Verification.eq(status));
+    }
+    if let Some(term) = filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = super::like_pattern(term);
+        query = query.filter(
+            Condition::any()
+                .add(sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col(account::Column::Name))).like(pattern.clone()))
+                .add(account::Column::Email.like(pattern.clone()))
+                .add(account::Column::Phone.like(pattern)),
+        );
+    }
+    let total = query.clone().count(conn).await?;
+    let items = query.order_by_asc(account::Column::Id).offset(window.offset).limit(window.limit).all(conn).await?;
+    Ok(Page { items, total })
+}

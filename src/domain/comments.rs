@@ -1,0 +1,82 @@
+//! Threaded comments on proposals. Moderators hide a comment with a reason; it is kept.
+use entity::{comment, forum, proposal, enums::ProposalStatus};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+
+use super::{access, audit, find, now, proposals};
+use crate::{
+    auth::Actor,
+    db::Db,
+    error::{AppError, AppResult},
+};
+
+pub async fn add(db: &Db, actor: &Actor, proposal_id: i32, parent_id: Option<i32>, body: &str) -> AppResult<comment::Model> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 2000 {
+        return Err(AppError::field("body", "length", "must be 1 to 2000 characters long"));
+    }
+    let txn = db.begin().await?;
+    let target = find::<proposal::Entity>(&txn, proposal_id, "proposal").await?;
+    if !proposals::can_view(&txn, Some(actor), &target).await? {
+        return Err(AppError::NotFound("proposal"));
+    }
+    if target.status == ProposalStatus::Draft {
+        return Err(AppError::precondition("a draft is not open for discussion yet"));
+    }
+    if let Some(parent_id) = parent_id {
+        let parent = find::<comment::Entity>(&txn, parent_id, "parent comment").await?;
+        if parent.proposal_id != proposal_id {
+            return Err(AppError::field("parentId", "scope", "the reply must be on the same proposal"));
+        }
+    }
+    let created = comment::ActiveModel {
+        proposal_id: Set(proposal_id),
+        parent_id: Set(parent_id),
+        author_id: Set(actor.id()),
+        body: Set(body.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn hide(db: &Db, actor: &Actor, comment_id: i32, reason: &str) -> AppResult<comment::Model> {
+    let reason = reason.trim();
+    if !(3..=500).contains(&reason.chars().count()) {
+        return Err(AppError::field("reason", "length", "must be 3 to 500 characters long"));
+    }
+    let txn = db.begin().await?;
+    let current = find::<comment::Entity>(&txn, comment_id, "comment").await?;
+    let target = find::<proposal::Entity>(&txn, current.proposal_id, "proposal").await?;
+    let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
+    access::require_forum_staff(&txn, actor, &forum).await?;
+    if current.hidden_at.is_some() {
+        return Err(AppError::precondition("the comment is already hidden"));
+    }
+    let before = current.clone();
+    let mut active = current.into_active_model();
+    active.hidden_at = Set(Some(now()));
+    active.hidden_by = Set(Some(actor.id()));
+    active.hidden_reason = Set(Some(reason.to_owned()));
+    let updated = active.update(&txn).await?;
+    audit::record(&txn, Some(actor.id()), "comment.hide", "comment", Some(comment_id), Some(&before), Some(&updated)).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Whether the viewer may read a hidden comment's text: the forum's staff may.
+pub async fn may_read_hidden(db: &Db, actor: Option<&Actor>, comment: &comment::Model) -> AppResult<bool> {
+    let Some(actor) = actor else { return Ok(false) };
+    if actor.is_admin() {
+        return Ok(true);
+    }
+    let target = find::<proposal::Entity>(db.reader(), comment.proposal_id, "proposal").await?;
+    let forum = find::<forum::Entity>(db.reader(), target.forum_id, "forum").await?;
+    access::is_forum_staff(db.reader(), actor, &forum).await
+}
+
+pub async fn get(db: &Db, id: i32) -> AppResult<comment::Model> {
+    comment::Entity::find_by_id(id).one(db.reader()).await?.ok_or(AppError::NotFound("comment"))
+}

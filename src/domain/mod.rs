@@ -1,0 +1,58 @@
+//! The rules of the product, one module per capability. Resolvers and the CLI call these; they
+//! never touch entities themselves.
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod catalogue;
+pub mod comments;
+pub mod planning;
+pub mod proposals;
+pub mod regions;
+pub mod workflow;
+
+use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+use validator::Validate;
+
+use crate::error::{AppError, AppResult};
+
+/// Loads one row by id or answers NOT_FOUND naming what was missing.
+pub async fn find<E>(conn: &impl ConnectionTrait, id: i32, what: &'static str) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    E::find_by_id(id).one(conn).await?.ok_or(AppError::NotFound(what))
+}
+
+/// Runs the `validator` rules of an input, turning failures into per-field errors.
+pub fn validate(input: &impl Validate) -> AppResult<()> {
+    input.validate().map_err(AppError::from)
+}
+
+/// A window into a list: rows skipped and rows wanted.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of a list with the size of the whole list.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// `%term%` for a case-insensitive LIKE on a lower()ed column, with LIKE wildcards escaped.
+pub fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

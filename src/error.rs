@@ -1,0 +1,199 @@
+//! One error type for the whole server, mapped to the small documented set of
+//! `extensions.code` values the web app translates (see README, "Error codes").
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+use serde::Serialize;
+
+/// A problem with one input field, named as the API names it (camelCase).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error without
+/// extensions, and every error must carry its code.
+#[derive(Debug)]
+pub enum AppError {
+    Unauthenticated,
+    Forbidden(String),
+    NotFound(&'static str),
+    BadUserInput {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    Conflict(String),
+    FailedPrecondition(String),
+    RateLimited { retry_after_secs: u64 },
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        Self::Forbidden(reason.into())
+    }
+
+    pub fn precondition(reason: impl Into<String>) -> Self {
+        Self::FailedPrecondition(reason.into())
+    }
+
+    /// A single-field input error.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let error = FieldError::new(field, code, message);
+        Self::BadUserInput {
+            message: format!("invalid {}: {}", error.field, error.message),
+            fields: vec![error],
+        }
+    }
+
+    pub fn fields(fields: Vec<FieldError>) -> Self {
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        Self::BadUserInput {
+            message: format!("invalid input: {}", names.join(", ")),
+            fields,
+        }
+    }
+
+    /// The client-facing message; internal details are logged, never sent.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated => "authentication required".into(),
+            Self::Forbidden(reason) | Self::Conflict(reason) | Self::FailedPrecondition(reason) => reason.clone(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::BadUserInput { message, .. } => message.clone(),
+            Self::RateLimited { retry_after_secs } => {
+                format!("too many attempts; try again in {retry_after_secs} seconds")
+            }
+            Self::Internal(_) => "internal error".into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict(_) => "CONFLICT",
+            Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
+            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::Conflict("a record with the same unique value already exists".into())
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                Self::precondition("a referenced record does not exist")
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                Self::Internal(err.to_string())
+            }
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for AppError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        for (field, errs) in errors.field_errors() {
+            for err in errs {
+                let message = err
+                    .message
+                    .as_ref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| describe_validation(err));
+                fields.push(FieldError::new(&camel_case(&field), &err.code, message));
+            }
+        }
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        Self::fields(fields)
+    }
+}
+
+fn describe_validation(err: &validator::ValidationError) -> String {
+    let param = |name: &str| err.params.get(name).map(|v| v.to_string());
+    match err.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+            (Some(min), None) => format!("must be at least {min} characters long"),
+            (None, Some(max)) => format!("must be at most {max} characters long"),
+            _ => "has the wrong length".into(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be a valid email address".into(),
+        other => format!("is invalid ({other})"),
+    }
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for ch in snake.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let message = err.message();
+        let code = err.code();
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &err {
+                AppError::BadUserInput { fields, .. } => {
+                    let list: Vec<async_graphql::Value> = fields
+                        .iter()
+                        .map(|f| {
+                            let mut obj = async_graphql::indexmap::IndexMap::new();
+                            obj.insert(async_graphql::Name::new("field"), f.field.clone().into());
+                            obj.insert(async_graphql::Name::new("code"), f.code.clone().into());
+                            obj.insert(
+                                async_graphql::Name::new("message"),
+                                f.message.clone().into(),
+                            );
+                            async_graphql::Value::Object(obj)
+                        })
+                        .collect();
+                    ext.set("fields", async_graphql::Value::List(list));
+                }
+                AppError::RateLimited { retry_after_secs } => {
+                    ext.set("retryAfterSeconds", *retry_after_secs);
+                }
+                _ => {}
+            }
+        })
+    }
+}

@@ -1,0 +1,79 @@
+//! The GraphQL schema: thin resolvers over `crate::domain`.
+mod loaders;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+use entity::{
+    account, activity, agency, comment, cycle, forum, proposal, proposal_attachment,
+    proposal_status_change, recommendation, region, sector, stage,
+};
+
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+use crate::{auth::Actor, db::Db, domain::Window, error::AppError, server::AppState};
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Who is asking, attached to every request by the HTTP layer.
+#[derive(Clone, Default)]
+pub struct RequestAuth {
+    pub actor: Option<Actor>,
+    pub token: Option<String>,
+}
+
+pub fn build_schema(state: AppState) -> AppSchema {
+    let db = state.db.clone();
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .data(loaders::by_id::<region::Entity>(&db))
+        .data(loaders::by_id::<agency::Entity>(&db))
+        .data(loaders::by_id::<sector::Entity>(&db))
+        .data(loaders::by_id::<activity::Entity>(&db))
+        .data(loaders::by_id::<account::Entity>(&db))
+        .data(loaders::by_id::<cycle::Entity>(&db))
+        .data(loaders::by_id::<forum::Entity>(&db))
+        .data(loaders::by_id::<proposal::Entity>(&db))
+        .data(loaders::has_many::<comment::Entity>(&db, comment::Column::ProposalId))
+        .data(loaders::has_many::<proposal_attachment::Entity>(&db, proposal_attachment::Column::ProposalId))
+        .data(loaders::has_many::<proposal_status_change::Entity>(&db, proposal_status_change::Column::ProposalId))
+        .data(loaders::has_many::<recommendation::Entity>(&db, recommendation::Column::ProposalId))
+        .data(loaders::has_many::<stage::Entity>(&db, stage::Column::CycleId))
+        .data(state)
+        .limit_depth(12)
+        .limit_complexity(5000)
+        .finish()
+}
+
+fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}
+
+fn db<'a>(ctx: &Context<'a>) -> &'a Db {
+    &state(ctx).db
+}
+
+fn actor<'a>(ctx: &Context<'a>) -> Option<&'a Actor> {
+    ctx.data_opt::<RequestAuth>().and_then(|auth| auth.actor.as_ref())
+}
+
+fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {
+    crate::auth::require(actor(ctx))
+}
+
+const DEFAULT_PAGE: i32 = 20;
+const MAX_PAGE: i32 = 100;
+
+/// Decodes Relay-style `first`/`after` into a window of rows.
+fn window(first: Option<i32>, after: Option<String>) -> Result<Window, AppError> {
+    let limit = first.unwrap_or(DEFAULT_PAGE);
+    if !(0..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::field("first", "range", format!("must be between 0 and {MAX_PAGE}")));
+    }
+    let offset = match after {
+        Some(cursor) => types::decode_cursor(&cursor).ok_or_else(|| AppError::field("after", "cursor", "is not a cursor this API gave out"))? + 1,
+        None => 0,
+    };
+    Ok(Window { offset, limit: limit as u64 })
+}

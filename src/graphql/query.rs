@@ -1,0 +1,119 @@
+use async_graphql::{Context, Object, Result};
+use entity::{
+    activity, agency, audit_log, cycle, forum, region, sector,
+    enums::RegionLevel,
+};
+
+use super::{
+    actor, db, signed_in,
+    types::{connection, Account, Cycle, Forum, PageOf, Proposal},
+    window,
+};
+use crate::domain::{self, accounts::AccountFilter, planning::ForumFilter, proposals::{ProposalFilter, ProposalSort}, regions::RegionFilter};
+
+pub struct QueryRoot;
+
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// The signed-in account, or null.
+    async fn me(&self, ctx: &Context<'_>) -> Option<Account> {
+        actor(ctx).map(|a| Account(a.account.clone()))
+    }
+
+    async fn region(&self, ctx: &Context<'_>, id: i32) -> Result<region::Model> {
+        Ok(domain::find::<region::Entity>(db(ctx).reader(), id, "region").await?)
+    }
+
+    /// Regions by parent, level, subtree (`within`) or name.
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        parent_id: Option<i32>,
+        level: Option<RegionLevel>,
+        within: Option<i32>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<region::Model>> {
+        let window = window(first, after)?;
+        let page = domain::regions::list(db(ctx), RegionFilter { parent_id, level, within, search }, window).await?;
+        Ok(connection(page, window, |r| r))
+    }
+
+    async fn agencies(&self, ctx: &Context<'_>) -> Result<Vec<agency::Model>> {
+        Ok(domain::catalogue::agencies(db(ctx)).await?)
+    }
+
+    async fn sectors(&self, ctx: &Context<'_>) -> Result<Vec<sector::Model>> {
+        Ok(domain::catalogue::sectors(db(ctx)).await?)
+    }
+
+    /// The catalogue of standard activities (kamus usulan).
+    async fn activities(&self, ctx: &Context<'_>) -> Result<Vec<activity::Model>> {
+        Ok(domain::catalogue::activities(db(ctx)).await?)
+    }
+
+    async fn cycles(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Cycle>> {
+        let window = window(first, after)?;
+        let page = domain::planning::cycles(db(ctx), window).await?;
+        Ok(connection(page, window, Cycle))
+    }
+
+    async fn cycle(&self, ctx: &Context<'_>, id: i32) -> Result<Cycle> {
+        Ok(Cycle(domain::find::<cycle::Entity>(db(ctx).reader(), id, "cycle").await?))
+    }
+
+    async fn forums(&self, ctx: &Context<'_>, #[graphql(default)] filter: ForumFilter, first: Option<i32>, after: Option<String>) -> Result<PageOf<Forum>> {
+        let window = window(first, after)?;
+        let page = domain::planning::forums(db(ctx), filter, window).await?;
+        Ok(connection(page, window, Forum))
+    }
+
+    async fn forum(&self, ctx: &Context<'_>, id: i32) -> Result<Forum> {
+        Ok(Forum(domain::find::<forum::Entity>(db(ctx).reader(), id, "forum").await?))
+    }
+
+    /// Proposals by cycle, forum, region subtree, status, sector, level, proposer or text.
+    /// Drafts appear only to their proposer.
+    async fn proposals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: ProposalFilter,
+        #[graphql(default)] sort: ProposalSort,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Proposal>> {
+        let window = window(first, after)?;
+        let page = domain::proposals::list(db(ctx), actor(ctx), filter, sort, window).await?;
+        Ok(connection(page, window, Proposal))
+    }
+
+    async fn proposal(&self, ctx: &Context<'_>, id: i32) -> Result<Proposal> {
+        Ok(Proposal(domain::proposals::get(db(ctx), actor(ctx), id).await?))
+    }
+
+    /// The signed-in resident's own proposals, drafts included.
+    async fn my_proposals(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Proposal>> {
+        let me = signed_in(ctx)?;
+        let window = window(first, after)?;
+        let filter = ProposalFilter { proposer_id: Some(me.id()), ..Default::default() };
+        let page = domain::proposals::list(db(ctx), Some(me), filter, ProposalSort::Newest, window).await?;
+        Ok(connection(page, window, Proposal))
+    }
+
+    /// Accounts in the caller's scope (staff only), e.g. the residents awaiting verification.
+    async fn accounts(&self, ctx: &Context<'_>, #[graphql(default)] filter: AccountFilter, first: Option<i32>, after: Option<String>) -> Result<PageOf<Account>> {
+        let me = signed_in(ctx)?;
+        let window = window(first, after)?;
+        let page = domain::accounts::list(db(ctx), me, filter, window).await?;
+        Ok(connection(page, window, Account))
+    }
+
+    /// The audit log of privileged actions, newest first (administrators and planners).
+    async fn audit_log(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<audit_log::Model>> {
+        let me = signed_in(ctx)?;
+        let window = window(first, after)?;
+        let page = domain::audit::list(db(ctx).reader(), me, window).await?;
+        Ok(connection(page, window, |e| e))
+    }
+}

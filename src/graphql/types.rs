@@ -1,0 +1,422 @@
+//! Output types whose fields need more than the row: relations (batched), and fields whose
+//! visibility depends on who asks.
+use async_graphql::{
+    connection::{Connection, Edge},
+    dataloader::DataLoader,
+    ComplexObject, Context, Object, OutputType, Result, SimpleObject,
+};
+use chrono::{DateTime, Utc};
+use entity::{
+    account, activity, agency, comment, cycle, forum, proposal, proposal_attachment,
+    proposal_status_change, recommendation, region, role_grant, sector, stage,
+    enums::{
+        CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType, SelectionLimit,
+        VerificationStatus,
+    },
+};
+use sea_orm::EntityTrait;
+
+use super::{
+    actor, db,
+    loaders::{ById, HasMany},
+    window,
+};
+use crate::domain::{self, Page, Window};
+
+/// Extra fields on every connection.
+#[derive(SimpleObject)]
+pub struct ConnectionTotals {
+    /// How many items match, over all pages.
+    pub total_count: u64,
+}
+
+pub type PageOf<T> = Connection<String, T, ConnectionTotals>;
+
+pub fn decode_cursor(cursor: &str) -> Option<u64> {
+    cursor.strip_prefix("offset:")?.parse().ok()
+}
+
+pub fn connection<M, T: OutputType>(page: Page<M>, window: Window, wrap: impl Fn(M) -> T) -> PageOf<T> {
+    let has_next = window.offset + (page.items.len() as u64) < page.total;
+    let mut conn = Connection::with_additional_fields(window.offset > 0, has_next, ConnectionTotals { total_count: page.total });
+    for (i, item) in page.items.into_iter().enumerate() {
+        conn.edges.push(Edge::new(format!("offset:{}", window.offset + i as u64), wrap(item)));
+    }
+    conn
+}
+
+async fn load<E: EntityTrait>(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<E::Model>>
+where
+    E::Model: Clone + Send + Sync,
+{
+    match id {
+        Some(id) => Ok(ctx.data_unchecked::<DataLoader<ById<E>>>().load_one(id).await?),
+        None => Ok(None),
+    }
+}
+
+async fn children<E: EntityTrait>(ctx: &Context<'_>, parent_id: i32) -> Result<Vec<E::Model>>
+where
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    Ok(ctx
+        .data_unchecked::<DataLoader<HasMany<E>>>()
+        .load_one(parent_id)
+        .await?
+        .unwrap_or_default())
+}
+
+pub struct Account(pub account::Model);
+
+impl Account {
+    /// Contact details are for the person themselves and the staff who look after residents.
+    fn private_visible(&self, ctx: &Context<'_>) -> bool {
+        actor(ctx).is_some_and(|viewer| {
+            viewer.id() == self.0.id
+                || viewer.is_admin()
+                || viewer.is_planner()
+                || viewer.grants.iter().any(|g| g.role == entity::enums::Role::Moderator)
+        })
+    }
+}
+
+#[Object]
+impl Account {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn verification(&self) -> VerificationStatus {
+        self.0.verification
+    }
+    async fn verified_at(&self) -> Option<DateTime<Utc>> {
+        self.0.verified_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn home_region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
+        load::<region::Entity>(ctx, self.0.home_region_id).await
+    }
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.private_visible(ctx).then_some(self.0.email.as_deref()).flatten()
+    }
+    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.private_visible(ctx).then_some(self.0.phone.as_deref()).flatten()
+    }
+    /// Visible to the account itself and to staff.
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<role_grant::Model>> {
+        if !self.private_visible(ctx) {
+            return Ok(Vec::new());
+        }
+        Ok(domain::accounts::grants_of(db(ctx), self.0.id).await?)
+    }
+}
+
+pub struct Cycle(pub cycle::Model);
+
+#[Object]
+impl Cycle {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn plan_year(&self) -> i32 {
+        self.0.plan_year
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn status(&self) -> CycleStatus {
+        self.0.status
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
+        load::<region::Entity>(ctx, Some(self.0.region_id)).await
+    }
+    /// The schedule, level by level.
+    async fn stages(&self, ctx: &Context<'_>) -> Result<Vec<stage::Model>> {
+        let mut stages = children::<stage::Entity>(ctx, self.0.id).await?;
+        stages.sort_by_key(|s| s.level.order());
+        Ok(stages)
+    }
+    async fn forums(&self, ctx: &Context<'_>, level: Option<ForumLevel>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Forum>> {
+        let window = window(first, after)?;
+        let filter = domain::planning::ForumFilter { cycle_id: Some(self.0.id), level, ..Default::default() };
+        let page = domain::planning::forums(db(ctx), filter, window).await?;
+        Ok(connection(page, window, Forum))
+    }
+}
+
+pub struct Forum(pub forum::Model);
+
+#[Object]
+impl Forum {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn level(&self) -> ForumLevel {
+        self.0.level
+    }
+    async fn status(&self) -> ForumStatus {
+        self.0.status
+    }
+    /// Pagu indikatif in Rupiah.
+    async fn budget_ceiling(&self) -> Option<i64> {
+        self.0.budget_ceiling
+    }
+    async fn selection_limit(&self) -> SelectionLimit {
+        self.0.selection_limit
+    }
+    async fn max_count(&self) -> Option<i32> {
+        self.0.max_count
+    }
+    async fn tolerance_percent(&self) -> i32 {
+        self.0.tolerance_percent
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn cycle(&self, ctx: &Context<'_>) -> Result<Option<Cycle>> {
+        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id)).await?.map(Cycle))
+    }
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
+        load::<region::Entity>(ctx, Some(self.0.region_id)).await
+    }
+    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
+        load::<agency::Entity>(ctx, self.0.agency_id).await
+    }
+    async fn parent_forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
+        Ok(load::<forum::Entity>(ctx, self.0.parent_forum_id).await?.map(Forum))
+    }
+    /// The window in which this forum works.
+    async fn stage(&self, ctx: &Context<'_>) -> Result<Option<stage::Model>> {
+        let stages = children::<stage::Entity>(ctx, self.0.cycle_id).await?;
+        Ok(stages.into_iter().find(|s| s.level == self.0.level))
+    }
+    async fn proposals(
+        &self,
+        ctx: &Context<'_>,
+        statuses: Option<Vec<ProposalStatus>>,
+        search: Option<String>,
+        #[graphql(default)] sort: domain::proposals::ProposalSort,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Proposal>> {
+        let window = window(first, after)?;
+        let filter = domain::proposals::ProposalFilter { forum_id: Some(self.0.id), statuses, search, ..Default::default() };
+        let page = domain::proposals::list(db(ctx), actor(ctx), filter, sort, window).await?;
+        Ok(connection(page, window, Proposal))
+    }
+    /// Whether the viewer runs this forum (moderator, planner above it, administrator).
+    async fn viewer_is_staff(&self, ctx: &Context<'_>) -> Result<bool> {
+        match actor(ctx) {
+            Some(viewer) => Ok(domain::access::is_forum_staff(db(ctx).reader(), viewer, &self.0).await?),
+            None => Ok(false),
+        }
+    }
+}
+
+/// A status the viewer may move a proposal to, and whether a note is needed.
+#[derive(SimpleObject)]
+pub struct AvailableTransition {
+    pub to: ProposalStatus,
+    pub note_required: bool,
+}
+
+pub struct Proposal(pub proposal::Model);
+
+#[Object]
+impl Proposal {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// The public code, e.g. USL-2027-000123.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn level(&self) -> ForumLevel {
+        self.0.level
+    }
+    async fn status(&self) -> ProposalStatus {
+        self.0.status
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn problem(&self) -> &str {
+        &self.0.problem
+    }
+    async fn solution(&self) -> &str {
+        &self.0.solution
+    }
+    async fn physical(&self) -> bool {
+        self.0.physical
+    }
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+    async fn volume(&self) -> f64 {
+        self.0.volume
+    }
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    /// Rupiah.
+    async fn estimated_cost(&self) -> i64 {
+        self.0.estimated_cost
+    }
+    async fn beneficiaries(&self) -> i32 {
+        self.0.beneficiaries
+    }
+    async fn proposer_type(&self) -> ProposerType {
+        self.0.proposer_type
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn cycle(&self, ctx: &Context<'_>) -> Result<Option<Cycle>> {
+        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id)).await?.map(Cycle))
+    }
+    async fn forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
+        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id)).await?.map(Forum))
+    }
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
+        load::<region::Entity>(ctx, Some(self.0.region_id)).await
+    }
+    /// The location's ancestors, top down (for breadcrumbs such as Kota › Kecamatan › Kelurahan).
+    async fn region_path(&self, ctx: &Context<'_>) -> Result<Vec<region::Model>> {
+        let Some(place) = load::<region::Entity>(ctx, Some(self.0.region_id)).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(domain::regions::lineage(db(ctx).reader(), &place).await?)
+    }
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Option<sector::Model>> {
+        load::<sector::Entity>(ctx, self.0.sector_id).await
+    }
+    async fn activity(&self, ctx: &Context<'_>) -> Result<Option<activity::Model>> {
+        load::<activity::Entity>(ctx, self.0.activity_id).await
+    }
+    async fn proposer(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id)).await?.map(Account))
+    }
+    async fn initial_agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
+        load::<agency::Entity>(ctx, self.0.initial_agency_id).await
+    }
+    async fn final_agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
+        load::<agency::Entity>(ctx, self.0.final_agency_id).await
+    }
+    async fn merged_into(&self, ctx: &Context<'_>) -> Result<Option<Proposal>> {
+        Ok(load::<proposal::Entity>(ctx, self.0.merged_into_id).await?.map(Proposal))
+    }
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<proposal_attachment::Model>> {
+        children::<proposal_attachment::Entity>(ctx, self.0.id).await
+    }
+    /// Every status change, oldest first, at every level.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<proposal_status_change::Model>> {
+        children::<proposal_status_change::Entity>(ctx, self.0.id).await
+    }
+    async fn recommendations(&self, ctx: &Context<'_>) -> Result<Vec<recommendation::Model>> {
+        children::<recommendation::Entity>(ctx, self.0.id).await
+    }
+    /// All comments, oldest first; replies name their parent.
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<Comment>> {
+        Ok(children::<comment::Entity>(ctx, self.0.id).await?.into_iter().map(Comment).collect())
+    }
+    async fn comment_count(&self, ctx: &Context<'_>) -> Result<usize> {
+        Ok(children::<comment::Entity>(ctx, self.0.id).await?.iter().filter(|c| c.hidden_at.is_none()).count())
+    }
+    /// The statuses the viewer may move this proposal to now (ignoring the stage's schedule).
+    async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<AvailableTransition>> {
+        use domain::workflow::{next_statuses, Party};
+        let Some(viewer) = actor(ctx) else { return Ok(Vec::new()) };
+        let conn = db(ctx).reader();
+        let forum = domain::find::<forum::Entity>(conn, self.0.forum_id, "forum").await?;
+        let staff = domain::access::is_forum_staff(conn, viewer, &forum).await?;
+        let region = domain::find::<region::Entity>(conn, forum.region_id, "region").await?;
+        let planner = viewer.is_admin() || viewer.plans_for(&region);
+        let top = forum.parent_forum_id.is_none();
+        Ok(next_statuses(self.0.status)
+            .into_iter()
+            .filter(|(to, t)| match t.by {
+                Party::Proposer => viewer.id() == self.0.proposer_id,
+                Party::ForumStaff => staff && (*to != ProposalStatus::Forwarded || !top),
+                Party::Planner => planner && top,
+            })
+            .map(|(to, t)| AvailableTransition { to, note_required: t.note_required })
+            .collect())
+    }
+}
+
+pub struct Comment(pub comment::Model);
+
+#[Object]
+impl Comment {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn proposal_id(&self) -> i32 {
+        self.0.proposal_id
+    }
+    async fn parent_id(&self) -> Option<i32> {
+        self.0.parent_id
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        Ok(load::<account::Entity>(ctx, Some(self.0.author_id)).await?.map(Account))
+    }
+    async fn hidden(&self) -> bool {
+        self.0.hidden_at.is_some()
+    }
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    /// A hidden comment's text is shown only to the forum's staff.
+    async fn body(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.0.hidden_at.is_none() || domain::comments::may_read_hidden(db(ctx), actor(ctx), &self.0).await? {
+            Ok(Some(self.0.body.clone()))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A signed-in session: the bearer token to send as `Authorization: Bearer …`.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AuthPayload {
+    pub token: String,
+    #[graphql(skip)]
+    pub account: account::Model,
+}
+
+#[ComplexObject]
+impl AuthPayload {
+    async fn account(&self) -> Account {
+        Account(self.account.clone())
+    }
+}
+
+/// The outcome of a logout.
+#[derive(SimpleObject)]
+pub struct Done {
+    pub ok: bool,
+}

@@ -1,0 +1,9 @@
+//! Musrenbang: public participation in development planning.
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod server;

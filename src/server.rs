@@ -1,0 +1,207 @@
+//! HTTP: `/graphql` per the GraphQL-over-HTTP specification, `/healthz`, and the web app.
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use async_graphql::{http::GraphiQLSource, parser::types::OperationType, Value};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::{
+    auth::LoginThrottle,
+    db::Db,
+    domain::accounts,
+    graphql::{build_schema, AppSchema, RequestAuth},
+};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub login_throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            // Five wrong passwords lock an identifier for fifteen minutes.
+            login_throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Api {
+    state: AppState,
+    schema: AppSchema,
+}
+
+/// The whole HTTP application. `frontend_dir` holds the built web app, if any.
+pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
+    let schema = build_schema(state.clone());
+    let api = Api { state, schema };
+    let router = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .with_state(api);
+    match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+        }
+        None => router.fallback(get(placeholder_page)),
+    }
+}
+
+async fn healthz(State(api): State<Api>) -> StatusCode {
+    if api.state.db.ping().await {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+async fn placeholder_page() -> Html<&'static str> {
+    Html(include_str!("placeholder.html"))
+}
+
+/// The two response media types of GraphQL over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept`; a client that sends none gets `application/json`,
+/// as the specification asks for legacy clients.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    if accept.trim().is_empty() {
+        return Some(MediaType::Json);
+    }
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let refused = parts.any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            "application/graphql-response+json" | "*/*" | "application/*" => return Some(MediaType::GraphqlResponse),
+            "application/json" => return Some(MediaType::Json),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn plain_error(status: StatusCode, media: MediaType, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message }] });
+    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+}
+
+async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let actor = match &token {
+        Some(token) => accounts::actor_for_token(&state.db, token).await.ok().flatten(),
+        None => None,
+    };
+    RequestAuth { actor, token }
+}
+
+async fn execute(api: &Api, headers: &HeaderMap, media: MediaType, request: async_graphql::Request) -> Response {
+    let auth = request_auth(&api.state, headers).await;
+    let response = api.schema.execute(request.data(auth)).await;
+    // No data and no error tied to a field: the request itself was refused (syntax,
+    // validation, limits) and no resolver ran.
+    let request_error = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let (status, body) = if request_error && media == MediaType::GraphqlResponse {
+        (StatusCode::BAD_REQUEST, serde_json::json!({ "errors": response.errors }).to_string())
+    } else {
+        (StatusCode::OK, serde_json::to_string(&response).unwrap_or_default())
+    };
+    let mut reply = (status, body).into_response();
+    reply.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+    reply
+}
+
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let mut operations = document.operations.iter();
+    let chosen = match &request.operation_name {
+        Some(name) => operations.find(|(op_name, _)| op_name.map(|n| n.as_str()) == Some(name.as_str())),
+        None => operations.next(),
+    };
+    chosen.is_some_and(|(_, op)| op.node.ty != OperationType::Query)
+}
+
+async fn graphql_get(State(api): State<Api>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let raw = query.unwrap_or_default();
+    if !raw.split('&').any(|pair| pair.starts_with("query=")) {
+        if accepts_html(&headers) {
+            return Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish()).into_response();
+        }
+        return plain_error(StatusCode::BAD_REQUEST, negotiate(&headers).unwrap_or(MediaType::Json), "a GET request needs a query parameter");
+    }
+    let Some(media) = negotiate(&headers) else {
+        return plain_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "accept application/graphql-response+json or application/json");
+    };
+    let request = match async_graphql::http::parse_query_string(&raw) {
+        Ok(request) => request,
+        Err(err) => return plain_error(StatusCode::BAD_REQUEST, media, &err.to_string()),
+    };
+    if is_mutation(&request) {
+        let mut reply = plain_error(StatusCode::METHOD_NOT_ALLOWED, media, "mutations and subscriptions must be sent with POST");
+        reply.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return reply;
+    }
+    execute(&api, &headers, media, request).await
+}
+
+async fn graphql_post(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return plain_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "accept application/graphql-response+json or application/json");
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.split(';').next().map(str::trim) != Some("application/json") {
+        return plain_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "send the request as application/json");
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(err) => return plain_error(StatusCode::BAD_REQUEST, media, &format!("the body is not a GraphQL request: {err}")),
+    };
+    execute(&api, &headers, media, request).await
+}
