@@ -78,7 +78,8 @@ fn check_level(level: RegionLevel, parent: Option<&region::Model>) -> Result<(),
     }
 }
 
-async fn insert(
+/// Inserts a region under its parent and stores its path; the one way regions are created.
+pub(crate) async fn insert(
     conn: &impl ConnectionTrait,
     code: &str,
     name: &str,
