@@ -4,13 +4,13 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize, Deserialize)]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(#[sea_orm(string_value = $value)] $variant),+
+            $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant),+
         }
 
         impl $name {
@@ -193,5 +193,28 @@ string_enum!(
         Agree = "agree",
         Revise = "revise",
         Reject = "reject",
+    }
+);
+
+string_enum!(
+    /// How residents fill in a ballot.
+    BallotMethod {
+        /// Approve at most `maxChoices` proposals.
+        Approval = "approval",
+        /// Approve proposals whose total cost stays within `costLimit`.
+        Knapsack = "knapsack",
+        /// Spread `pointsBudget` points, at most `maxPointsPerProposal` on one proposal.
+        Cumulative = "cumulative",
+        /// Rank up to `maxChoices` proposals, best first.
+        Ranking = "ranking",
+        /// Choose exactly one proposal.
+        ChooseOne = "choose_one",
+    }
+);
+
+string_enum!(
+    BallotChannel {
+        Online = "online",
+        Paper = "paper",
     }
 );

@@ -7,6 +7,7 @@ pub mod activity;
 pub mod agency;
 pub mod audit_log;
 pub mod auth_token;
+pub mod ballot;
 pub mod comment;
 pub mod cycle;
 pub mod forum;
@@ -16,7 +17,9 @@ pub mod proposal_status_change;
 pub mod recommendation;
 pub mod region;
 pub mod role_grant;
+pub mod round_proposal;
 pub mod sector;
 pub mod stage;
+pub mod voting_round;
 
 pub use sea_orm;

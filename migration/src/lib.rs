@@ -1,12 +1,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_planning_core;
+mod m20261123_000002_voting;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_planning_core::Migration)]
+        vec![
+            Box::new(m20261123_000001_planning_core::Migration),
+            Box::new(m20261123_000002_voting::Migration),
+        ]
     }
 }

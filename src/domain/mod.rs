@@ -8,6 +8,7 @@ pub mod comments;
 pub mod planning;
 pub mod proposals;
 pub mod regions;
+pub mod voting;
 pub mod workflow;
 
 use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};

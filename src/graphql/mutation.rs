@@ -6,7 +6,7 @@ use entity::{
 
 use super::{
     db, signed_in, state,
-    types::{Account, AuthPayload, Comment, Cycle, Done, Forum, Proposal},
+    types::{Account, AuthPayload, Comment, Cycle, Done, Forum, Proposal, VotingRound},
     RequestAuth,
 };
 use crate::{
@@ -17,6 +17,7 @@ use crate::{
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
         proposals::{self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput, UpdateProposalInput},
         regions::{self, CreateRegionInput},
+        voting::{self, BallotReceipt, ChoiceInput, OpenRoundInput, PaperBallotInput},
     },
     error::AppError,
 };
@@ -133,5 +134,24 @@ impl MutationRoot {
     /// Hides a comment from the public with a reason; the text is kept for the record.
     async fn hide_comment(&self, ctx: &Context<'_>, comment_id: i32, reason: String) -> Result<Comment> {
         Ok(Comment(comments::hide(db(ctx), signed_in(ctx)?, comment_id, &reason).await?))
+    }
+
+    /// Opens a voting round on the forum's verified proposals.
+    async fn open_voting_round(&self, ctx: &Context<'_>, input: OpenRoundInput) -> Result<VotingRound> {
+        Ok(VotingRound(voting::open_round(db(ctx), signed_in(ctx)?, input).await?))
+    }
+
+    async fn close_voting_round(&self, ctx: &Context<'_>, round_id: i32) -> Result<VotingRound> {
+        Ok(VotingRound(voting::close_round(db(ctx), signed_in(ctx)?, round_id).await?))
+    }
+
+    /// Casts (or replaces) the caller's secret ballot and returns its receipt.
+    async fn cast_ballot(&self, ctx: &Context<'_>, round_id: i32, choices: Vec<ChoiceInput>) -> Result<BallotReceipt> {
+        Ok(voting::cast_ballot(db(ctx), signed_in(ctx)?, round_id, choices).await?)
+    }
+
+    /// A moderator enters a paper ballot from the forum.
+    async fn enter_paper_ballot(&self, ctx: &Context<'_>, input: PaperBallotInput) -> Result<BallotReceipt> {
+        Ok(voting::enter_paper_ballot(db(ctx), signed_in(ctx)?, input).await?)
     }
 }

@@ -6,7 +6,7 @@ use entity::{
 
 use super::{
     actor, db, signed_in,
-    types::{connection, Account, Cycle, Forum, PageOf, Proposal},
+    types::{connection, Account, Cycle, Forum, PageOf, Proposal, VotingRound},
     window,
 };
 use crate::domain::{self, accounts::AccountFilter, planning::ForumFilter, proposals::{ProposalFilter, ProposalSort}, regions::RegionFilter};
@@ -115,5 +115,14 @@ impl QueryRoot {
         let window = window(first, after)?;
         let page = domain::audit::list(db(ctx).reader(), me, window).await?;
         Ok(connection(page, window, |e| e))
+    }
+
+    async fn voting_round(&self, ctx: &Context<'_>, id: i32) -> Result<VotingRound> {
+        Ok(VotingRound(domain::find::<entity::voting_round::Entity>(db(ctx).reader(), id, "voting round").await?))
+    }
+
+    /// Finds a ballot of a closed round by its receipt: the voter's check that it was counted.
+    async fn check_receipt(&self, ctx: &Context<'_>, round_id: i32, receipt: String) -> Result<Option<domain::voting::AnonymousBallot>> {
+        Ok(domain::voting::check_receipt(db(ctx), round_id, &receipt).await?)
     }
 }

@@ -215,6 +215,9 @@ impl Forum {
         let page = domain::proposals::list(db(ctx), actor(ctx), filter, sort, window).await?;
         Ok(connection(page, window, Proposal))
     }
+    async fn voting_rounds(&self, ctx: &Context<'_>) -> Result<Vec<VotingRound>> {
+        Ok(domain::voting::rounds_of(db(ctx), self.0.id).await?.into_iter().map(VotingRound).collect())
+    }
     /// Whether the viewer runs this forum (moderator, planner above it, administrator).
     async fn viewer_is_staff(&self, ctx: &Context<'_>) -> Result<bool> {
         match actor(ctx) {
@@ -419,4 +422,78 @@ impl AuthPayload {
 #[derive(SimpleObject)]
 pub struct Done {
     pub ok: bool,
+}
+
+pub struct VotingRound(pub entity::voting_round::Model);
+
+#[Object]
+impl VotingRound {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn method(&self) -> entity::enums::BallotMethod {
+        self.0.method
+    }
+    async fn max_choices(&self) -> Option<i32> {
+        self.0.max_choices
+    }
+    async fn points_budget(&self) -> Option<i32> {
+        self.0.points_budget
+    }
+    async fn max_points_per_proposal(&self) -> Option<i32> {
+        self.0.max_points_per_proposal
+    }
+    /// Rupiah a knapsack ballot may spend.
+    async fn cost_limit(&self) -> Option<i64> {
+        self.0.cost_limit
+    }
+    /// The selection rule applied at the close.
+    async fn rule(&self) -> &str {
+        &self.0.rule
+    }
+    async fn opens_at(&self) -> DateTime<Utc> {
+        self.0.opens_at
+    }
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.0.closes_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    async fn live_tally(&self) -> bool {
+        self.0.live_tally
+    }
+    async fn is_open(&self) -> bool {
+        domain::voting::is_open(&self.0, domain::now())
+    }
+    async fn is_closed(&self) -> bool {
+        domain::voting::is_closed(&self.0, domain::now())
+    }
+    async fn forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
+        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id)).await?.map(Forum))
+    }
+    /// The proposals on the ballot.
+    async fn proposals(&self, ctx: &Context<'_>) -> Result<Vec<Proposal>> {
+        let ids = domain::voting::round_proposal_ids(db(ctx), self.0.id).await?;
+        let loaded = ctx.data_unchecked::<DataLoader<ById<proposal::Entity>>>().load_many(ids.iter().copied()).await?;
+        Ok(ids.iter().filter_map(|id| loaded.get(id).cloned()).map(Proposal).collect())
+    }
+    /// The viewer's own ballot, if they voted.
+    async fn my_ballot(&self, ctx: &Context<'_>) -> Result<Option<domain::voting::OwnBallot>> {
+        match actor(ctx) {
+            Some(viewer) => Ok(domain::voting::own_ballot(db(ctx), viewer, self.0.id).await?),
+            None => Ok(None),
+        }
+    }
+    /// Totals per proposal: during the round if it is live, otherwise after the close.
+    async fn tally(&self, ctx: &Context<'_>) -> Result<domain::voting::Tally> {
+        Ok(domain::voting::tally(db(ctx), actor(ctx), self.0.id).await?)
+    }
+    /// Every ballot, without voters, once the round is closed.
+    async fn published_ballots(&self, ctx: &Context<'_>) -> Result<Vec<domain::voting::AnonymousBallot>> {
+        Ok(domain::voting::published_ballots(db(ctx), self.0.id).await?)
+    }
 }
