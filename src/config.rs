@@ -49,9 +49,36 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Participatory-budgeting files in the Pabulib `.pb` format.
+    Pb {
+        #[command(subcommand)]
+        command: PbCommand,
+    },
     /// Loads official region codes from CSV: `code,name[,level][,parent_code]`.
     ImportRegions {
         file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PbCommand {
+    /// Prints the ids of the projects a rule selects, one per line, sorted.
+    Tally {
+        file: PathBuf,
+        /// greedy, greedy_card, greedy_borda, greedy_points, mes, mes_card, mes_borda,
+        /// mes_points, mes_add1, mes_add1_greedy or phragmen.
+        #[arg(long)]
+        rule: String,
+    },
+    /// Writes a closed voting round as a `.pb` file with anonymous voter ids.
+    Export {
+        #[arg(long)]
+        round: i32,
+        /// Where to write; standard output if absent.
+        #[arg(long)]
+        output: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },

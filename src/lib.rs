@@ -6,4 +6,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod pabulib;
+pub mod ranking;
 pub mod server;

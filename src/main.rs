@@ -1,6 +1,6 @@
 use clap::Parser;
 use musrenbang::{
-    config::{Cli, Command},
+    config::{Cli, Command, PbCommand},
     db::Db,
     demo, domain,
     server::{self, AppState},
@@ -41,6 +41,27 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
             println!("{} (account {}) is an administrator.", email, account.id);
+        }
+        Command::Pb { command: PbCommand::Tally { file, rule } } => {
+            let rule: musrenbang::ranking::Rule = rule.parse()?;
+            let election = musrenbang::pabulib::read_file(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let outcome = musrenbang::ranking::select(&election.to_instance(), rule)?;
+            let mut ids = outcome.selected_ids();
+            ids.sort_unstable();
+            let mut out = String::new();
+            for id in ids {
+                out.push_str(id);
+                out.push('\n');
+            }
+            print!("{out}");
+        }
+        Command::Pb { command: PbCommand::Export { round, output, database } } => {
+            let db = Db::connect(&database.database_url).await?;
+            let text = domain::outcome::export_pb(&db, round).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            match output {
+                Some(path) => std::fs::write(path, text)?,
+                None => print!("{text}"),
+            }
         }
         Command::ImportRegions { file, database } => {
             let db = Db::connect(&database.database_url).await?;

@@ -17,6 +17,7 @@ pub mod proposal_status_change;
 pub mod recommendation;
 pub mod region;
 pub mod role_grant;
+pub mod round_decision;
 pub mod round_proposal;
 pub mod sector;
 pub mod stage;

@@ -48,6 +48,18 @@ enum Ballots {
 }
 
 #[derive(DeriveIden)]
+enum RoundDecisions {
+    Table,
+    Id,
+    RoundId,
+    ProposalId,
+    Selected,
+    Reason,
+    DecidedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum Forums {
     Table,
     Id,
@@ -178,11 +190,37 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RoundDecisions::Table)
+                    .col(pk_auto(RoundDecisions::Id))
+                    .col(integer(RoundDecisions::RoundId))
+                    .col(integer(RoundDecisions::ProposalId))
+                    .col(boolean(RoundDecisions::Selected))
+                    .col(text(RoundDecisions::Reason))
+                    .col(integer(RoundDecisions::DecidedBy))
+                    .col(timestamp_with_time_zone(RoundDecisions::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(RoundDecisions::Table, RoundDecisions::RoundId)
+                            .to(VotingRounds::Table, VotingRounds::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(RoundDecisions::Table, RoundDecisions::ProposalId)
+                            .to(Proposals::Table, Proposals::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            RoundDecisions::Table.into_iden(),
             Ballots::Table.into_iden(),
             RoundProposals::Table.into_iden(),
             VotingRounds::Table.into_iden(),

@@ -156,10 +156,13 @@ async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<
 /// Email or phone plus password. Failures are counted per identifier and throttled.
 pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password: String) -> AppResult<SignedIn> {
     let identifier = identifier.trim().to_lowercase();
+    let phone = if identifier.contains('@') { None } else { normalize_phone(&identifier) };
+    // Count failures per number, not per spelling: 0812…, +62 812… and (0812) … are one phone.
+    let identifier = phone.clone().unwrap_or(identifier);
     throttle.check(&identifier)?;
     let found = if identifier.contains('@') {
         account::Entity::find().filter(account::Column::Email.eq(&identifier)).one(db.reader()).await?
-    } else if let Some(phone) = normalize_phone(&identifier) {
+    } else if let Some(phone) = phone {
         account::Entity::find().filter(account::Column::Phone.eq(phone)).one(db.reader()).await?
     } else {
         None
@@ -183,6 +186,7 @@ pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
     let txn = db.begin().await?;
     let found = auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(auth::token_hash(token)))
+        .filter(auth_token::Column::RevokedAt.is_null())
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthenticated)?;

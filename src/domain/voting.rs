@@ -528,3 +528,75 @@ pub async fn round_proposal_ids(db: &Db, round_id: i32) -> AppResult<Vec<i32>> {
     ids.sort_unstable();
     Ok(ids)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round(method: BallotMethod) -> voting_round::Model {
+        voting_round::Model {
+            id: 1,
+            forum_id: 1,
+            title: "t".into(),
+            method,
+            max_choices: Some(2),
+            points_budget: Some(10),
+            max_points_per_proposal: Some(6),
+            cost_limit: Some(500),
+            rule: "greedy".into(),
+            opens_at: now(),
+            closes_at: now(),
+            closed_at: None,
+            live_tally: false,
+            created_by: 1,
+            created_at: now(),
+        }
+    }
+
+    fn costs() -> HashMap<i32, i64> {
+        HashMap::from([(1, 200), (2, 300), (3, 400)])
+    }
+
+    fn ballot(choices: &[(i32, Option<i32>)]) -> Vec<ChoiceInput> {
+        choices.iter().map(|(proposal_id, points)| ChoiceInput { proposal_id: *proposal_id, points: *points }).collect()
+    }
+
+    #[test]
+    fn knapsack_ballots_stay_within_the_cost_limit() {
+        let r = round(BallotMethod::Knapsack);
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, None), (2, None)])).is_ok());
+        assert!(check_ballot(&r, &costs(), &ballot(&[(2, None), (3, None)])).is_err());
+    }
+
+    #[test]
+    fn cumulative_ballots_respect_both_point_limits() {
+        let r = round(BallotMethod::Cumulative);
+        assert_eq!(check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(4))])).unwrap(), vec![(1, 6), (2, 4)]);
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(7))])).is_err(), "over the per-proposal maximum");
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(5))])).is_err(), "over the budget");
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, None)])).is_err(), "points are required");
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(0))])).is_err());
+    }
+
+    #[test]
+    fn rankings_keep_their_order_and_length() {
+        let r = round(BallotMethod::Ranking);
+        assert_eq!(check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None)])).unwrap(), vec![(3, 1), (1, 2)]);
+        assert!(check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None), (2, None)])).is_err());
+    }
+
+    #[test]
+    fn choose_one_means_exactly_one() {
+        let r = round(BallotMethod::ChooseOne);
+        assert!(check_ballot(&r, &costs(), &ballot(&[(3, None)])).is_ok());
+        assert!(check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None)])).is_err());
+    }
+
+    #[test]
+    fn unknown_and_repeated_proposals_are_refused() {
+        let r = round(BallotMethod::Approval);
+        assert!(check_ballot(&r, &costs(), &ballot(&[(9, None)])).is_err());
+        assert!(check_ballot(&r, &costs(), &ballot(&[(1, None), (1, None)])).is_err());
+        assert!(check_ballot(&r, &costs(), &[]).is_err());
+    }
+}

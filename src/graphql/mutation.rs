@@ -48,7 +48,7 @@ impl MutationRoot {
 
     /// Verifies (or rejects) a resident, who may then vote.
     async fn verify_account(&self, ctx: &Context<'_>, account_id: i32, decision: VerificationStatus) -> Result<Account> {
-        Ok(Account(accounts::set_verification(db(ctx), signed_in(ctx)?, account_id, decision).await?))
+        Ok(Account::from(accounts::set_verification(db(ctx), signed_in(ctx)?, account_id, decision).await?))
     }
 
     async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<role_grant::Model> {
@@ -153,5 +153,11 @@ impl MutationRoot {
     /// A moderator enters a paper ballot from the forum.
     async fn enter_paper_ballot(&self, ctx: &Context<'_>, input: PaperBallotInput) -> Result<BallotReceipt> {
         Ok(voting::enter_paper_ballot(db(ctx), signed_in(ctx)?, input).await?)
+    }
+
+    /// Records the forum's consensus decision to include or leave out a proposal, overriding
+    /// the computed outcome, with the reason.
+    async fn decide_outcome(&self, ctx: &Context<'_>, round_id: i32, proposal_id: i32, selected: bool, reason: String) -> Result<entity::round_decision::Model> {
+        Ok(crate::domain::outcome::decide(db(ctx), signed_in(ctx)?, round_id, proposal_id, selected, &reason).await?)
     }
 }

@@ -17,7 +17,7 @@ pub struct QueryRoot;
 impl QueryRoot {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Option<Account> {
-        actor(ctx).map(|a| Account(a.account.clone()))
+        actor(ctx).map(|a| Account::from(a.account.clone()))
     }
 
     async fn region(&self, ctx: &Context<'_>, id: i32) -> Result<region::Model> {
@@ -106,7 +106,7 @@ impl QueryRoot {
         let me = signed_in(ctx)?;
         let window = window(first, after)?;
         let page = domain::accounts::list(db(ctx), me, filter, window).await?;
-        Ok(connection(page, window, Account))
+        Ok(connection(page, window, Account::from))
     }
 
     /// The audit log of privileged actions, newest first (administrators and planners).

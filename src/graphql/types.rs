@@ -67,13 +67,24 @@ where
         .unwrap_or_default())
 }
 
-pub struct Account(pub account::Model);
+pub struct Account {
+    model: account::Model,
+    /// Shown to its owner right after signing in, before the request carries a token.
+    owner_view: bool,
+}
+
+impl From<account::Model> for Account {
+    fn from(model: account::Model) -> Self {
+        Self { model, owner_view: false }
+    }
+}
 
 impl Account {
     /// Contact details are for the person themselves and the staff who look after residents.
     fn private_visible(&self, ctx: &Context<'_>) -> bool {
-        actor(ctx).is_some_and(|viewer| {
-            viewer.id() == self.0.id
+        self.owner_view
+            || actor(ctx).is_some_and(|viewer| {
+            viewer.id() == self.model.id
                 || viewer.is_admin()
                 || viewer.is_planner()
                 || viewer.grants.iter().any(|g| g.role == entity::enums::Role::Moderator)
@@ -84,35 +95,35 @@ impl Account {
 #[Object]
 impl Account {
     async fn id(&self) -> i32 {
-        self.0.id
+        self.model.id
     }
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.model.name
     }
     async fn verification(&self) -> VerificationStatus {
-        self.0.verification
+        self.model.verification
     }
     async fn verified_at(&self) -> Option<DateTime<Utc>> {
-        self.0.verified_at
+        self.model.verified_at
     }
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.model.created_at
     }
     async fn home_region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
-        load::<region::Entity>(ctx, self.0.home_region_id).await
+        load::<region::Entity>(ctx, self.model.home_region_id).await
     }
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx).then_some(self.0.email.as_deref()).flatten()
+        self.private_visible(ctx).then_some(self.model.email.as_deref()).flatten()
     }
     async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx).then_some(self.0.phone.as_deref()).flatten()
+        self.private_visible(ctx).then_some(self.model.phone.as_deref()).flatten()
     }
     /// Visible to the account itself and to staff.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<role_grant::Model>> {
         if !self.private_visible(ctx) {
             return Ok(Vec::new());
         }
-        Ok(domain::accounts::grants_of(db(ctx), self.0.id).await?)
+        Ok(domain::accounts::grants_of(db(ctx), self.model.id).await?)
     }
 }
 
@@ -317,7 +328,7 @@ impl Proposal {
         load::<activity::Entity>(ctx, self.0.activity_id).await
     }
     async fn proposer(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id)).await?.map(Account))
+        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id)).await?.map(Account::from))
     }
     async fn initial_agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
         load::<agency::Entity>(ctx, self.0.initial_agency_id).await
@@ -384,7 +395,7 @@ impl Comment {
         self.0.created_at
     }
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        Ok(load::<account::Entity>(ctx, Some(self.0.author_id)).await?.map(Account))
+        Ok(load::<account::Entity>(ctx, Some(self.0.author_id)).await?.map(Account::from))
     }
     async fn hidden(&self) -> bool {
         self.0.hidden_at.is_some()
@@ -414,7 +425,7 @@ pub struct AuthPayload {
 #[ComplexObject]
 impl AuthPayload {
     async fn account(&self) -> Account {
-        Account(self.account.clone())
+        Account { model: self.account.clone(), owner_view: true }
     }
 }
 
@@ -491,6 +502,15 @@ impl VotingRound {
     /// Totals per proposal: during the round if it is live, otherwise after the close.
     async fn tally(&self, ctx: &Context<'_>) -> Result<domain::voting::Tally> {
         Ok(domain::voting::tally(db(ctx), actor(ctx), self.0.id).await?)
+    }
+    /// The rule applied to the ballots within the forum's ceiling, with the reason for every
+    /// proposal and the forum's decisions (after the close; staff may preview).
+    async fn outcome(&self, ctx: &Context<'_>) -> Result<domain::outcome::RoundOutcome> {
+        Ok(domain::outcome::outcome(db(ctx), actor(ctx), self.0.id).await?)
+    }
+    /// The closed round as a Pabulib `.pb` file (anonymous ballots, open data).
+    async fn pabulib(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(domain::outcome::export_pb(db(ctx), self.0.id).await?)
     }
     /// Every ballot, without voters, once the round is closed.
     async fn published_ballots(&self, ctx: &Context<'_>) -> Result<Vec<domain::voting::AnonymousBallot>> {
