@@ -72,6 +72,12 @@ pub enum PbCommand {
         #[arg(long)]
         rule: String,
     },
+    /// Loads an election as a closed forum with its proposals and anonymous ballots.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Writes a closed voting round as a `.pb` file with anonymous voter ids.
     Export {
         #[arg(long)]

@@ -57,11 +57,21 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Pb { command: PbCommand::Export { round, output, database } } => {
             let db = Db::connect(&database.database_url).await?;
-            let text = domain::outcome::export_pb(&db, round).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let text = domain::open_data::export_pb(&db, round).await.map_err(|e| anyhow::anyhow!(e.message()))?;
             match output {
                 Some(path) => std::fs::write(path, text)?,
                 None => print!("{text}"),
             }
+        }
+        Command::Pb { command: PbCommand::Import { file, database } } => {
+            let election = musrenbang::pabulib::read_file(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let db = Db::connect(&database.database_url).await?;
+            db.migrate().await?;
+            let imported = domain::open_data::import_pb(&db, &election).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            println!(
+                "Imported {} proposals and {} ballots as forum {} with closed voting round {}.",
+                imported.proposals, imported.ballots, imported.forum_id, imported.round_id
+            );
         }
         Command::ImportRegions { file, database } => {
             let db = Db::connect(&database.database_url).await?;

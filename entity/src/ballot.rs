@@ -8,7 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub round_id: i32,
-    pub voter_id: i32,
+    /// None for anonymous ballots imported from open data.
+    pub voter_id: Option<i32>,
     pub channel: BallotChannel,
     pub paper_number: Option<String>,
     pub entered_by: Option<i32>,

@@ -216,5 +216,7 @@ string_enum!(
     BallotChannel {
         Online = "online",
         Paper = "paper",
+        /// Anonymous ballots loaded from a Pabulib file.
+        Imported = "imported",
     }
 );

@@ -146,7 +146,7 @@ impl MigrationTrait for Migration {
                     .table(Ballots::Table)
                     .col(pk_auto(Ballots::Id))
                     .col(integer(Ballots::RoundId))
-                    .col(integer(Ballots::VoterId))
+                    .col(integer_null(Ballots::VoterId))
                     .col(string_len(Ballots::Channel, 16))
                     .col(string_len_null(Ballots::PaperNumber, 40))
                     .col(integer_null(Ballots::EnteredBy))

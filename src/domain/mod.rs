@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod comments;
+pub mod open_data;
 pub mod outcome;
 pub mod planning;
 pub mod proposals;

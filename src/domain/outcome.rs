@@ -83,7 +83,7 @@ fn whole(value: &BigRational) -> i64 {
     value.floor().to_integer().to_i64().unwrap_or(i64::MAX)
 }
 
-fn money(amount: i64) -> BigRational {
+pub(crate) fn money(amount: i64) -> BigRational {
     BigRational::from_integer(BigInt::from(amount))
 }
 
@@ -133,7 +133,9 @@ fn support_text(support: &Support) -> String {
     }
 }
 
-async fn load_round(conn: &impl ConnectionTrait, round: &voting_round::Model) -> AppResult<(Vec<proposal::Model>, Vec<(String, i64)>, Vec<Vec<(usize, i32)>>)> {
+/// The round's proposals (by id), their (code, cost) as the rules see them, and its ballots as
+/// (proposal index, points) lists.
+pub(crate) async fn load_round(conn: &impl ConnectionTrait, round: &voting_round::Model) -> AppResult<(Vec<proposal::Model>, Vec<(String, i64)>, Vec<Vec<(usize, i32)>>)> {
     let entries = round_proposal::Entity::find()
         .filter(round_proposal::Column::RoundId.eq(round.id))
         .order_by_asc(round_proposal::Column::ProposalId)
@@ -279,75 +281,4 @@ pub async fn decide(db: &Db, actor: &Actor, round_id: i32, proposal_id: i32, sel
     audit::record(&txn, Some(actor.id()), "round.decide", "round_decision", Some(decision.id), None::<&()>, Some(&decision)).await?;
     txn.commit().await?;
     Ok(decision)
-}
-
-/// A closed round as a Pabulib `.pb` file: open data with anonymous voter ids, which any
-/// implementation of the rules can tally again.
-pub async fn export_pb(db: &Db, round_id: i32) -> AppResult<String> {
-    use crate::pabulib::{self, Election, Project, Vote, VoteType};
-    let conn = db.reader();
-    let round = find::<voting_round::Entity>(conn, round_id, "voting round").await?;
-    if !voting::is_closed(&round, now()) {
-        return Err(AppError::precondition("ballots are published when the round closes"));
-    }
-    let forum = find::<forum::Entity>(conn, round.forum_id, "forum").await?;
-    let (proposals, projects, ballots) = load_round(conn, &round).await?;
-    let budget = selection_budget(&forum, projects.iter().map(|(_, cost)| *cost));
-    let vote_type = match round.method {
-        BallotMethod::Approval | BallotMethod::Knapsack => VoteType::Approval,
-        BallotMethod::ChooseOne => VoteType::ChooseOne,
-        BallotMethod::Cumulative => VoteType::Cumulative,
-        BallotMethod::Ranking => VoteType::Ordinal,
-    };
-    let closed = round.closed_at.unwrap_or(round.closes_at);
-    let mut meta = vec![
-        ("description".to_owned(), format!("{} — {}", forum.name, round.title)),
-        ("country".to_owned(), "Indonesia".to_owned()),
-        ("unit".to_owned(), forum.name.clone()),
-        ("instance".to_owned(), round.title.clone()),
-        ("rule".to_owned(), round.rule.clone()),
-        ("date_begin".to_owned(), round.opens_at.format("%d.%m.%Y").to_string()),
-        ("date_end".to_owned(), closed.format("%d.%m.%Y").to_string()),
-        ("currency".to_owned(), "IDR".to_owned()),
-        ("language".to_owned(), "id".to_owned()),
-    ];
-    match round.method {
-        BallotMethod::Approval => meta.push(("max_length".to_owned(), round.max_choices.unwrap_or_default().to_string())),
-        BallotMethod::Knapsack => meta.push(("max_sum_cost".to_owned(), round.cost_limit.unwrap_or_default().to_string())),
-        BallotMethod::Ranking => meta.push(("max_length".to_owned(), round.max_choices.unwrap_or_default().to_string())),
-        BallotMethod::Cumulative => {
-            meta.push(("max_sum_points".to_owned(), round.points_budget.unwrap_or_default().to_string()));
-            meta.push(("max_points".to_owned(), round.max_points_per_proposal.unwrap_or_default().to_string()));
-        }
-        BallotMethod::ChooseOne => {}
-    }
-    let election = Election {
-        meta,
-        budget: money(budget),
-        vote_type,
-        project_fields: vec!["name".to_owned()],
-        projects: proposals
-            .iter()
-            .zip(&projects)
-            .map(|(p, (code, cost))| Project { id: code.clone(), cost: money(*cost), fields: vec![Some(p.title.clone())] })
-            .collect(),
-        vote_fields: Vec::new(),
-        votes: ballots
-            .iter()
-            .enumerate()
-            .map(|(i, choices)| {
-                let mut ordered = choices.clone();
-                if round.method == BallotMethod::Ranking {
-                    ordered.sort_by_key(|(_, position)| *position);
-                }
-                Vote {
-                    voter_id: (i + 1).to_string(),
-                    projects: ordered.iter().map(|(index, _)| *index).collect(),
-                    points: if round.method == BallotMethod::Cumulative { ordered.iter().map(|(_, p)| money(i64::from(*p))).collect() } else { Vec::new() },
-                    fields: Vec::new(),
-                }
-            })
-            .collect(),
-    };
-    Ok(pabulib::write(&election))
 }

@@ -307,7 +307,7 @@ pub async fn cast_ballot(db: &Db, actor: &Actor, round_id: i32, choices: Vec<Cho
         None => {
             ballot::ActiveModel {
                 round_id: Set(round_id),
-                voter_id: Set(actor.id()),
+                voter_id: Set(Some(actor.id())),
                 channel: Set(BallotChannel::Online),
                 paper_number: Set(None),
                 entered_by: Set(None),
@@ -368,7 +368,7 @@ pub async fn enter_paper_ballot(db: &Db, actor: &Actor, input: PaperBallotInput)
     let receipt = receipt_for(round.id, &checked);
     let entered = ballot::ActiveModel {
         round_id: Set(round.id),
-        voter_id: Set(voter.id),
+        voter_id: Set(Some(voter.id)),
         channel: Set(BallotChannel::Paper),
         paper_number: Set(Some(input.paper_number.trim().to_owned())),
         entered_by: Set(Some(actor.id())),

@@ -510,7 +510,7 @@ impl VotingRound {
     }
     /// The closed round as a Pabulib `.pb` file (anonymous ballots, open data).
     async fn pabulib(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(domain::outcome::export_pb(db(ctx), self.0.id).await?)
+        Ok(domain::open_data::export_pb(db(ctx), self.0.id).await?)
     }
     /// Every ballot, without voters, once the round is closed.
     async fn published_ballots(&self, ctx: &Context<'_>) -> Result<Vec<domain::voting::AnonymousBallot>> {
