@@ -36,7 +36,7 @@ impl Db {
                 .connect_with(options.clone())
                 .await?;
             let readers = SqlitePoolOptions::new()
-                .max_connections(4)
+                .max_connections(8)
                 .connect_with(options.read_only(true))
                 .await?;
             Ok(Self {

@@ -15,7 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::{
     auth::LoginThrottle,
     db::Db,
-    domain::accounts,
+    domain::{accounts, ballot_box::BallotBox},
     graphql::{build_schema, AppSchema, RequestAuth},
 };
 
@@ -24,11 +24,13 @@ use crate::{
 pub struct AppState {
     pub db: Db,
     pub login_throttle: Arc<LoginThrottle>,
+    pub ballot_box: BallotBox,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
         Self {
+            ballot_box: BallotBox::start(db.clone()),
             db,
             // Five wrong passwords lock an identifier for fifteen minutes.
             login_throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),

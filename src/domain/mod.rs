@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod ballot_box;
 pub mod catalogue;
 pub mod comments;
 pub mod open_data;

@@ -18,7 +18,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
-use super::{access, audit, find, now, regions, validate};
+use super::{
+    access, audit,
+    ballot_box::{BallotBox, PendingBallot},
+    find, now, regions, validate,
+};
 use crate::{
     auth::{self, Actor},
     db::Db,
@@ -276,52 +280,25 @@ pub struct BallotReceipt {
 }
 
 /// Casts or replaces the actor's online ballot; the last one cast before the close counts.
-pub async fn cast_ballot(db: &Db, actor: &Actor, round_id: i32, choices: Vec<ChoiceInput>) -> AppResult<BallotReceipt> {
-    let txn = db.begin().await?;
-    let round = find::<voting_round::Entity>(&txn, round_id, "voting round").await?;
+/// Checks run on a read connection; the ballot box stores it in a shared commit.
+pub async fn cast_ballot(db: &Db, ballot_box: &BallotBox, actor: &Actor, round_id: i32, choices: Vec<ChoiceInput>) -> AppResult<BallotReceipt> {
+    let conn = db.reader();
+    let round = find::<voting_round::Entity>(conn, round_id, "voting round").await?;
     if !is_open(&round, now()) {
         return Err(AppError::precondition("the round is not open for voting"));
     }
-    let forum = find::<forum::Entity>(&txn, round.forum_id, "forum").await?;
-    require_eligible(&txn, &actor.account, &forum).await?;
-    let checked = check_ballot(&round, &round_costs(&txn, round_id).await?, &choices)?;
-    let existing = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round_id))
-        .filter(ballot::Column::VoterId.eq(actor.id()))
-        .one(&txn)
-        .await?;
-    let receipt = receipt_for(round_id, &checked);
-    let cast_at = now();
-    let encoded = serde_json::to_string(&checked).unwrap_or_default();
-    match existing {
-        Some(previous) if previous.channel == BallotChannel::Paper => {
-            return Err(AppError::Conflict("you voted on paper in the forum; a paper ballot cannot be changed online".into()));
-        }
-        Some(previous) => {
-            let mut active = previous.into_active_model();
-            active.receipt = Set(receipt.clone());
-            active.choices = Set(encoded);
-            active.cast_at = Set(cast_at);
-            active.update(&txn).await?;
-        }
-        None => {
-            ballot::ActiveModel {
-                round_id: Set(round_id),
-                voter_id: Set(Some(actor.id())),
-                channel: Set(BallotChannel::Online),
-                paper_number: Set(None),
-                entered_by: Set(None),
-                receipt: Set(receipt.clone()),
-                choices: Set(encoded),
-                cast_at: Set(cast_at),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(BallotReceipt { receipt, cast_at })
+    let forum = find::<forum::Entity>(conn, round.forum_id, "forum").await?;
+    require_eligible(conn, &actor.account, &forum).await?;
+    let checked = check_ballot(&round, &round_costs(conn, round_id).await?, &choices)?;
+    ballot_box
+        .cast(PendingBallot {
+            round_id,
+            voter_id: actor.id(),
+            receipt: receipt_for(round_id, &checked),
+            choices: serde_json::to_string(&checked).unwrap_or_default(),
+            cast_at: now(),
+        })
+        .await
 }
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]

@@ -147,7 +147,7 @@ impl MutationRoot {
 
     /// Casts (or replaces) the caller's secret ballot and returns its receipt.
     async fn cast_ballot(&self, ctx: &Context<'_>, round_id: i32, choices: Vec<ChoiceInput>) -> Result<BallotReceipt> {
-        Ok(voting::cast_ballot(db(ctx), signed_in(ctx)?, round_id, choices).await?)
+        Ok(voting::cast_ballot(db(ctx), &state(ctx).ballot_box, signed_in(ctx)?, round_id, choices).await?)
     }
 
     /// A moderator enters a paper ballot from the forum.
