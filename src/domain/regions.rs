@@ -79,7 +79,8 @@ fn check_level(level: RegionLevel, parent: Option<&region::Model>) -> Result<(),
 }
 
 /// Inserts a region under its parent and stores its path; the one way regions are created.
-pub(crate) async fn insert(
+/// It checks no permission: callers are the authorised paths (create, import, demo, benches).
+pub async fn insert(
     conn: &impl ConnectionTrait,
     code: &str,
     name: &str,
