@@ -25,10 +25,7 @@ pub(crate) fn parse_rational(text: &str) -> Option<BigRational> {
         None => (unsigned, ""),
     };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && fraction.is_empty()
-        || !all_digits(whole)
-        || !all_digits(fraction)
-    {
+    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
         return None;
     }
     let fraction = fraction.trim_end_matches('0');
@@ -127,14 +124,25 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "abc", "1.2.3", "1e5", "1/0", ".", "-", "12a", "None", "1,2,3"] {
+        for bad in [
+            "", "abc", "1.2.3", "1e5", "1/0", ".", "-", "12a", "None", "1,2,3",
+        ] {
             assert_eq!(parse_rational(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn writes_what_it_reads() {
-        for text in ["0", "12", "-3", "1698575.39", "0.05", "-0.005", "1/3", "-7/12"] {
+        for text in [
+            "0",
+            "12",
+            "-3",
+            "1698575.39",
+            "0.05",
+            "-0.005",
+            "1/3",
+            "-7/12",
+        ] {
             let value = parse_rational(text).unwrap();
             assert_eq!(format_rational(&value), text);
         }

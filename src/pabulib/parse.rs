@@ -2,13 +2,14 @@
 //! quoted), then per-section interpretation with line-numbered errors.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use num_rational::BigRational;
 use num_traits::Signed;
 
 use super::number::parse_rational;
 use super::{Election, PbError, Project, Vote, VoteType, REQUIRED_META};
-use crate::ranking::fxhash::{FxHashMap, FxHashSet};
+use crate::ranking::hashing::{FxHashMap, FxHashSet};
 
 /// Splits the input into records of `;`-separated fields with CSV quoting.
 struct Scanner<'a> {
@@ -145,6 +146,74 @@ fn optional(value: &str) -> Option<String> {
     (!is_none(value)).then(|| value.to_string())
 }
 
+/// Hands out one shared string per distinct value of a column. Most such columns have a
+/// handful of values, for which a linear scan beats hashing.
+#[derive(Default)]
+struct SharedValues<'a> {
+    few: Vec<(&'a str, Arc<str>)>,
+    many: FxHashMap<&'a str, Arc<str>>,
+}
+
+const FEW_VALUES: usize = 8;
+
+impl<'a> SharedValues<'a> {
+    // Takes the `Cow` itself: only a borrowed value lives as long as the input and can be a key.
+    #[allow(clippy::ptr_arg)]
+    fn get(&mut self, value: &Cow<'a, str>) -> Option<Arc<str>> {
+        let text: &'a str = match value {
+            Cow::Borrowed(text) => text.trim(),
+            Cow::Owned(owned) => {
+                let trimmed = owned.trim();
+                return (!is_none(trimmed)).then(|| Arc::from(trimmed));
+            }
+        };
+        if is_none(text) {
+            return None;
+        }
+        if self.many.is_empty() {
+            if let Some((_, shared)) = self.few.iter().find(|(known, _)| *known == text) {
+                return Some(shared.clone());
+            }
+            if self.few.len() < FEW_VALUES {
+                let shared: Arc<str> = Arc::from(text);
+                self.few.push((text, shared.clone()));
+                return Some(shared);
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        Some(
+            self.many
+                .entry(text)
+                .or_insert_with(|| Arc::from(text))
+                .clone(),
+        )
+    }
+}
+
+/// Finds repeated voter ids. Most ids are plain numbers, which are checked without hashing
+/// strings.
+#[derive(Default)]
+struct VoterIds {
+    numbers: FxHashSet<u64>,
+    others: FxHashSet<String>,
+}
+
+impl VoterIds {
+    /// False if the id was seen before.
+    fn insert(&mut self, id: &str) -> bool {
+        let canonical_number = !id.is_empty()
+            && id.len() <= 19
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && (id.len() == 1 || !id.starts_with('0'));
+        if canonical_number {
+            let value = id.bytes().fold(0u64, |v, b| v * 10 + (b - b'0') as u64);
+            self.numbers.insert(value)
+        } else {
+            self.others.insert(id.to_string())
+        }
+    }
+}
+
 /// Positions of the columns of a PROJECTS or VOTES header.
 struct Columns {
     count: usize,
@@ -165,7 +234,10 @@ fn columns(
         if names[..i].contains(name) {
             return Err(PbError::new(
                 line,
-                format!("column '{name}' appears twice in the {} header", section.title()),
+                format!(
+                    "column '{name}' appears twice in the {} header",
+                    section.title()
+                ),
             ));
         }
     }
@@ -194,12 +266,20 @@ fn columns(
     })
 }
 
-/// What was learnt from META that the other sections need.
-struct MetaInfo {
+/// The META section: the untyped entries, the typed ones, and the lines of the declared counts
+/// (checked once the rows are read).
+struct Meta {
+    entries: Vec<(String, String)>,
     budget: BigRational,
     vote_type: VoteType,
     num_projects: (usize, usize),
     num_votes: (usize, usize),
+}
+
+/// The rows of PROJECTS or VOTES with the names of their extra columns.
+struct Rows<T> {
+    extra_columns: Vec<String>,
+    rows: Vec<T>,
 }
 
 /// Parses the text of a `.pb` file (a leading UTF-8 byte-order mark is ignored).
@@ -274,46 +354,45 @@ impl<'a> Parser<'a> {
         let first = self.next()?;
         let meta_header_line = self.open(Section::Meta, first)?;
         self.check_width(meta_header_line, 2, Section::Meta)?;
-        let (meta, info, line) = self.meta(first.unwrap_or(1))?;
+        let (meta, line) = self.meta(first.unwrap_or(1))?;
         let header_line = self.open(Section::Projects, line)?;
-        let (project_fields, projects, line) = self.projects(header_line)?;
+        let (projects, line) = self.projects(header_line)?;
         let header_line = self.open(Section::Votes, line)?;
-        let (vote_fields, votes) = self.votes(header_line, &info, &projects)?;
-        let (declared, declared_line) = info.num_projects;
-        if declared != projects.len() {
+        let votes = self.votes(header_line, &meta, &projects.rows)?;
+        let (declared, declared_line) = meta.num_projects;
+        if declared != projects.rows.len() {
             return Err(PbError::new(
                 declared_line,
                 format!(
                     "num_projects is {declared} but PROJECTS lists {}",
-                    projects.len()
+                    projects.rows.len()
                 ),
             ));
         }
-        let (declared, declared_line) = info.num_votes;
-        if declared != votes.len() {
+        let (declared, declared_line) = meta.num_votes;
+        if declared != votes.rows.len() {
             return Err(PbError::new(
                 declared_line,
-                format!("num_votes is {declared} but VOTES lists {}", votes.len()),
+                format!(
+                    "num_votes is {declared} but VOTES lists {}",
+                    votes.rows.len()
+                ),
             ));
         }
         Ok(Election {
-            meta,
-            budget: info.budget,
-            vote_type: info.vote_type,
-            project_fields,
-            projects,
-            vote_fields,
-            votes,
+            meta: meta.entries,
+            budget: meta.budget,
+            vote_type: meta.vote_type,
+            project_fields: projects.extra_columns,
+            projects: projects.rows,
+            vote_fields: votes.extra_columns,
+            votes: votes.rows,
         })
     }
 
     /// Reads META rows up to the next section title, whose line is returned.
-    #[allow(clippy::type_complexity)]
-    fn meta(
-        &mut self,
-        title_line: usize,
-    ) -> Result<(Vec<(String, String)>, MetaInfo, Option<usize>), PbError> {
-        let mut meta: Vec<(String, String)> = Vec::new();
+    fn meta(&mut self, title_line: usize) -> Result<(Meta, Option<usize>), PbError> {
+        let mut entries: Vec<(String, String)> = Vec::new();
         let mut seen: FxHashMap<String, usize> = FxHashMap::default();
         let mut budget = None;
         let mut vote_type = None;
@@ -360,7 +439,7 @@ impl<'a> Parser<'a> {
                         num_votes = Some((count, line));
                     }
                 }
-                _ => meta.push((key, value)),
+                _ => entries.push((key, value)),
             }
         };
         if let Some(missing) = REQUIRED_META.iter().find(|k| !seen.contains_key(**k)) {
@@ -369,23 +448,23 @@ impl<'a> Parser<'a> {
                 format!("META lacks the required key '{missing}'"),
             ));
         }
-        let info = match (budget, vote_type, num_projects, num_votes) {
-            (Some(budget), Some(vote_type), Some(num_projects), Some(num_votes)) => MetaInfo {
-                budget,
-                vote_type,
-                num_projects,
-                num_votes,
-            },
-            _ => unreachable!("required keys were checked above"),
+        let (Some(budget), Some(vote_type), Some(num_projects), Some(num_votes)) =
+            (budget, vote_type, num_projects, num_votes)
+        else {
+            return Err(PbError::new(title_line, "META lacks a required key"));
         };
-        Ok((meta, info, next))
+        let meta = Meta {
+            entries,
+            budget,
+            vote_type,
+            num_projects,
+            num_votes,
+        };
+        Ok((meta, next))
     }
 
-    #[allow(clippy::type_complexity)]
-    fn projects(
-        &mut self,
-        header_line: usize,
-    ) -> Result<(Vec<String>, Vec<Project>, Option<usize>), PbError> {
+    /// Reads PROJECTS rows up to the next section title, whose line is returned.
+    fn projects(&mut self, header_line: usize) -> Result<(Rows<Project>, Option<usize>), PbError> {
         let columns = columns(
             &self.fields,
             header_line,
@@ -437,17 +516,24 @@ impl<'a> Parser<'a> {
                     .collect(),
             });
         };
-        let names = columns.extra.into_iter().map(|(_, name)| name).collect();
-        Ok((names, projects, next))
+        let extra_columns = columns.extra.into_iter().map(|(_, name)| name).collect();
+        Ok((
+            Rows {
+                extra_columns,
+                rows: projects,
+            },
+            next,
+        ))
     }
 
+    /// Reads the VOTES rows, which must end the file.
     fn votes(
         &mut self,
         header_line: usize,
-        info: &MetaInfo,
+        meta: &Meta,
         projects: &[Project],
-    ) -> Result<(Vec<String>, Vec<Vote>), PbError> {
-        let has_points = info.vote_type.has_points();
+    ) -> Result<Rows<Vote>, PbError> {
+        let has_points = meta.vote_type.has_points();
         let required: &[&str] = if has_points {
             &["voter_id", "vote", "points"]
         } else {
@@ -463,8 +549,17 @@ impl<'a> Parser<'a> {
             .collect();
         // Per project, the number (+1) of the last vote that listed it: finds repeats in O(1).
         let mut last_listed: Vec<usize> = vec![0; projects.len()];
-        let mut votes: Vec<Vote> = Vec::new();
-        let mut vote_lines: Vec<usize> = Vec::new();
+        // The declared count is only a hint (it is checked later); the input size bounds it.
+        let expected = meta.num_votes.0.min(self.scanner.text.len() / 4);
+        let mut votes: Vec<Vote> = Vec::with_capacity(expected);
+        let mut voters = VoterIds::default();
+        voters.numbers.reserve(expected);
+        let mut listed: Vec<usize> = Vec::with_capacity(16);
+        let mut shared: Vec<SharedValues<'a>> = columns
+            .extra
+            .iter()
+            .map(|_| SharedValues::default())
+            .collect();
         while let Some(line) = self.next()? {
             if let Some(section) = section_title(&self.fields) {
                 return Err(PbError::new(
@@ -477,12 +572,22 @@ impl<'a> Parser<'a> {
             if voter_id.is_empty() || is_none(voter_id) {
                 return Err(PbError::new(line, "voter_id is missing"));
             }
+            if !voters.insert(voter_id) {
+                return Err(PbError::new(
+                    line,
+                    format!("voter_id '{voter_id}' appears twice"),
+                ));
+            }
             let stamp = votes.len() + 1;
-            let mut listed: Vec<usize> = Vec::new();
+            listed.clear();
             let mut repeats = false;
             let vote_text = self.fields[vote_at].trim();
             if !is_none(vote_text) {
-                for id in vote_text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                for id in vote_text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
                     let Some(&p) = index.get(id) else {
                         return Err(PbError::new(
                             line,
@@ -498,11 +603,15 @@ impl<'a> Parser<'a> {
             if let Some(points_at) = points_at {
                 let points_text = self.fields[points_at].trim();
                 if !is_none(points_text) {
-                    for value in points_text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    for value in points_text
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                    {
                         let amount = parse_rational(value).ok_or_else(|| {
                             PbError::new(line, format!("points value '{value}' is not a number"))
                         })?;
-                        if info.vote_type == VoteType::Cumulative && amount.is_negative() {
+                        if meta.vote_type == VoteType::Cumulative && amount.is_negative() {
                             return Err(PbError::new(
                                 line,
                                 format!("points value '{value}' is negative"),
@@ -527,28 +636,21 @@ impl<'a> Parser<'a> {
             }
             votes.push(Vote {
                 voter_id: voter_id.to_string(),
-                projects: listed,
+                projects: listed.clone(),
                 points,
                 fields: columns
                     .extra
                     .iter()
-                    .map(|(at, _)| optional(&self.fields[*at]))
+                    .zip(shared.iter_mut())
+                    .map(|((at, _), values)| values.get(&self.fields[*at]))
                     .collect(),
             });
-            vote_lines.push(line);
         }
-        let mut voters: FxHashSet<&str> = FxHashSet::default();
-        voters.reserve(votes.len());
-        for (vote, &line) in votes.iter().zip(&vote_lines) {
-            if !voters.insert(vote.voter_id.as_str()) {
-                return Err(PbError::new(
-                    line,
-                    format!("voter_id '{}' appears twice", vote.voter_id),
-                ));
-            }
-        }
-        let names = columns.extra.into_iter().map(|(_, name)| name).collect();
-        Ok((names, votes))
+        let extra_columns = columns.extra.into_iter().map(|(_, name)| name).collect();
+        Ok(Rows {
+            extra_columns,
+            rows: votes,
+        })
     }
 }
 

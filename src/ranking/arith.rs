@@ -92,8 +92,14 @@ mod tests {
     fn gcd_and_lcm() {
         assert_eq!(gcd_u128(12, 18), 6);
         assert_eq!(gcd_u128(0, 5), 5);
-        assert_eq!(gcd_big(&BigInt::from(-12), &BigInt::from(18)), BigInt::from(6));
-        assert_eq!(lcm_big(&BigInt::from(4), &BigInt::from(6)), BigInt::from(12));
+        assert_eq!(
+            gcd_big(&BigInt::from(-12), &BigInt::from(18)),
+            BigInt::from(6)
+        );
+        assert_eq!(
+            lcm_big(&BigInt::from(4), &BigInt::from(6)),
+            BigInt::from(12)
+        );
     }
 
     #[test]

@@ -37,7 +37,12 @@ fn compare_desc(a: &Key, b: &Key) -> Ordering {
 }
 
 /// All projects in the order a greedy rule with this density considers them.
-pub(crate) fn order(ids: &[&str], money: &Money, profile: &Profile, density: Density) -> Vec<usize> {
+pub(crate) fn order(
+    ids: &[&str],
+    money: &Money,
+    profile: &Profile,
+    density: Density,
+) -> Vec<usize> {
     let keys: Vec<Key> = (0..ids.len())
         .map(|p| {
             let cost = &money.costs[p];

@@ -18,8 +18,8 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use super::arith::{gcd_u128, mod_u128, Frac};
-use super::fxhash::FxHashMap;
 use super::greedy::{self, Density};
+use super::hashing::FxHashMap;
 use super::prepare::{Money, Profile};
 use super::{Decision, Reason};
 
@@ -123,12 +123,18 @@ struct Entry {
 }
 
 /// Remaining money of every voter group, as integer numerators over the common denominator
-/// `denominator`. Class 0 holds the voters who have no money left.
+/// `denominator`. Groups with equal money share a class; class 0 holds the groups with no money
+/// left.
 struct Wallets {
     denominator: BigInt,
     amount: Vec<BigInt>,
+    /// Number of groups per class.
     members: Vec<u32>,
-    live: Vec<u32>,
+    /// Classes with members (other than class 0) by increasing amount.
+    ascending: Vec<u32>,
+    /// Position of each live class in `ascending`, so sorting supporters by money is sorting
+    /// small integers.
+    rank: Vec<u32>,
     class_of_group: Vec<u32>,
 }
 
@@ -140,6 +146,15 @@ struct Scratch {
     weight_per_class: Vec<u64>,
     touched: Vec<u32>,
     entries: Vec<Entry>,
+    numbers: Numbers,
+}
+
+/// Big integers reused across computations so that the hot loops do not allocate.
+#[derive(Default)]
+struct Numbers {
+    need: BigInt,
+    product: BigInt,
+    limit: BigInt,
 }
 
 struct Engine<'a> {
@@ -171,7 +186,8 @@ impl<'a> Engine<'a> {
         let projects = ids.len();
         let mut supporters: Vec<Vec<(u32, u64)>> = vec![Vec::new(); projects];
         let mut unit_satisfaction = true;
-        for (group, entries) in profile.groups.iter().enumerate() {
+        for group in 0..profile.group_count() {
+            let entries = profile.group(group);
             for &(p, value) in entries {
                 // Under cost satisfaction every listed project satisfies in proportion to its
                 // cost, which is the same for all its supporters: computing with 1 and dividing
@@ -187,14 +203,13 @@ impl<'a> Engine<'a> {
         let mut initial_rate = Vec::with_capacity(projects);
         let mut candidates = Vec::new();
         let mut free = Vec::new();
-        for p in 0..projects {
-            let cost = &money.costs[p];
+        for (p, (cost, project_supporters)) in money.costs.iter().zip(&supporters).enumerate() {
             let divisor = if cost_satisfaction {
                 cost.clone()
             } else {
                 BigInt::one()
             };
-            let total: u128 = supporters[p]
+            let total: u128 = project_supporters
                 .iter()
                 .map(|&(g, sat)| profile.weights[g as usize] as u128 * sat as u128)
                 .sum();
@@ -273,7 +288,8 @@ impl<'a> Engine<'a> {
             denominator: BigInt::from(self.voters),
             amount: vec![BigInt::zero(), &self.money.budget + extra * self.voters],
             members: vec![0, self.group_weights.len() as u32],
-            live: vec![1],
+            ascending: vec![1],
+            rank: vec![0, 0],
             class_of_group: vec![1; self.group_weights.len()],
         };
         let mut scratch = Scratch::default();
@@ -295,7 +311,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 self.gather(p, &wallets, &mut scratch);
-                let Some((need, paying_sat)) = self.price(p, &wallets, &scratch) else {
+                let Some((need, paying_sat)) = self.price(p, &wallets, &mut scratch) else {
                     unaffordable[p] = true;
                     continue;
                 };
@@ -349,17 +365,31 @@ impl<'a> Engine<'a> {
                 }
                 *slot += self.group_weights[group as usize];
             }
-            for class in scratch.touched.drain(..) {
+            // Classes are kept in ascending order, so the supporters' classes come out sorted
+            // by a walk over that order; sorting them is cheaper only when they are few.
+            let mut take = |class: u32, entries: &mut Vec<Entry>| {
                 let weight = std::mem::take(&mut scratch.weight_per_class[class as usize]);
-                scratch.entries.push(Entry {
-                    class,
-                    sat: 1,
-                    weight,
-                });
+                if weight > 0 {
+                    entries.push(Entry {
+                        class,
+                        sat: 1,
+                        weight,
+                    });
+                }
+            };
+            if scratch.touched.len() * 16 < wallets.ascending.len() {
+                scratch
+                    .touched
+                    .sort_unstable_by_key(|&c| wallets.rank[c as usize]);
+                for &class in &scratch.touched {
+                    take(class, &mut scratch.entries);
+                }
+            } else {
+                for &class in &wallets.ascending {
+                    take(class, &mut scratch.entries);
+                }
             }
-            scratch.entries.sort_unstable_by(|a, b| {
-                wallets.amount[a.class as usize].cmp(&wallets.amount[b.class as usize])
-            });
+            scratch.touched.clear();
         } else {
             for &(group, sat) in &self.supporters[p] {
                 let class = wallets.class_of_group[group as usize];
@@ -381,9 +411,12 @@ impl<'a> Engine<'a> {
                 same
             });
             scratch.entries.sort_by(|a, b| {
-                let (ma, mb) = (&wallets.amount[a.class as usize], &wallets.amount[b.class as usize]);
+                let (ma, mb) = (
+                    &wallets.amount[a.class as usize],
+                    &wallets.amount[b.class as usize],
+                );
                 if a.sat == b.sat {
-                    ma.cmp(mb)
+                    wallets.rank[a.class as usize].cmp(&wallets.rank[b.class as usize])
                 } else {
                     (ma * b.sat).cmp(&(mb * a.sat))
                 }
@@ -394,28 +427,40 @@ impl<'a> Engine<'a> {
     /// The price of the project gathered in `scratch`: returns (need, paying satisfaction) such
     /// that the rate per unit of satisfaction is need ÷ (denominator × paying satisfaction), or
     /// None if the supporters cannot afford it.
-    fn price(&self, p: usize, wallets: &Wallets, scratch: &Scratch) -> Option<(BigInt, u128)> {
-        let cost = &self.money.costs[p] * &wallets.denominator;
+    fn price(&self, p: usize, wallets: &Wallets, scratch: &mut Scratch) -> Option<(BigInt, u128)> {
+        let Numbers {
+            need,
+            product,
+            limit,
+        } = &mut scratch.numbers;
+        // need = what the supporters not yet found too poor must pay, in units of
+        // 1 / denominator; updated in place to avoid allocating in this hot loop.
+        need.clone_from(&self.money.costs[p]);
+        *need *= &wallets.denominator;
         let mut paying_sat: u128 = scratch
             .entries
             .iter()
             .map(|e| e.weight as u128 * e.sat as u128)
             .sum();
-        let mut paid_by_poor = BigInt::zero();
         for entry in &scratch.entries {
-            let need = &cost - &paid_by_poor;
             let amount = &wallets.amount[entry.class as usize];
             // The candidate rate need / paying_sat is affordable for this class (and so for all
             // richer ones) if rate × sat ≤ amount.
+            limit.clone_from(amount);
+            *limit *= paying_sat;
             let affordable = if entry.sat == 1 {
-                need <= amount * paying_sat
+                *need <= *limit
             } else {
-                &need * entry.sat <= amount * paying_sat
+                product.clone_from(need);
+                *product *= entry.sat;
+                *product <= *limit
             };
             if affordable {
-                return Some((need, paying_sat));
+                return Some((need.clone(), paying_sat));
             }
-            paid_by_poor += amount * entry.weight;
+            product.clone_from(amount);
+            *product *= entry.weight;
+            *need -= &*product;
             paying_sat -= entry.weight as u128 * entry.sat as u128;
         }
         None
@@ -450,33 +495,49 @@ impl<'a> Engine<'a> {
         };
         let factor = paying_sat / divisor;
         let first_new = wallets.amount.len() as u32;
-        let mut new_class: FxHashMap<(u32, u64), u32> = FxHashMap::default();
+        // Old class → new class for the supporters; indexed by class when every satisfaction
+        // is 1, by (class, satisfaction) otherwise.
+        let mut by_class: Vec<u32> = Vec::new();
+        let mut by_class_and_sat: FxHashMap<(u32, u64), u32> = FxHashMap::default();
+        if self.unit_satisfaction {
+            by_class.resize(wallets.amount.len(), BROKE);
+        }
         for (entry, left) in scratch.entries.iter().zip(left) {
             let class = if left.is_positive() {
                 let id = wallets.amount.len() as u32;
                 debug_assert!((&left % divisor).is_zero());
                 wallets.amount.push(left / divisor);
                 wallets.members.push(0);
+                wallets.rank.push(0);
                 id
             } else {
                 BROKE
             };
-            new_class.insert((entry.class, entry.sat), class);
+            if self.unit_satisfaction {
+                by_class[entry.class as usize] = class;
+            } else {
+                by_class_and_sat.insert((entry.class, entry.sat), class);
+            }
         }
-        let sat_of = |sat: u64| if self.unit_satisfaction { 1 } else { sat };
         for &(group, sat) in &self.supporters[p] {
             let old = wallets.class_of_group[group as usize];
             if old == BROKE {
                 continue;
             }
-            let new = new_class[&(old, sat_of(sat))];
+            let new = if self.unit_satisfaction {
+                by_class[old as usize]
+            } else {
+                by_class_and_sat[&(old, sat)]
+            };
             wallets.members[old as usize] -= 1;
             wallets.members[new as usize] += 1;
             wallets.class_of_group[group as usize] = new;
         }
+        // Rescaling by a positive factor keeps the old classes in order, so only the new ones
+        // need sorting before the two lists are merged.
         let factor_small = factor.to_u64();
-        let mut live = Vec::with_capacity(wallets.live.len() + new_class.len());
-        for &class in &wallets.live {
+        let mut old_classes = Vec::with_capacity(wallets.ascending.len());
+        for &class in &wallets.ascending {
             let c = class as usize;
             if wallets.members[c] == 0 {
                 wallets.amount[c] = BigInt::zero();
@@ -488,10 +549,32 @@ impl<'a> Engine<'a> {
                     None => wallets.amount[c] *= BigInt::from(factor),
                 }
             }
-            live.push(class);
+            old_classes.push(class);
         }
-        live.extend((first_new..wallets.amount.len() as u32).filter(|&c| wallets.members[c as usize] > 0));
-        wallets.live = live;
+        let mut new_classes: Vec<u32> = (first_new..wallets.amount.len() as u32)
+            .filter(|&c| wallets.members[c as usize] > 0)
+            .collect();
+        new_classes
+            .sort_unstable_by(|&a, &b| wallets.amount[a as usize].cmp(&wallets.amount[b as usize]));
+        let mut ascending = Vec::with_capacity(old_classes.len() + new_classes.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old_classes.len() || j < new_classes.len() {
+            let take_old = j == new_classes.len()
+                || (i < old_classes.len()
+                    && wallets.amount[old_classes[i] as usize]
+                        <= wallets.amount[new_classes[j] as usize]);
+            if take_old {
+                ascending.push(old_classes[i]);
+                i += 1;
+            } else {
+                ascending.push(new_classes[j]);
+                j += 1;
+            }
+        }
+        for (position, &class) in ascending.iter().enumerate() {
+            wallets.rank[class as usize] = position as u32;
+        }
+        wallets.ascending = ascending;
         wallets.denominator *= factor;
     }
 }

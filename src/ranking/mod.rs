@@ -5,8 +5,8 @@
 //! broken by project id compared as a string, smallest first.
 
 mod arith;
-pub(crate) mod fxhash;
 mod greedy;
+pub(crate) mod hashing;
 mod mes;
 mod phragmen;
 mod prepare;
@@ -425,7 +425,11 @@ fn validate(instance: &Instance) -> Result<(), RankingError> {
         )));
     }
     let mut seen = std::collections::HashSet::new();
-    if let Some(p) = instance.projects.iter().find(|p| !seen.insert(p.id.as_str())) {
+    if let Some(p) = instance
+        .projects
+        .iter()
+        .find(|p| !seen.insert(p.id.as_str()))
+    {
         return Err(RankingError::InvalidInstance(format!(
             "project id '{}' appears twice",
             p.id
@@ -433,7 +437,11 @@ fn validate(instance: &Instance) -> Result<(), RankingError> {
     }
     let uses_points = matches!(instance.kind, BallotKind::Cumulative | BallotKind::Scoring);
     for (number, ballot) in instance.ballots.iter().enumerate() {
-        if let Some(&p) = ballot.projects.iter().find(|&&p| p >= instance.projects.len()) {
+        if let Some(&p) = ballot
+            .projects
+            .iter()
+            .find(|&&p| p >= instance.projects.len())
+        {
             return Err(RankingError::InvalidInstance(format!(
                 "ballot {number} refers to project index {p}, but there are only {} projects",
                 instance.projects.len()
@@ -457,9 +465,7 @@ fn supports_for(profile: &Profile, measure: Measure) -> Vec<Support> {
         .enumerate()
         .map(|(p, total)| match measure {
             Measure::Membership => Support::Votes(profile.votes(p)),
-            Measure::Borda => {
-                Support::Borda(u64::try_from(total).unwrap_or(u64::MAX))
-            }
+            Measure::Borda => Support::Borda(u64::try_from(total).unwrap_or(u64::MAX)),
             Measure::Points => Support::Points(BigRational::new(
                 BigInt::from(total),
                 profile.value_scale.clone(),

@@ -21,7 +21,8 @@ use super::{Decision, Reason};
 pub(crate) fn run(ids: &[&str], money: &Money, profile: &Profile) -> Decision {
     let projects = ids.len();
     let mut supporters: Vec<Vec<u32>> = vec![Vec::new(); projects];
-    for (group, entries) in profile.groups.iter().enumerate() {
+    for group in 0..profile.group_count() {
+        let entries = profile.group(group);
         for &(p, _) in entries {
             supporters[p as usize].push(group as u32);
         }
@@ -39,7 +40,7 @@ pub(crate) fn run(ids: &[&str], money: &Money, profile: &Profile) -> Decision {
     // (level 0 is the initial load 0).
     let mut denominator = BigInt::from(1);
     let mut levels: Vec<BigInt> = vec![BigInt::zero()];
-    let mut level_of_group: Vec<u32> = vec![0; profile.groups.len()];
+    let mut level_of_group: Vec<u32> = vec![0; profile.group_count()];
     let mut load_sum: Vec<BigInt> = vec![BigInt::zero(); projects];
     // Scratch: voters moved away from each (project, old level) pair during one purchase.
     let mut moved: Vec<Vec<(u32, u64)>> = vec![Vec::new(); projects];
@@ -60,7 +61,9 @@ pub(crate) fn run(ids: &[&str], money: &Money, profile: &Profile) -> Decision {
             let value = numerator(p);
             let order = match &best {
                 None => Ordering::Less,
-                Some((best_value, best_score)) => (&value * *best_score).cmp(&(best_value * score[p])),
+                Some((best_value, best_score)) => {
+                    (&value * *best_score).cmp(&(best_value * score[p]))
+                }
             };
             match order {
                 Ordering::Less => {
@@ -76,7 +79,10 @@ pub(crate) fn run(ids: &[&str], money: &Money, profile: &Profile) -> Decision {
             // Only unsupported projects are left: their value is infinite and they all tie.
             tied = remaining.clone();
         }
-        if tied.iter().any(|&p| &spent + &money.costs[p] > money.budget) {
+        if tied
+            .iter()
+            .any(|&p| &spent + &money.costs[p] > money.budget)
+        {
             stopped = true;
             break;
         }
@@ -112,7 +118,7 @@ pub(crate) fn run(ids: &[&str], money: &Money, profile: &Profile) -> Decision {
         for &group in &supporters[chosen] {
             let old_level = level_of_group[group as usize];
             let weight = profile.weights[group as usize];
-            for &(q, _) in &profile.groups[group as usize] {
+            for &(q, _) in profile.group(group as usize) {
                 let q = q as usize;
                 if !is_remaining[q] {
                     continue;

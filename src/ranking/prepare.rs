@@ -7,7 +7,7 @@ use num_rational::BigRational;
 use num_traits::{One, ToPrimitive};
 
 use super::arith::lcm_big;
-use super::fxhash::FxHashMap;
+use super::hashing::SliceInterner;
 use super::{BallotKind, Instance, Project, RankingError};
 
 /// What a ballot says about a project, as a number.
@@ -57,7 +57,7 @@ pub(crate) struct Profile {
     pub weights: Vec<u64>,
     /// Per group: (project, value) sorted by project, each project once. Values follow the
     /// measure and may be zero (last place in Borda, zero points) or negative (scores).
-    pub groups: Vec<Vec<(u32, i64)>>,
+    groups: SliceInterner<(u32, i64)>,
     /// Total number of voters, including those with empty ballots.
     pub total_weight: u64,
     /// Points are stored multiplied by this factor so that they are integers.
@@ -73,10 +73,10 @@ impl Profile {
         } else {
             BigInt::one()
         };
-        let mut index: FxHashMap<Vec<(u32, i64)>, usize> = FxHashMap::default();
+        let mut groups = SliceInterner::new();
         let mut weights: Vec<u64> = Vec::new();
-        let mut groups: Vec<Vec<(u32, i64)>> = Vec::new();
         let mut total_weight: u64 = 0;
+        let mut buffer: Vec<(u32, i64)> = Vec::new();
         for (number, ballot) in instance.ballots.iter().enumerate() {
             if ballot.weight == 0 {
                 continue;
@@ -84,20 +84,17 @@ impl Profile {
             total_weight = total_weight.checked_add(ballot.weight).ok_or_else(|| {
                 RankingError::InvalidInstance("the total number of voters overflows".to_string())
             })?;
-            let key = entries(instance, number, measure, &value_scale)?;
-            match index.get(&key) {
-                Some(&group) => weights[group] += ballot.weight,
-                None => {
-                    index.insert(key.clone(), groups.len());
-                    groups.push(key);
-                    weights.push(ballot.weight);
-                }
+            entries(instance, number, measure, &value_scale, &mut buffer)?;
+            let (group, new) = groups.intern(&buffer);
+            if new {
+                weights.push(0);
             }
+            weights[group] += ballot.weight;
         }
         let mut votes = vec![0u64; instance.projects.len()];
         let mut totals = vec![0i128; instance.projects.len()];
-        for (group, &weight) in groups.iter().zip(&weights) {
-            for &(p, value) in group {
+        for (group, &weight) in weights.iter().enumerate() {
+            for &(p, value) in groups.get(group) {
                 votes[p as usize] += weight;
                 totals[p as usize] =
                     totals[p as usize].saturating_add(weight as i128 * value as i128);
@@ -111,6 +108,15 @@ impl Profile {
             votes,
             totals,
         })
+    }
+
+    pub fn group_count(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The (project, value) entries of one group, sorted by project.
+    pub fn group(&self, group: usize) -> &[(u32, i64)] {
+        self.groups.get(group)
     }
 
     /// Number of voters whose ballot lists project `p`.
@@ -141,15 +147,16 @@ fn points_scale(instance: &Instance) -> BigInt {
     scale
 }
 
-/// The canonical (project, value) list of one ballot.
+/// Writes the canonical (project, value) list of one ballot into `list`.
 fn entries(
     instance: &Instance,
     number: usize,
     measure: Measure,
     value_scale: &BigInt,
-) -> Result<Vec<(u32, i64)>, RankingError> {
+    list: &mut Vec<(u32, i64)>,
+) -> Result<(), RankingError> {
     let ballot = &instance.ballots[number];
-    let mut list: Vec<(u32, i64)> = Vec::with_capacity(ballot.projects.len());
+    list.clear();
     match measure {
         Measure::Membership => {
             list.extend(ballot.projects.iter().map(|&p| (p as u32, 1)));
@@ -158,19 +165,15 @@ fn entries(
         }
         Measure::Borda => {
             // Borda counts positions among distinct projects, each at its first appearance.
-            let mut distinct: Vec<u32> = Vec::with_capacity(ballot.projects.len());
             for &p in &ballot.projects {
-                if !distinct.contains(&(p as u32)) {
-                    distinct.push(p as u32);
+                if !list.iter().any(|&(q, _)| q == p as u32) {
+                    list.push((p as u32, list.len() as i64));
                 }
             }
-            let length = distinct.len() as i64;
-            list.extend(
-                distinct
-                    .iter()
-                    .enumerate()
-                    .map(|(position, &p)| (p, length - position as i64 - 1)),
-            );
+            let length = list.len() as i64;
+            for entry in list.iter_mut() {
+                entry.1 = length - entry.1 - 1;
+            }
             list.sort_unstable();
         }
         Measure::Points => {
@@ -194,5 +197,5 @@ fn entries(
             list.sort_unstable();
         }
     }
-    Ok(list)
+    Ok(())
 }

@@ -245,7 +245,10 @@ mod tests {
     fn scores_are_weighted_means_on_a_0_to_100_scale() {
         let scores = proposal_scores(&input()).unwrap();
         // a: impact mean 4.5 → 3.5/4, risk mean 1.5 → counts 4.5 → 3.5/4; weighted = 87.5
-        assert_eq!(scores[0], Some(BigRational::new(BigInt::from(175), BigInt::from(2))));
+        assert_eq!(
+            scores[0],
+            Some(BigRational::new(BigInt::from(175), BigInt::from(2)))
+        );
         assert_eq!(scores[1], Some(rational(100)));
         assert_eq!(scores[2], Some(rational(0)));
     }
