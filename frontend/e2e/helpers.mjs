@@ -1,0 +1,147 @@
+// Shared helpers of the browser scenarios: Debian's Chromium through playwright-core, the
+// GraphQL API for set-up, axe-core checks and screenshots.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8099';
+export const PASSWORD = 'musrenbang2027';
+export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? join(here, '..', '..', 'docs', 'screenshots');
+export const PHONE = { width: 360, height: 780 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Debian's Chromium, headless; playwright gives every launch a fresh temporary user-data-dir. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A new browser context (its own cookies and storage: a separate person), phone-sized by default. */
+export async function newPage(browser, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.jsErrors = errors;
+  // Only this machine: any request elsewhere is a bug (no tiles, fonts or analytics).
+  await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost)[:/]).*/, (route) => {
+    errors.push(`blocked external request ${route.request().url()}`);
+    return route.abort();
+  });
+  return page;
+}
+
+export async function api(query, variables = {}, token) {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(`${body.errors[0].message} (${body.errors[0].extensions?.code}) in ${query.slice(0, 60)}`);
+  return body.data;
+}
+
+export async function token(email) {
+  const data = await api('mutation($i:String!,$p:String!){login(identifier:$i,password:$p){token}}', { i: email, p: PASSWORD });
+  return data.login.token;
+}
+
+/** The demo's kelurahan forum by kelurahan name, with its region. */
+export async function kelurahanForum(name) {
+  const data = await api('{forums(filter:{level:DESA_KELURAHAN},first:100){nodes{id name budgetCeiling region{id name}}}}');
+  const forum = data.forums.nodes.find((f) => f.region.name === name);
+  assert.ok(forum, `no forum for ${name}`);
+  return forum;
+}
+
+/** Verified residents living in a region (asked as the administrator). */
+export async function residentsOf(regionId, adminToken) {
+  const data = await api(
+    'query($r:Int!){accounts(filter:{verification:VERIFIED,regionId:$r},first:50){nodes{id name email roles{role}}}}',
+    { r: regionId },
+    adminToken,
+  );
+  return data.accounts.nodes.filter((a) => a.roles.every((r) => r.role === 'RESIDENT') && a.email?.startsWith('warga'));
+}
+
+export async function openRound(moderatorToken, input) {
+  const now = Date.now();
+  const data = await api(
+    'mutation($input:OpenRoundInput!){openVotingRound(input:$input){id title proposals{id estimatedCost title}}}',
+    { input: { opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 86_400_000).toISOString(), ...input } },
+    moderatorToken,
+  );
+  return data.openVotingRound;
+}
+
+/** Signs in through the page, as a person would. */
+export async function signInUi(page, email) {
+  await page.goto(`${BASE}/masuk`);
+  await page.getByLabel(/Email atau nomor ponsel|Email or phone/).fill(email);
+  await page.getByLabel(/^Kata sandi|^Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/masuk'));
+  await page.getByRole('button', { name: /Keluar|Sign out/, includeHidden: true }).waitFor({ state: 'attached' });
+}
+
+/** axe-core in the page: no serious or critical violation. */
+export async function checkA11y(page, where) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  assert.deepEqual(violations, [], `axe found serious/critical violations on ${where}:\n${violations.join('\n')}`);
+}
+
+/** Screenshots of the current page at phone and desktop size (restores the viewport). */
+export async function shoot(page, name, { scrollTo } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const before = page.viewportSize();
+  for (const [suffix, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ]) {
+    await page.setViewportSize(size);
+    await page.evaluate((selector) => {
+      const target = selector && document.querySelector(selector);
+      if (target) window.scrollTo(0, target.getBoundingClientRect().top + window.scrollY - 8);
+      else window.scrollTo(0, 0);
+    }, scrollTo ?? null);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`) });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+export function assertNoJsErrors(page) {
+  const errors = (page.jsErrors ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+  assert.deepEqual(errors, [], `errors in the page:\n${errors.join('\n')}`);
+}

@@ -1,0 +1,191 @@
+import { Provider, useClient, useQuery } from '@urql/preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { makeClient } from './lib/graphql';
+import { localeStore, setLocale, t } from './lib/i18n';
+import { LOGOUT, ME } from './lib/queries';
+import { Link, match, navigate, useRoute } from './lib/router';
+import { isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
+import { useStore } from './lib/store';
+import { LiveRegion, Loading } from './components/ui';
+import { lazyPage } from './lazy';
+import { HomePage } from './pages/Home';
+import { LoginPage, RegisterPage } from './pages/Auth';
+import { ProposalsPage } from './pages/Proposals';
+import { ProposalPage } from './pages/Proposal';
+import { NotFoundPage } from './pages/NotFound';
+
+const ProposalFormPage = lazyPage(() => import('./pages/ProposalForm'));
+const MyProposalsPage = lazyPage(() => import('./pages/MyProposals'));
+const MapPage = lazyPage(() => import('./pages/Map'));
+const ForumsPage = lazyPage(() => import('./pages/Forums'));
+const ForumPage = lazyPage(() => import('./pages/Forum'));
+const RoundPage = lazyPage(() => import('./pages/Round'));
+const ResultsPage = lazyPage(() => import('./pages/Results'));
+const ModerationPage = lazyPage(() => import('./pages/Moderation'));
+const PlanningPage = lazyPage(() => import('./pages/Planning'));
+const LiveSessionPage = lazyPage(() => import('./pages/LiveSession'));
+
+type Params = Record<string, string>;
+const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
+  ['/', () => <HomePage />],
+  ['/masuk', () => <LoginPage />],
+  ['/daftar', () => <RegisterPage />],
+  ['/usulan', () => <ProposalsPage />],
+  ['/usulan/baru', () => <ProposalFormPage />],
+  ['/usulan/:id', (p) => <ProposalPage id={Number(p.id)} />],
+  ['/usulan/:id/ubah', (p) => <ProposalFormPage editId={Number(p.id)} />],
+  ['/usulan-saya', () => <MyProposalsPage />],
+  ['/peta', () => <MapPage />],
+  ['/forum', () => <ForumsPage />],
+  ['/forum/:id', (p) => <ForumPage id={Number(p.id)} />],
+  ['/forum/:id/hasil', (p) => <ResultsPage id={Number(p.id)} />],
+  ['/forum/:id/sesi', (p) => <LiveSessionPage id={Number(p.id)} />],
+  ['/putaran/:id', (p) => <RoundPage id={Number(p.id)} />],
+  ['/moderasi', () => <ModerationPage />],
+  ['/perencanaan', () => <PlanningPage />],
+];
+
+function resolve(path: string) {
+  for (const [pattern, render] of routes) {
+    const params = match(pattern, path);
+    if (params && Object.values(params).every((v) => /^\d+$/.test(v))) return render(params);
+  }
+  return <NotFoundPage />;
+}
+
+/** Checks a stored token once: an expired or revoked one signs the visitor out. */
+function SessionCheck() {
+  const token = useStore(tokenStore);
+  const me = useStore(meStore);
+  const [result] = useQuery({ query: ME, pause: !token || me !== undefined, requestPolicy: 'network-only' });
+  useEffect(() => {
+    if (!token || me !== undefined || result.fetching) return;
+    if (result.data?.me) meStore.set(result.data.me as Me);
+    else if (result.data || result.error) signOut();
+  }, [result, token, me]);
+  return null;
+}
+
+function LanguageSwitch() {
+  const locale = useStore(localeStore);
+  return (
+    <div class="lang" role="group" aria-label={t('nav.language')}>
+      {(['id', 'en'] as const).map((l) => (
+        <button key={l} type="button" lang={l} aria-pressed={locale === l} onClick={() => setLocale(l)} class="lang__button">
+          {l === 'id' ? 'ID' : 'EN'}
+          <span class="visually-hidden"> — {l === 'id' ? 'Bahasa Indonesia' : 'English'}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Header({ path }: { path: string }) {
+  const me = useMe();
+  const client = useClient();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
+  const item = (href: string, text: string) => {
+    const current = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+    return (
+      <li>
+        <Link href={href} aria-current={current ? 'page' : undefined}>
+          {text}
+        </Link>
+      </li>
+    );
+  };
+  return (
+    <header class="site-header">
+      <div class="site-header__bar">
+        <Link href="/" class="brand">
+          <svg width="28" height="28" viewBox="0 0 16 16" aria-hidden="true">
+            <rect width="16" height="16" rx="3" fill="currentColor" />
+            <path d="M3 12V4l5 4 5-4v8" stroke="#fff" stroke-width="2" fill="none" />
+          </svg>
+          <span>Musrenbang</span>
+        </Link>
+        <LanguageSwitch />
+        <button type="button" class="menu-button" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
+          {t('nav.menu')}
+        </button>
+      </div>
+      <nav id="site-nav" class={`site-nav${open ? ' site-nav--open' : ''}`} aria-label={t('nav.main')}>
+        <ul>
+          {item('/', t('nav.home'))}
+          {item('/usulan', t('nav.proposals'))}
+          {item('/peta', t('nav.map'))}
+          {item('/forum', t('nav.forums'))}
+          {me && item('/usulan-saya', t('nav.myProposals'))}
+          {me && item('/usulan/baru', t('nav.newProposal'))}
+          {isStaff(me) && item('/moderasi', t('nav.moderation'))}
+          {isPlanner(me) && item('/perencanaan', t('nav.planning'))}
+        </ul>
+        <div class="account">
+          {me ? (
+            <>
+              <span class="account__name">{me.name}</span>
+              <button
+                type="button"
+                class="button button--link"
+                onClick={async () => {
+                  // Revoke the token on the server, then forget it here (even if the server is unreachable).
+                  await client.mutation(LOGOUT, {}).toPromise().catch(() => undefined);
+                  signOut();
+                  navigate('/');
+                }}
+              >
+                {t('nav.logout')}
+              </button>
+            </>
+          ) : me === null ? (
+            <>
+              <Link href="/masuk">{t('nav.login')}</Link>
+              <Link href="/daftar" class="button button--small">
+                {t('nav.register')}
+              </Link>
+            </>
+          ) : null}
+        </div>
+      </nav>
+    </header>
+  );
+}
+
+export function App() {
+  const token = useStore(tokenStore);
+  const locale = useStore(localeStore);
+  const client = useMemo(() => makeClient(token), [token]);
+  const { path } = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    // After navigation, move focus to the new page's heading (or main) and scroll up.
+    window.scrollTo(0, 0);
+    const timer = setTimeout(() => {
+      const heading = main.current?.querySelector<HTMLElement>('h1');
+      (heading ?? main.current)?.focus();
+    }, 60);
+    return () => clearTimeout(timer);
+  }, [path]);
+  return (
+    <Provider value={client}>
+      <SessionCheck />
+      <a class="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <Header path={path} />
+      <main id="main" tabIndex={-1} ref={main} key={locale}>
+        {useStore(meStore) === undefined && token ? <Loading /> : resolve(path)}
+      </main>
+      <footer class="site-footer">
+        <p>{t('footer.text')}</p>
+      </footer>
+      <LiveRegion />
+    </Provider>
+  );
+}

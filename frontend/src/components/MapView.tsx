@@ -1,0 +1,118 @@
+import { navigate } from '../lib/router';
+import { label, t } from '../lib/i18n';
+import { formatNumber } from '../lib/format';
+
+export interface MapPoint {
+  id: number;
+  lat: number;
+  lon: number;
+  title: string;
+  status: string;
+  href: string;
+}
+
+export interface Bounds {
+  minLat: number;
+  maxLat: number;
+  minLon: number;
+  maxLon: number;
+}
+
+/** The box around the points with a margin, never degenerate. */
+export function boundsOf(points: ReadonlyArray<{ lat: number; lon: number }>): Bounds | null {
+  if (points.length === 0) return null;
+  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  for (const p of points) {
+    minLat = Math.min(minLat, p.lat);
+    maxLat = Math.max(maxLat, p.lat);
+    minLon = Math.min(minLon, p.lon);
+    maxLon = Math.max(maxLon, p.lon);
+  }
+  const padLat = Math.max((maxLat - minLat) * 0.08, 0.002);
+  const padLon = Math.max((maxLon - minLon) * 0.08, 0.002);
+  return { minLat: minLat - padLat, maxLat: maxLat + padLat, minLon: minLon - padLon, maxLon: maxLon + padLon };
+}
+
+/** Equirectangular projection into an SVG box (north up), scaled by cos(latitude). */
+export function project(b: Bounds, width: number, lat: number, lon: number): { x: number; y: number; height: number } {
+  const midLat = ((b.minLat + b.maxLat) / 2) * (Math.PI / 180);
+  const spanX = (b.maxLon - b.minLon) * Math.cos(midLat);
+  const spanY = b.maxLat - b.minLat;
+  const height = Math.max(200, Math.min(width * 1.2, (width * spanY) / spanX));
+  return { x: ((lon - b.minLon) / (b.maxLon - b.minLon)) * width, y: ((b.maxLat - lat) / spanY) * height, height };
+}
+
+const STATUS_COLORS: Record<string, string> = {
+  SUBMITTED: '#1d4ed8',
+  VERIFIED: '#047857',
+  FORWARDED: '#6d28d9',
+  RESERVE: '#b45309',
+  RETURNED: '#c2410c',
+  REJECTED: '#b91c1c',
+  ACCEPTED: '#065f46',
+  DRAFT: '#4b5563',
+};
+
+export const statusColor = (status: string) => STATUS_COLORS[status] ?? '#374151';
+
+/** An SVG scatter of proposals by coordinates: no tiles, no network. */
+export function MapView({ points, caption }: { points: MapPoint[]; caption: string }) {
+  const single = points.length === 1;
+  const bounds = boundsOf(points);
+  if (!bounds) return <p>{t('map.none')}</p>;
+  const width = 1000;
+  const height = single ? 360 : project(bounds, width, bounds.minLat, bounds.minLon).height;
+  const statuses = [...new Set(points.map((p) => p.status))];
+  const grid = 4;
+  return (
+    <figure class="map">
+      <figcaption id="map-caption">{caption}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" class="map__svg" role="group" aria-labelledby="map-caption">
+        <rect x="0" y="0" width={width} height={height} class="map__bg" />
+        {Array.from({ length: grid + 1 }, (_, i) => {
+          const lat = bounds.minLat + ((bounds.maxLat - bounds.minLat) * i) / grid;
+          const lon = bounds.minLon + ((bounds.maxLon - bounds.minLon) * i) / grid;
+          const y = single ? height * (1 - i / grid) : project(bounds, width, lat, bounds.minLon).y;
+          const x = project(bounds, width, bounds.minLat, lon).x;
+          return (
+            <g key={i} class="map__grid" aria-hidden="true">
+              <line x1="0" x2={width} y1={y} y2={y} />
+              <line y1="0" y2={height} x1={x} x2={x} />
+              <text x="4" y={Math.max(14, y - 4)}>{formatNumber(Number(lat.toFixed(3)))}°</text>
+              <text x={Math.min(width - 70, x + 4)} y={height - 6}>{formatNumber(Number(lon.toFixed(3)))}°</text>
+            </g>
+          );
+        })}
+        {points.map((p) => {
+          const { x, y: rawY } = project(bounds, width, p.lat, p.lon);
+          const y = single ? height / 2 : rawY;
+          return (
+            <a
+              key={p.id}
+              href={p.href}
+              class="map__point"
+              aria-label={`${p.title} (${label('status', p.status)})`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(p.href);
+              }}
+            >
+              <title>{`${p.title} — ${label('status', p.status)}`}</title>
+              <circle cx={x} cy={y} r="11" fill={statusColor(p.status)} />
+            </a>
+          );
+        })}
+      </svg>
+      {!single && <ul class="map__legend" aria-label={t('map.legend')}>
+        {statuses.map((s) => (
+          <li key={s}>
+            <svg width="14" height="14" aria-hidden="true">
+              <circle cx="7" cy="7" r="6" fill={statusColor(s)} />
+            </svg>{' '}
+            {label('status', s)}
+          </li>
+        ))}
+      </ul>}
+    </figure>
+  );
+}

@@ -1,0 +1,302 @@
+import { useClient, useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { BarChart, BudgetBar } from './charts';
+import { ErrorBox, Field, LiveBadge, Loading, TableWrap, announce, Badge } from './ui';
+import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
+import { formatNumber, formatRupiah } from '../lib/format';
+import { label, t } from '../lib/i18n';
+import { useLiveQuery } from '../lib/live';
+import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/queries';
+import { Link } from '../lib/router';
+
+interface Titled {
+  id: number;
+  code: string;
+  title: string;
+}
+
+/** The number a tally row is judged by, per method. */
+export function tallyValue(method: string, row: { votes: number; points: number; borda: number }): number {
+  if (method === 'CUMULATIVE') return row.points;
+  if (method === 'RANKING') return row.borda;
+  return row.votes;
+}
+
+export function TallyView({ roundId, method, proposals, live }: { roundId: number; method: string; proposals: Titled[]; live: boolean }) {
+  const [result, , mode] = useLiveQuery({
+    query: ROUND_TALLY,
+    variables: { id: roundId },
+    live,
+    topic: { fields: ['roundUpdated', 'tallyUpdated', 'ballotCast'], args: { roundId } },
+  });
+  const tally = result.data?.votingRound.tally;
+  const error = toApiError(result.error);
+  const titles = new Map(proposals.map((p) => [p.id, p]));
+  const unit = method === 'CUMULATIVE' ? 'tally.points' : method === 'RANKING' ? 'tally.borda' : 'tally.votes';
+  return (
+    <section class="card" aria-labelledby="tally-heading">
+      <h2 id="tally-heading">
+        {t('tally.title')} {live && <LiveBadge mode={mode} />}
+      </h2>
+      {error ? (
+        error.code === 'FAILED_PRECONDITION' ? (
+          <p>{t('tally.afterClose')}</p>
+        ) : (
+          <ErrorBox error={error} />
+        )
+      ) : !tally ? (
+        <Loading />
+      ) : (
+        <>
+          <p aria-live="polite" data-testid="ballot-count">
+            {t('tally.ballots', { n: formatNumber(tally.ballots) })}
+          </p>
+          <BarChart
+            id="tally-chart"
+            title={t(unit)}
+            bars={tally.rows.map((r: any) => ({
+              key: r.proposalId,
+              label: titles.get(r.proposalId)?.title ?? `#${r.proposalId}`,
+              value: tallyValue(method, r),
+            }))}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function DecideForm({ roundId, row, onDone }: { roundId: number; row: any; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [state, decide] = useMutation(DECIDE_OUTCOME);
+  const fe = fieldErrors(error);
+  const include = !row.selected;
+  return (
+    <form
+      class="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await decide({ roundId, proposalId: row.proposalId, selected: include, reason });
+        const problem = toApiError(r.error);
+        setError(problem);
+        if (!problem) {
+          announce(t('outcome.decided'));
+          onDone();
+        }
+      }}
+    >
+      <ErrorBox error={error && !fe.reason ? error : null} />
+      <Field id={`decide-${row.proposalId}`} label={include ? t('outcome.includeReason') : t('outcome.excludeReason')} error={fe.reason} required>
+        {(a) => <input {...a} type="text" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+      </Field>
+      <div class="button-row">
+        <button type="submit" class="button button--small" disabled={state.fetching}>
+          {include ? t('outcome.include') : t('outcome.exclude')}
+        </button>
+        <button type="button" class="button button--secondary button--small" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function reasonText(row: { reason: string; remainingBudget: number | null; decisionReason: string | null }): string {
+  if (row.reason === 'DID_NOT_FIT_REMAINING_BUDGET' && row.remainingBudget !== null) {
+    return t('reason.DID_NOT_FIT_REMAINING_BUDGET_left', { amount: formatRupiah(row.remainingBudget) });
+  }
+  if (row.reason === 'FORUM_DECISION' && row.decisionReason) return t('reason.FORUM_DECISION_because', { reason: row.decisionReason });
+  return label('reason', row.reason);
+}
+
+/** The outcome of a round: chart, budget use and the reason for every proposal. */
+export function OutcomeView({ roundId, canDecide, headingLevel = 2 }: { roundId: number; canDecide: boolean; headingLevel?: 2 | 3 }) {
+  const [result, refetch] = useQuery({ query: ROUND_OUTCOME, variables: { id: roundId } });
+  const [deciding, setDeciding] = useState<number | null>(null);
+  const outcome = result.data?.votingRound.outcome;
+  const error = toApiError(result.error);
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <section class="card" aria-labelledby={`outcome-${roundId}`}>
+      <H id={`outcome-${roundId}`}>{t('outcome.title')}</H>
+      {error ? (
+        error.code === 'FAILED_PRECONDITION' ? (
+          <p>{t('outcome.afterClose')}</p>
+        ) : (
+          <ErrorBox error={error} />
+        )
+      ) : !outcome ? (
+        <Loading />
+      ) : (
+        <>
+          <p>
+            {t('outcome.summary', {
+              rule: label('rule', outcome.rule),
+              ballots: formatNumber(outcome.ballots),
+              selected: formatNumber(outcome.rows.filter((r: any) => r.selected).length),
+              total: formatNumber(outcome.rows.length),
+            })}
+          </p>
+          <BudgetBar used={outcome.totalCost} budget={outcome.budget} />
+          <BarChart
+            id={`outcome-chart-${roundId}`}
+            title={t('outcome.chart')}
+            bars={outcome.rows.map((r: any) => ({
+              key: r.proposalId,
+              label: `${r.rank}. ${r.title}`,
+              value: Number(r.support.includes('/') ? eval_fraction(r.support) : r.support),
+              valueText: `${r.support} · ${label('list', r.list)}`,
+              tone: r.list === 'MAIN' ? 'main' : r.list === 'RESERVE' ? 'reserve' : 'out',
+            }))}
+          />
+          <TableWrap label={t('outcome.table')}>
+            <table class="outcome-table">
+              <caption class="visually-hidden">{t('outcome.table')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('outcome.rank')}</th>
+                  <th scope="col">{t('proposal.title')}</th>
+                  <th scope="col">{t('proposal.cost')}</th>
+                  <th scope="col">{t('outcome.support')}</th>
+                  <th scope="col">{t('outcome.list')}</th>
+                  <th scope="col">{t('outcome.reason')}</th>
+                  {canDecide && <th scope="col">{t('outcome.decision')}</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {outcome.rows.map((r: any) => (
+                  <tr key={r.proposalId} class={`row--${r.list.toLowerCase()}`}>
+                    <td class="num">{r.rank}</td>
+                    <td>
+                      <Link href={`/usulan/${r.proposalId}`}>{r.title}</Link>
+                      <br />
+                      <span class="code">{r.code}</span>
+                    </td>
+                    <td class="num">{formatRupiah(r.cost)}</td>
+                    <td class="num">{r.support}</td>
+                    <td>
+                      <Badge tone={r.list.toLowerCase()}>{label('list', r.list)}</Badge>
+                    </td>
+                    <td>{reasonText(r)}</td>
+                    {canDecide && (
+                      <td>
+                        {deciding === r.proposalId ? (
+                          <DecideForm
+                            roundId={roundId}
+                            row={r}
+                            onDone={() => {
+                              setDeciding(null);
+                              refetch({ requestPolicy: 'network-only' });
+                            }}
+                          />
+                        ) : (
+                          <button type="button" class="button button--secondary button--small" onClick={() => setDeciding(r.proposalId)}>
+                            {r.selected ? t('outcome.exclude') : t('outcome.include')}
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** "7/2" → 3.5 (support can be an exact fraction). */
+export function eval_fraction(text: string): number {
+  const [a, b] = text.split('/').map(Number);
+  return b ? a / b : a;
+}
+
+/** Downloads the closed round as a Pabulib .pb file, plus the exports still to come. */
+export function ExportButtons({ roundId, title, closed }: { roundId: number; title: string; closed: boolean }) {
+  const client = useClient();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    const r = await client.query(ROUND_PB, { id: roundId }, { requestPolicy: 'network-only' }).toPromise();
+    setBusy(false);
+    const problem = toApiError(r.error);
+    setError(problem);
+    if (problem) return;
+    const blob = new Blob([r.data.votingRound.pabulib], { type: 'text/plain;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${title.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'putaran'}-${roundId}.pb`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    announce(t('export.downloaded'));
+  };
+  return (
+    <div class="stack-sm">
+      <ErrorBox error={error} />
+      <div class="button-row">
+        <button type="button" class="button button--secondary" disabled={!closed || busy} onClick={download}>
+          {t('export.pb')}
+        </button>
+        {(['CSV', 'XLSX', 'PDF'] as const).map((kind) => (
+          <button key={kind} type="button" class="button button--secondary" disabled aria-describedby={`soon-${roundId}`}>
+            {kind} ({t('export.soon')})
+          </button>
+        ))}
+      </div>
+      <p class="hint" id={`soon-${roundId}`}>
+        {closed ? t('export.soonHint') : t('export.afterClose')}
+      </p>
+    </div>
+  );
+}
+
+export function ReceiptCheck({ roundId, titles }: { roundId: number; titles: Map<number, string> }) {
+  const [receipt, setReceipt] = useState('');
+  const [asked, setAsked] = useState<string | null>(null);
+  const [result] = useQuery({ query: CHECK_RECEIPT, variables: { roundId, receipt: asked ?? '' }, pause: !asked });
+  const found = result.data?.checkReceipt;
+  return (
+    <section class="card" aria-labelledby="receipt-check">
+      <h2 id="receipt-check">{t('receipt.checkTitle')}</h2>
+      <form
+        class="stack-sm"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAsked(receipt.trim());
+        }}
+      >
+        <Field id="receipt-input" label={t('receipt.code')} hint={t('receipt.checkHint')} required>
+          {(a) => <input {...a} type="text" autoComplete="off" spellcheck={false} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button button--secondary">
+          {t('receipt.check')}
+        </button>
+      </form>
+      <div aria-live="polite">
+        {asked && result.fetching && <Loading />}
+        {asked && !result.fetching && result.error && <ErrorBox error={toApiError(result.error)} />}
+        {asked && !result.fetching && !result.error && (found ? (
+          <div class="alert alert--success">
+            <p>{t('receipt.found', { channel: label('channel', found.channel) })}</p>
+            <ul>
+              {found.choices.map((c: any) => (
+                <li key={c.proposalId}>
+                  {titles.get(c.proposalId) ?? `#${c.proposalId}`} ({formatNumber(c.points)})
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <p class="alert alert--warning">{t('receipt.notFound')}</p>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { codeMessage, fieldMessage, hasUsefulDetail, type ApiError } from '../lib/errors';
+import { label, t } from '../lib/i18n';
+import { createStore, useStore } from '../lib/store';
+import { Link } from '../lib/router';
+
+/** Polite announcements for screen readers (saved, voted, updated…). */
+export const announcement = createStore<{ text: string; n: number }>({ text: '', n: 0 });
+export function announce(text: string) {
+  announcement.set({ text, n: announcement.get().n + 1 });
+}
+
+export function LiveRegion() {
+  const { text, n } = useStore(announcement);
+  return (
+    <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+      <span key={n}>{text}</span>
+    </div>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  children: (attrs: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true'; required?: boolean }) => JSX.Element;
+  class?: string;
+}
+
+/** A labelled control with its hint and its error, wired with aria-describedby. */
+export function Field({ id, label: text, error, hint, required, children, class: cls }: FieldProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field--error' : ''}${cls ? ` ${cls}` : ''}`}>
+      <label for={id}>
+        {text}
+        {required ? <span class="required" aria-hidden="true"> *</span> : <span class="optional"> ({t('form.optional')})</span>}
+      </label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {children({ id, 'aria-describedby': described, 'aria-invalid': error ? 'true' : undefined, required })}
+      {error && (
+        <p class="error-text" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A translated error with the server's explanation where it names the rule that applied. */
+export function ErrorBox({ error, fieldIds }: { error: ApiError | null; fieldIds?: Record<string, string> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) ref.current?.focus();
+  }, [error]);
+  if (!error) return null;
+  return (
+    <div class="alert alert--error" role="alert" tabIndex={-1} ref={ref}>
+      <p>
+        <strong>{codeMessage(error.code, undefined, error.retryAfterSeconds)}</strong>
+      </p>
+      {hasUsefulDetail(error) && <p class="alert__detail">{error.message}</p>}
+      {error.fields.length > 0 && (
+        <ul>
+          {error.fields.map((f) => {
+            const target = fieldIds?.[f.field];
+            const text = `${fieldLabelFallback(f.field)}: ${fieldMessage(f)}`;
+            return <li key={f.field + f.code}>{target ? <a href={`#${target}`}>{text}</a> : text}</li>;
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function fieldLabelFallback(field: string): string {
+  return label('fieldName', field);
+}
+
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' | 'warning'; children: ComponentChildren }) {
+  return <div class={`alert alert--${kind}`}>{children}</div>;
+}
+
+export function Loading({ text }: { text?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {text ?? t('common.loading')}
+    </p>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge--${status.toLowerCase()}`}>{label('status', status)}</span>;
+}
+
+export function Badge({ children, tone = 'neutral' }: { children: ComponentChildren; tone?: string }) {
+  return <span class={`badge badge--${tone}`}>{children}</span>;
+}
+
+/** Page title: sets document.title and is focused after navigation by the app shell. */
+export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
+  useEffect(() => {
+    document.title = `${title} · Musrenbang`;
+  }, [title]);
+  return (
+    <h1 tabIndex={-1} class="page-title">
+      {children}
+    </h1>
+  );
+}
+
+export function Breadcrumbs({ items }: { items: Array<{ href?: string; text: string }> }) {
+  return (
+    <nav aria-label={t('nav.breadcrumbs')} class="breadcrumbs">
+      <ol>
+        {items.map((item, i) => (
+          <li key={i}>{item.href && i < items.length - 1 ? <Link href={item.href}>{item.text}</Link> : <span aria-current={i === items.length - 1 ? 'page' : undefined}>{item.text}</span>}</li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+interface PagerProps {
+  total: number;
+  offset: number;
+  pageSize: number;
+  hasNext: boolean;
+  onPage: (offset: number) => void;
+}
+
+/** "1–20 of 300" with previous/next; offsets map to the API's `offset:N` cursors. */
+export function Pager({ total, offset, pageSize, hasNext, onPage }: PagerProps) {
+  const from = total === 0 ? 0 : offset + 1;
+  const to = Math.min(total, offset + pageSize);
+  return (
+    <nav class="pager" aria-label={t('pager.label')}>
+      <p aria-live="polite">{t('pager.range', { from, to, total })}</p>
+      {(offset > 0 || hasNext) && <div class="pager__buttons button-row">
+        <button type="button" class="button button--secondary" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - pageSize))}>
+          ← {t('pager.previous')}
+        </button>
+        <button type="button" class="button button--secondary" disabled={!hasNext} onClick={() => onPage(offset + pageSize)}>
+          {t('pager.next')} →
+        </button>
+      </div>}
+    </nav>
+  );
+}
+
+/** The API's cursor for "start after row N-1". */
+export function cursorFor(offset: number): string | undefined {
+  return offset > 0 ? `offset:${offset - 1}` : undefined;
+}
+
+/** A table that scrolls sideways on a phone and can be scrolled by keyboard. */
+export function TableWrap({ label: text, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={text} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+export function LiveBadge({ mode }: { mode: string }) {
+  if (mode === 'paused') return null;
+  return (
+    <span class={`live live--${mode}`}>
+      <span class="live__dot" aria-hidden="true" />
+      {mode === 'subscription' ? t('live.subscription') : t('live.polling')}
+    </span>
+  );
+}

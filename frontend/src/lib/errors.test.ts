@@ -1,0 +1,61 @@
+import { CombinedError } from '@urql/core';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, codeMessage, fieldErrors, fieldMessage, toApiError } from './errors';
+
+function graphqlError(message: string, extensions: Record<string, unknown>) {
+  return new CombinedError({ graphQLErrors: [{ message, extensions }] });
+}
+
+describe('reading API errors', () => {
+  it('takes the code and the field problems from the extensions', () => {
+    const error = toApiError(
+      graphqlError('invalid input: email, password', {
+        code: 'BAD_USER_INPUT',
+        fields: [
+          { field: 'email', code: 'email', message: 'must be a valid email address' },
+          { field: 'password', code: 'length', message: 'must be 8 to 128 characters long' },
+        ],
+      }),
+    )!;
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(fieldErrors(error, 'id')).toEqual({ email: 'alamat email tidak valid', password: 'harus 8–128 karakter' });
+    expect(fieldErrors(error, 'en')).toEqual({ email: 'must be a valid email address', password: 'must be 8 to 128 characters long' });
+  });
+  it('keeps the waiting time of a rate limit', () => {
+    const error = toApiError(graphqlError('too many attempts', { code: 'RATE_LIMITED', retryAfterSeconds: 840 }))!;
+    expect(codeMessage(error.code, 'id', error.retryAfterSeconds)).toBe('Terlalu banyak percobaan. Coba lagi dalam 14 menit.');
+    expect(codeMessage(error.code, 'en', error.retryAfterSeconds)).toBe('Too many attempts. Try again in 14 minutes.');
+  });
+  it('treats a missing answer as a network problem and no error as none', () => {
+    expect(toApiError(new CombinedError({ networkError: new Error('Failed to fetch') }))?.code).toBe('NETWORK');
+    expect(toApiError(undefined)).toBeNull();
+  });
+  it('maps unknown codes to the internal error', () => {
+    expect(toApiError(graphqlError('boom', { code: 'WHATEVER' }))?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('translating error codes', () => {
+  it('has a sentence for every documented code in both languages', () => {
+    for (const code of ERROR_CODES) {
+      const id = codeMessage(code, 'id');
+      const en = codeMessage(code, 'en');
+      expect(id).toBeTruthy();
+      expect(en).toBeTruthy();
+      expect(id).not.toBe(en);
+    }
+    expect(codeMessage('UNAUTHENTICATED', 'id')).toMatch(/masuk/);
+    expect(codeMessage('FORBIDDEN', 'id')).toMatch(/tidak berwenang/);
+    expect(codeMessage('NOT_FOUND', 'id')).toMatch(/tidak ditemukan/);
+    expect(codeMessage('CONFLICT', 'en')).toMatch(/already exists/);
+    expect(codeMessage('FAILED_PRECONDITION', 'en')).toMatch(/cannot be done right now/);
+    expect(codeMessage('INTERNAL_SERVER_ERROR', 'id')).toMatch(/server/);
+  });
+  it('translates the common field problems and keeps the rest as sent', () => {
+    expect(fieldMessage({ field: 'latitude', code: 'range', message: 'must lie within Indonesia (-11.5 to 6.5)' }, 'id')).toBe('koordinat harus berada di wilayah Indonesia');
+    expect(fieldMessage({ field: 'estimatedCost', code: 'range', message: 'must be between 0 and 1000000000000' }, 'id')).toBe('harus antara 0 dan 1000000000000');
+    expect(fieldMessage({ field: 'note', code: 'required', message: 'say why the proposal becomes rejected' }, 'id')).toBe('wajib diisi');
+    expect(fieldMessage({ field: 'email', code: 'unique', message: 'an account with this email already exists' }, 'id')).toBe('sudah terdaftar');
+    expect(fieldMessage({ field: 'x', code: 'odd', message: 'something else' }, 'id')).toBe('something else');
+  });
+});

@@ -1,0 +1,121 @@
+import type { CombinedError } from '@urql/core';
+import { t, type Locale, localeStore } from './i18n';
+
+/** The documented `extensions.code` values (README, "Error codes"), plus NETWORK for no answer. */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'FAILED_PRECONDITION',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+  'NETWORK',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface ApiError {
+  code: ErrorCode;
+  /** The server's message (English); shown as detail where it explains a rule. */
+  message: string;
+  fields: FieldProblem[];
+  retryAfterSeconds?: number;
+}
+
+interface GraphQLErrorLike {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+function asCode(value: unknown): ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value) ? (value as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+}
+
+/** Reads the first GraphQL error (or the network failure) into one shape. */
+export function toApiError(error: CombinedError | null | undefined): ApiError | null {
+  if (!error) return null;
+  const first: GraphQLErrorLike | undefined = error.graphQLErrors?.[0];
+  if (!first) {
+    return { code: 'NETWORK', message: error.networkError?.message ?? error.message, fields: [] };
+  }
+  const ext = first.extensions ?? {};
+  const fields = Array.isArray(ext.fields)
+    ? (ext.fields as unknown[]).filter((f): f is FieldProblem => !!f && typeof (f as FieldProblem).field === 'string')
+    : [];
+  const retry = typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : undefined;
+  // Errors without a code come from the GraphQL layer itself (syntax, validation): input problems.
+  const code = ext.code === undefined ? 'BAD_USER_INPUT' : asCode(ext.code);
+  return { code, message: first.message, fields, retryAfterSeconds: retry };
+}
+
+/** The sentence a person reads for an error code. */
+export function codeMessage(code: ErrorCode, locale: Locale = localeStore.get(), retryAfterSeconds?: number): string {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return t('error.UNAUTHENTICATED', undefined, locale);
+    case 'FORBIDDEN':
+      return t('error.FORBIDDEN', undefined, locale);
+    case 'NOT_FOUND':
+      return t('error.NOT_FOUND', undefined, locale);
+    case 'BAD_USER_INPUT':
+      return t('error.BAD_USER_INPUT', undefined, locale);
+    case 'CONFLICT':
+      return t('error.CONFLICT', undefined, locale);
+    case 'FAILED_PRECONDITION':
+      return t('error.FAILED_PRECONDITION', undefined, locale);
+    case 'RATE_LIMITED':
+      return retryAfterSeconds !== undefined
+        ? t('error.RATE_LIMITED_wait', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }, locale)
+        : t('error.RATE_LIMITED', undefined, locale);
+    case 'NETWORK':
+      return t('error.NETWORK', undefined, locale);
+    default:
+      return t('error.INTERNAL_SERVER_ERROR', undefined, locale);
+  }
+}
+
+/** Codes whose server message explains which rule applied (worth showing as detail). */
+export function hasUsefulDetail(error: ApiError): boolean {
+  return ['FORBIDDEN', 'FAILED_PRECONDITION', 'CONFLICT'].includes(error.code) || (error.code === 'BAD_USER_INPUT' && error.fields.length === 0);
+}
+
+const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]> = [
+  [/^must be (\d+) to (\d+) characters long$/, (m, l) => t('field.lengthBetween', { min: m[1], max: m[2] }, l)],
+  [/^must be at least (\d+) characters long$/, (m, l) => t('field.lengthMin', { min: m[1] }, l)],
+  [/^must be at most (\d+) characters long$/, (m, l) => t('field.lengthMax', { max: m[1] }, l)],
+  [/^must be between (\S+) and (\S+)$/, (m, l) => t('field.rangeBetween', { min: m[1], max: m[2] }, l)],
+  [/^must be a valid email address$/, (_m, l) => t('field.email', undefined, l)],
+  [/^must lie within Indonesia/, (_m, l) => t('field.indonesia', undefined, l)],
+  [/^must be an Indonesian mobile number/, (_m, l) => t('field.phone', undefined, l)],
+  [/^must be a positive quantity$/, (_m, l) => t('field.positive', undefined, l)],
+  [/already exists$/, (_m, l) => t('field.unique', undefined, l)],
+  [/^give an email address or a phone number$/, (_m, l) => t('field.emailOrPhone', undefined, l)],
+];
+
+/**
+ * A field problem in the reader's language. The server words them in English with their
+ * numbers inside; the common shapes are recognised, anything else is shown as sent.
+ */
+export function fieldMessage(problem: FieldProblem, locale: Locale = localeStore.get()): string {
+  if (locale === 'en') return problem.message;
+  for (const [pattern, render] of patterns) {
+    const match = problem.message.match(pattern);
+    if (match) return render(match, locale);
+  }
+  if (problem.code === 'required') return t('field.required', undefined, locale);
+  return problem.message;
+}
+
+/** Field problems keyed by field name (the first per field). */
+export function fieldErrors(error: ApiError | null, locale: Locale = localeStore.get()): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of error?.fields ?? []) if (!(f.field in out)) out[f.field] = fieldMessage(f, locale);
+  return out;
+}

@@ -1,0 +1,332 @@
+import { gql } from '@urql/core';
+
+export const ME_FIELDS = gql`
+  fragment MeFields on Account {
+    id
+    name
+    verification
+    email
+    phone
+    homeRegion { id name level parentId }
+    roles { id role forumId regionId }
+  }
+`;
+
+export const ME = gql`
+  query Me { me { ...MeFields } }
+  ${ME_FIELDS}
+`;
+
+export const LOGIN = gql`
+  mutation Login($identifier: String!, $password: String!) {
+    login(identifier: $identifier, password: $password) { token account { ...MeFields } }
+  }
+  ${ME_FIELDS}
+`;
+
+export const REGISTER = gql`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) { token account { ...MeFields } }
+  }
+  ${ME_FIELDS}
+`;
+
+export const LOGOUT = gql`mutation Logout { logout { ok } }`;
+
+export const REGIONS = gql`
+  query Regions($parentId: Int, $level: RegionLevel, $within: Int, $search: String, $first: Int) {
+    regions(parentId: $parentId, level: $level, within: $within, search: $search, first: $first) {
+      totalCount
+      nodes { id name code level parentId }
+    }
+  }
+`;
+
+export const REGION = gql`query Region($id: Int!) { region(id: $id) { id name code level parentId } }`;
+
+export const CATALOGUE = gql`
+  query Catalogue {
+    sectors { id code name }
+    agencies { id code name abbreviation }
+    activities { id code name sectorId agencyId unit unitCost physical }
+  }
+`;
+
+export const HOME = gql`
+  query Home {
+    cycles(first: 5) {
+      nodes {
+        id name planYear status
+        region { id name }
+        stages { id level opensAt closesAt locked }
+        forums(first: 100) { totalCount nodes { id name level status votingRounds { id title isOpen isClosed closesAt method } } }
+      }
+    }
+  }
+`;
+
+const FORUM_SUMMARY = gql`
+  fragment ForumSummary on Forum {
+    id name level status budgetCeiling selectionLimit maxCount tolerancePercent
+    region { id name level }
+    agency { id abbreviation name }
+    parentForum { id name }
+  }
+`;
+
+export const FORUMS = gql`
+  query Forums($filter: ForumFilter!, $first: Int, $after: String) {
+    forums(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...ForumSummary cycle { id planYear } }
+    }
+  }
+  ${FORUM_SUMMARY}
+`;
+
+export const FORUM = gql`
+  query Forum($id: Int!) {
+    forum(id: $id) {
+      ...ForumSummary
+      viewerIsStaff
+      cycle { id name planYear }
+      stage { id level opensAt closesAt locked }
+      votingRounds { id title method rule isOpen isClosed opensAt closesAt closedAt liveTally }
+      submitted: proposals(statuses: [SUBMITTED, FORWARDED], first: 0) { totalCount }
+      verified: proposals(statuses: [VERIFIED], first: 0) { totalCount }
+      all: proposals(first: 0) { totalCount }
+    }
+  }
+  ${FORUM_SUMMARY}
+`;
+
+export const PROPOSAL_SUMMARY = gql`
+  fragment ProposalSummary on Proposal {
+    id code title status level estimatedCost beneficiaries createdAt latitude longitude commentCount
+    region { id name }
+    sector { id name }
+    forum { id name }
+  }
+`;
+
+export const PROPOSALS = gql`
+  query Proposals($filter: ProposalFilter!, $sort: ProposalSort!, $first: Int, $after: String) {
+    proposals(filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      nodes { ...ProposalSummary }
+    }
+  }
+  ${PROPOSAL_SUMMARY}
+`;
+
+export const MY_PROPOSALS = gql`
+  query MyProposals($first: Int, $after: String) {
+    myProposals(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...ProposalSummary availableTransitions { to noteRequired } }
+    }
+  }
+  ${PROPOSAL_SUMMARY}
+`;
+
+export const PROPOSAL = gql`
+  query Proposal($id: Int!) {
+    proposal(id: $id) {
+      id code title status level problem solution physical address latitude longitude volume unit
+      estimatedCost beneficiaries proposerType createdAt updatedAt
+      cycle { id name planYear }
+      forum { id name level viewerIsStaff }
+      region { id name level }
+      regionPath { id name level }
+      sector { id name }
+      activity { id code name unit unitCost }
+      proposer { id name }
+      initialAgency { id name abbreviation }
+      finalAgency { id name abbreviation }
+      mergedInto { id code title }
+      attachments { id kind fileName contentType sizeBytes url createdAt }
+      history { id level forumId fromStatus toStatus actorId note createdAt }
+      recommendations { id level recommender decision volume amount note createdAt }
+      comments { id parentId createdAt hidden hiddenReason body author { id name } }
+      availableTransitions { to noteRequired }
+    }
+  }
+`;
+
+export const CREATE_PROPOSAL = gql`
+  mutation CreateProposal($input: CreateProposalInput!) { createProposal(input: $input) { id code status } }
+`;
+
+export const UPDATE_PROPOSAL = gql`
+  mutation UpdateProposal($input: UpdateProposalInput!) { updateProposal(input: $input) { id code status } }
+`;
+
+export const TRANSITION = gql`
+  mutation Transition($input: TransitionInput!) {
+    transitionProposal(input: $input) { id status level forum { id name } availableTransitions { to noteRequired } }
+  }
+`;
+
+export const ADD_COMMENT = gql`
+  mutation AddComment($proposalId: Int!, $parentId: Int, $body: String!) {
+    addComment(proposalId: $proposalId, parentId: $parentId, body: $body) { id parentId body createdAt hidden hiddenReason author { id name } }
+  }
+`;
+
+export const HIDE_COMMENT = gql`
+  mutation HideComment($commentId: Int!, $reason: String!) {
+    hideComment(commentId: $commentId, reason: $reason) { id hidden hiddenReason body }
+  }
+`;
+
+export const ROUND = gql`
+  query Round($id: Int!) {
+    votingRound(id: $id) {
+      id title method rule maxChoices pointsBudget maxPointsPerProposal costLimit
+      opensAt closesAt closedAt liveTally isOpen isClosed
+      forum { id name budgetCeiling tolerancePercent viewerIsStaff region { id name } }
+      proposals { id code title estimatedCost region { id name } }
+      myBallot { channel receipt castAt choices { proposalId points } }
+    }
+  }
+`;
+
+export const ROUND_TALLY = gql`
+  query RoundTally($id: Int!) {
+    votingRound(id: $id) { id isOpen isClosed tally { ballots rows { proposalId cost votes points borda } } }
+  }
+`;
+
+export const ROUND_OUTCOME = gql`
+  query RoundOutcome($id: Int!) {
+    votingRound(id: $id) {
+      id method isClosed
+      outcome {
+        rule budget ballots totalCost computedAt
+        rows { proposalId code title rank cost support cumulativeCost selectedByRule selected list reason remainingBudget decisionReason }
+      }
+    }
+  }
+`;
+
+export const ROUND_PB = gql`query RoundPb($id: Int!) { votingRound(id: $id) { id pabulib } }`;
+
+export const CAST_BALLOT = gql`
+  mutation CastBallot($roundId: Int!, $choices: [ChoiceInput!]!) { castBallot(roundId: $roundId, choices: $choices) { receipt castAt } }
+`;
+
+export const PAPER_BALLOT = gql`
+  mutation PaperBallot($input: PaperBallotInput!) { enterPaperBallot(input: $input) { receipt castAt } }
+`;
+
+export const CHECK_RECEIPT = gql`
+  query CheckReceipt($roundId: Int!, $receipt: String!) {
+    checkReceipt(roundId: $roundId, receipt: $receipt) { receipt channel choices { proposalId points } }
+  }
+`;
+
+export const OPEN_ROUND = gql`
+  mutation OpenRound($input: OpenRoundInput!) { openVotingRound(input: $input) { id title } }
+`;
+
+export const CLOSE_ROUND = gql`
+  mutation CloseRound($roundId: Int!) { closeVotingRound(roundId: $roundId) { id isOpen isClosed closedAt } }
+`;
+
+export const DECIDE_OUTCOME = gql`
+  mutation DecideOutcome($roundId: Int!, $proposalId: Int!, $selected: Boolean!, $reason: String!) {
+    decideOutcome(roundId: $roundId, proposalId: $proposalId, selected: $selected, reason: $reason) { id selected reason }
+  }
+`;
+
+export const ACCOUNTS = gql`
+  query Accounts($filter: AccountFilter!, $first: Int, $after: String) {
+    accounts(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id name email phone verification createdAt homeRegion { id name } }
+    }
+  }
+`;
+
+export const VERIFY_ACCOUNT = gql`
+  mutation VerifyAccount($accountId: Int!, $decision: VerificationStatus!) {
+    verifyAccount(accountId: $accountId, decision: $decision) { id verification }
+  }
+`;
+
+export const QUEUE = gql`
+  query Queue($forumId: Int!, $first: Int, $after: String) {
+    forum(id: $forumId) {
+      id name viewerIsStaff
+      proposals(statuses: [SUBMITTED, FORWARDED], sort: OLDEST, first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { ...ProposalSummary address availableTransitions { to noteRequired } }
+      }
+    }
+  }
+  ${PROPOSAL_SUMMARY}
+`;
+
+export const CYCLES = gql`
+  query Cycles {
+    cycles(first: 20) {
+      nodes {
+        id name planYear status createdAt
+        region { id name }
+        stages { id level opensAt closesAt locked }
+      }
+    }
+  }
+`;
+
+export const CYCLE_FORUMS = gql`
+  query CycleForums($cycleId: Int!, $first: Int, $after: String) {
+    forums(filter: { cycleId: $cycleId }, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...ForumSummary }
+    }
+  }
+  ${FORUM_SUMMARY}
+`;
+
+export const CREATE_CYCLE = gql`
+  mutation CreateCycle($input: CreateCycleInput!) { createCycle(input: $input) { id name planYear status } }
+`;
+export const SET_CYCLE_STATUS = gql`
+  mutation SetCycleStatus($cycleId: Int!, $status: CycleStatus!) { setCycleStatus(cycleId: $cycleId, status: $status) { id status } }
+`;
+export const SET_STAGE = gql`
+  mutation SetStage($input: SetStageInput!) { setStage(input: $input) { id level opensAt closesAt locked } }
+`;
+export const LOCK_STAGE = gql`
+  mutation LockStage($stageId: Int!, $locked: Boolean!) { lockStage(stageId: $stageId, locked: $locked) { id locked } }
+`;
+export const CREATE_FORUM = gql`
+  mutation CreateForum($input: CreateForumInput!) { createForum(input: $input) { ...ForumSummary } }
+  ${FORUM_SUMMARY}
+`;
+export const UPDATE_FORUM = gql`
+  mutation UpdateForum($input: UpdateForumInput!) { updateForum(input: $input) { ...ForumSummary } }
+  ${FORUM_SUMMARY}
+`;
+export const SET_FORUM_STATUS = gql`
+  mutation SetForumStatus($forumId: Int!, $status: ForumStatus!) { setForumStatus(forumId: $forumId, status: $status) { id status } }
+`;
+
+export const FORUM_RESULTS = gql`
+  query ForumResults($id: Int!) {
+    forum(id: $id) {
+      ...ForumSummary
+      viewerIsStaff
+      cycle { id name planYear }
+      votingRounds { id title method rule isOpen isClosed opensAt closesAt closedAt liveTally }
+    }
+  }
+  ${FORUM_SUMMARY}
+`;

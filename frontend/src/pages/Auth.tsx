@@ -1,0 +1,137 @@
+import { useMutation } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { ErrorBox, Field, PageTitle, announce } from '../components/ui';
+import { RegionCascade } from '../components/RegionCascade';
+import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
+import { t } from '../lib/i18n';
+import { LOGIN, REGISTER } from '../lib/queries';
+import { Link, navigate, useRoute } from '../lib/router';
+import { signIn } from '../lib/session';
+
+function afterSignIn(next: string | null) {
+  navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+}
+
+export function LoginPage() {
+  const { query } = useRoute();
+  const [identifier, setIdentifier] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [state, login] = useMutation(LOGIN);
+  const fe = fieldErrors(error);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const result = await login({ identifier: identifier.trim(), password });
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (!problem && result.data) {
+      signIn(result.data.login.token, result.data.login.account);
+      announce(t('auth.welcome', { name: result.data.login.account.name }));
+      afterSignIn(query.get('next'));
+    }
+  };
+  return (
+    <div class="stack narrow">
+      <PageTitle title={t('auth.loginTitle')}>{t('auth.loginTitle')}</PageTitle>
+      <form onSubmit={submit} class="card stack" noValidate>
+        {error?.code === 'UNAUTHENTICATED' ? (
+          <div class="alert alert--error" role="alert">
+            <strong>{t('auth.wrongCredentials')}</strong>
+          </div>
+        ) : (
+          <ErrorBox error={error} />
+        )}
+        <Field id="login-identifier" label={t('auth.identifier')} hint={t('auth.identifierHint')} error={fe.identifier} required>
+          {(a) => <input {...a} type="text" autoComplete="username" value={identifier} onInput={(e) => setIdentifier(e.currentTarget.value)} />}
+        </Field>
+        <Field id="login-password" label={t('auth.password')} error={fe.password} required>
+          {(a) => <input {...a} type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button" disabled={state.fetching}>
+          {state.fetching ? t('common.sending') : t('auth.login')}
+        </button>
+        <p>
+          {t('auth.noAccount')} <Link href="/daftar">{t('nav.register')}</Link>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+export function RegisterPage() {
+  const { query } = useRoute();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [home, setHome] = useState<number[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [localError, setLocalError] = useState<Record<string, string>>({});
+  const [state, register] = useMutation(REGISTER);
+  const fe = { ...fieldErrors(error), ...localError };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (home.length < 2) local.homeRegionId = t('auth.homeRequired');
+    setLocalError(local);
+    if (Object.keys(local).length) {
+      document.getElementById('reg-home-0')?.focus();
+      return;
+    }
+    const input = {
+      name: name.trim(),
+      email: email.trim() || null,
+      phone: phone.trim() || null,
+      password,
+      homeRegionId: home[home.length - 1] ?? null,
+    };
+    const result = await register({ input });
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (!problem && result.data) {
+      signIn(result.data.register.token, result.data.register.account);
+      announce(t('auth.registered'));
+      afterSignIn(query.get('next'));
+    }
+  };
+  return (
+    <div class="stack narrow">
+      <PageTitle title={t('auth.registerTitle')}>{t('auth.registerTitle')}</PageTitle>
+      <p>{t('auth.registerLead')}</p>
+      <form onSubmit={submit} class="card stack" noValidate>
+        <ErrorBox
+          error={error}
+          fieldIds={{ name: 'reg-name', email: 'reg-email', phone: 'reg-phone', password: 'reg-password', homeRegionId: 'reg-home-0' }}
+        />
+        <Field id="reg-name" label={t('auth.name')} error={fe.name} required>
+          {(a) => <input {...a} type="text" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+        </Field>
+        <Field id="reg-email" label={t('auth.email')} hint={t('auth.emailOrPhoneHint')} error={fe.email}>
+          {(a) => <input {...a} type="email" autoComplete="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}
+        </Field>
+        <Field id="reg-phone" label={t('auth.phone')} hint={t('auth.phoneHint')} error={fe.phone}>
+          {(a) => <input {...a} type="tel" autoComplete="tel" inputMode="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
+        </Field>
+        <Field id="reg-password" label={t('auth.password')} hint={t('auth.passwordHint')} error={fe.password} required>
+          {(a) => <input {...a} type="password" autoComplete="new-password" minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <RegionCascade
+          idPrefix="reg-home"
+          legend={t('auth.home')}
+          hint={t('auth.homeHint')}
+          levels={['KECAMATAN', 'DESA_KELURAHAN', 'RW', 'RT']}
+          value={home}
+          onChange={setHome}
+          requiredDepth={2}
+          error={fe.homeRegionId}
+        />
+        <button type="submit" class="button" disabled={state.fetching}>
+          {state.fetching ? t('common.sending') : t('auth.register')}
+        </button>
+        <p>
+          {t('auth.haveAccount')} <Link href="/masuk">{t('nav.login')}</Link>
+        </p>
+      </form>
+    </div>
+  );
+}
