@@ -91,7 +91,8 @@ pub struct SignedIn {
     pub account: account::Model,
 }
 
-pub async fn register(db: &Db, input: RegisterInput) -> AppResult<SignedIn> {
+pub async fn register(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> {
+    input.email = input.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
     validate(&input)?;
     let email = input.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
     let phone = input.phone.as_deref().and_then(normalize_phone);
@@ -167,10 +168,13 @@ pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password
     } else {
         None
     };
-    let valid = match &found {
-        Some(account) => auth::verify_password(password, account.password_hash.clone()).await?,
-        None => false,
+    // An unknown identifier costs the same hashing work as a wrong password, so response times
+    // do not tell which accounts exist.
+    let stored_hash = match &found {
+        Some(account) => account.password_hash.clone(),
+        None => unknown_account_hash().await?,
     };
+    let valid = auth::verify_password(password, stored_hash).await? && found.is_some();
     let Some(account) = found.filter(|_| valid) else {
         throttle.record_failure(&identifier);
         return Err(AppError::Unauthenticated);
@@ -180,6 +184,11 @@ pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password
     let token = issue_token(&txn, account.id).await?;
     txn.commit().await?;
     Ok(SignedIn { token, account })
+}
+
+async fn unknown_account_hash() -> AppResult<String> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_try_init(|| auth::hash_password(auth::new_token().0)).await.cloned()
 }
 
 pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
