@@ -91,7 +91,9 @@ impl LoginThrottle {
             let window = self.window;
             failures.retain(|_, (_, since)| since.elapsed() < window);
         }
-        let entry = failures.entry(key.to_owned()).or_insert((0, Instant::now()));
+        let entry = failures
+            .entry(key.to_owned())
+            .or_insert((0, Instant::now()));
         if entry.1.elapsed() >= self.window {
             *entry = (0, Instant::now());
         }

@@ -4,7 +4,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "musrenbang", version, about = "Public participation in development planning")]
+#[command(
+    name = "musrenbang",
+    version,
+    about = "Public participation in development planning"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

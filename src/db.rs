@@ -1,24 +1,30 @@
 //! Database access. SQLite gets exactly one writer connection (so write transactions never
 //! race each other into "database is locked") beside a small pool of readers; PostgreSQL uses
-//! one pool for both.
+//! one pool for both. Each `Db` carries the process's realtime hub, which `begin` hands to every
+//! write transaction so events published in it reach subscribers after the commit.
 use std::{str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    DatabaseBackend, DatabaseConnection, DatabaseTransaction, SqlxPostgresConnector,
-    SqlxSqliteConnector, TransactionTrait,
+    DatabaseBackend, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
+    TransactionTrait,
 };
 use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::error::{AppError, AppResult};
+pub use crate::realtime::Txn;
+use crate::{
+    error::{AppError, AppResult},
+    realtime::Hub,
+};
 
 #[derive(Clone)]
 pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
+    hub: Hub,
 }
 
 impl Db {
@@ -39,8 +45,10 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options.read_only(true))
                 .await?;
+            let read = SqlxSqliteConnector::from_sqlx_sqlite_pool(readers);
             Ok(Self {
-                read: SqlxSqliteConnector::from_sqlx_sqlite_pool(readers),
+                hub: Hub::new(read.clone()),
+                read,
                 write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -51,6 +59,7 @@ impl Db {
                 .await?;
             let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
             Ok(Self {
+                hub: Hub::new(conn.clone()),
                 read: conn.clone(),
                 write: conn,
             })
@@ -77,9 +86,16 @@ impl Db {
         sea_orm::ConnectionTrait::get_database_backend(&self.write)
     }
 
-    /// Starts the transaction every mutation runs in: all of it is written, or none.
-    pub async fn begin(&self) -> AppResult<DatabaseTransaction> {
-        self.write.begin().await.map_err(AppError::from)
+    /// Starts the transaction every mutation runs in: all of it is written, or none; events
+    /// published in it are announced after the commit.
+    pub async fn begin(&self) -> AppResult<Txn> {
+        let inner = self.write.begin().await.map_err(AppError::from)?;
+        Ok(Txn::new(inner, self.hub.clone()))
+    }
+
+    /// The realtime hub of this process (subscriptions, live tallies, their tunables).
+    pub fn realtime(&self) -> &Hub {
+        &self.hub
     }
 
     pub async fn ping(&self) -> bool {

@@ -3,34 +3,57 @@
 //! accounts for every role, and a few hundred proposals with history and discussion.
 use chrono::Duration;
 use entity::{
-    account, activity, agency, comment, cycle, forum, proposal, proposal_status_change, region,
-    role_grant, sector, stage,
+    account, activity, agency, comment, cycle,
     enums::{
         CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType, RegionLevel, Role,
         SelectionLimit, VerificationStatus,
     },
+    forum, proposal, proposal_status_change, region, role_grant, sector, stage,
 };
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, Set,
+};
 
 use crate::{auth, db::Db, domain::now};
 
 pub const DEMO_PASSWORD: &str = "musrenbang2027";
 
 const KECAMATAN: [(&str, &str, [&str; 4]); 3] = [
-    ("35.77.01", "Manguharjo", ["Pangongangan", "Madiun Lor", "Patihan", "Nambangan Kidul"]),
-    ("35.77.02", "Taman", ["Josenan", "Kejuron", "Mojorejo", "Banjarejo"]),
-    ("35.77.03", "Kartoharjo", ["Oro-Oro Ombo", "Klegen", "Rejomulyo", "Tawangrejo"]),
+    (
+        "35.77.01",
+        "Manguharjo",
+        ["Pangongangan", "Madiun Lor", "Patihan", "Nambangan Kidul"],
+    ),
+    (
+        "35.77.02",
+        "Taman",
+        ["Josenan", "Kejuron", "Mojorejo", "Banjarejo"],
+    ),
+    (
+        "35.77.03",
+        "Kartoharjo",
+        ["Oro-Oro Ombo", "Klegen", "Rejomulyo", "Tawangrejo"],
+    ),
 ];
 
 const AGENCIES: [(&str, &str, &str); 8] = [
-    ("1.03.01", "Dinas Pekerjaan Umum dan Penataan Ruang", "DPUPR"),
+    (
+        "1.03.01",
+        "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "DPUPR",
+    ),
     ("1.02.01", "Dinas Kesehatan", "Dinkes"),
     ("1.01.01", "Dinas Pendidikan", "Dindik"),
     ("2.15.01", "Dinas Perhubungan", "Dishub"),
     ("2.11.01", "Dinas Lingkungan Hidup", "DLH"),
     ("1.06.01", "Dinas Sosial", "Dinsos"),
     ("2.17.01", "Dinas Koperasi dan Usaha Mikro", "Dinkop UM"),
-    ("1.04.01", "Dinas Perumahan dan Kawasan Permukiman", "Disperkim"),
+    (
+        "1.04.01",
+        "Dinas Perumahan dan Kawasan Permukiman",
+        "Disperkim",
+    ),
 ];
 
 const SECTORS: [(&str, &str); 8] = [
@@ -63,13 +86,46 @@ const IDEAS: [(&str, &str, &str, &str, i64, usize, bool); 14] = [
 ];
 
 const NAMES: [&str; 40] = [
-    "Siti Aminah", "Budi Santoso", "Sri Wahyuni", "Agus Setiawan", "Dewi Lestari", "Joko Susilo",
-    "Rina Marlina", "Hendra Gunawan", "Nur Hidayah", "Eko Prasetyo", "Yuni Astuti", "Bambang Riyadi",
-    "Ratna Sari", "Slamet Riyanto", "Endang Purwati", "Wahyu Hidayat", "Tri Handayani", "Arif Rahman",
-    "Lilik Suryani", "Dedi Kurniawan", "Fitri Rahmawati", "Suparno", "Indah Permatasari", "Teguh Wibowo",
-    "Mulyani", "Rudi Hartono", "Anik Sulistyowati", "Heru Purnomo", "Sumarni", "Yusuf Maulana",
-    "Puji Rahayu", "Dwi Cahyono", "Kartini", "Imam Syafii", "Wulan Sari", "Sugeng Widodo",
-    "Nanik Kusumawati", "Andi Firmansyah", "Rukmini", "Gatot Subroto",
+    "Siti Aminah",
+    "Budi Santoso",
+    "Sri Wahyuni",
+    "Agus Setiawan",
+    "Dewi Lestari",
+    "Joko Susilo",
+    "Rina Marlina",
+    "Hendra Gunawan",
+    "Nur Hidayah",
+    "Eko Prasetyo",
+    "Yuni Astuti",
+    "Bambang Riyadi",
+    "Ratna Sari",
+    "Slamet Riyanto",
+    "Endang Purwati",
+    "Wahyu Hidayat",
+    "Tri Handayani",
+    "Arif Rahman",
+    "Lilik Suryani",
+    "Dedi Kurniawan",
+    "Fitri Rahmawati",
+    "Suparno",
+    "Indah Permatasari",
+    "Teguh Wibowo",
+    "Mulyani",
+    "Rudi Hartono",
+    "Anik Sulistyowati",
+    "Heru Purnomo",
+    "Sumarni",
+    "Yusuf Maulana",
+    "Puji Rahayu",
+    "Dwi Cahyono",
+    "Kartini",
+    "Imam Syafii",
+    "Wulan Sari",
+    "Sugeng Widodo",
+    "Nanik Kusumawati",
+    "Andi Firmansyah",
+    "Rukmini",
+    "Gatot Subroto",
 ];
 
 const COMMENTS: [&str; 8] = [
@@ -103,7 +159,10 @@ impl SplitMix {
 }
 
 fn slug(name: &str) -> String {
-    name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    name.to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 /// Loads the demo if the database holds no region yet; returns the sign-in details to print.
@@ -111,25 +170,46 @@ pub async fn load_if_empty(db: &Db) -> anyhow::Result<Option<String>> {
     if region::Entity::find().count(db.reader()).await? > 0 {
         return Ok(None);
     }
-    let password_hash = auth::hash_password(DEMO_PASSWORD.to_owned()).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+    let password_hash = auth::hash_password(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message()))?;
     let txn = db.begin().await.map_err(|e| anyhow::anyhow!(e.message()))?;
     let credentials = seed(&txn, &password_hash).await?;
     txn.commit().await?;
     Ok(Some(credentials))
 }
 
-async fn add_region(txn: &DatabaseTransaction, code: &str, name: &str, level: RegionLevel, parent: Option<&region::Model>) -> anyhow::Result<region::Model> {
-    crate::domain::regions::insert(txn, code, name, level, parent).await.map_err(|e| anyhow::anyhow!(e.message()))
+async fn add_region(
+    txn: &DatabaseTransaction,
+    code: &str,
+    name: &str,
+    level: RegionLevel,
+    parent: Option<&region::Model>,
+) -> anyhow::Result<region::Model> {
+    crate::domain::regions::insert(txn, code, name, level, parent)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message()))
 }
 
-async fn add_account(txn: &DatabaseTransaction, name: &str, email: &str, hash: &str, home: Option<i32>, verified: bool) -> anyhow::Result<account::Model> {
+async fn add_account(
+    txn: &DatabaseTransaction,
+    name: &str,
+    email: &str,
+    hash: &str,
+    home: Option<i32>,
+    verified: bool,
+) -> anyhow::Result<account::Model> {
     Ok(account::ActiveModel {
         name: Set(name.to_owned()),
         email: Set(Some(email.to_owned())),
         phone: Set(None),
         password_hash: Set(hash.to_owned()),
         home_region_id: Set(home),
-        verification: Set(if verified { VerificationStatus::Verified } else { VerificationStatus::Unverified }),
+        verification: Set(if verified {
+            VerificationStatus::Verified
+        } else {
+            VerificationStatus::Unverified
+        }),
         verified_by: Set(None),
         verified_at: Set(verified.then(now)),
         created_at: Set(now() - Duration::days(60)),
@@ -139,7 +219,13 @@ async fn add_account(txn: &DatabaseTransaction, name: &str, email: &str, hash: &
     .await?)
 }
 
-async fn grant(txn: &DatabaseTransaction, account_id: i32, role: Role, forum_id: Option<i32>, region_id: Option<i32>) -> anyhow::Result<()> {
+async fn grant(
+    txn: &DatabaseTransaction,
+    account_id: i32,
+    role: Role,
+    forum_id: Option<i32>,
+    region_id: Option<i32>,
+) -> anyhow::Result<()> {
     role_grant::ActiveModel {
         account_id: Set(account_id),
         role: Set(role),
@@ -154,7 +240,16 @@ async fn grant(txn: &DatabaseTransaction, account_id: i32, role: Role, forum_id:
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn add_forum(txn: &DatabaseTransaction, cycle_id: i32, level: ForumLevel, region_id: i32, agency_id: Option<i32>, parent: Option<i32>, name: String, ceiling: i64) -> anyhow::Result<forum::Model> {
+async fn add_forum(
+    txn: &DatabaseTransaction,
+    cycle_id: i32,
+    level: ForumLevel,
+    region_id: i32,
+    agency_id: Option<i32>,
+    parent: Option<i32>,
+    name: String,
+    ceiling: i64,
+) -> anyhow::Result<forum::Model> {
     Ok(forum::ActiveModel {
         cycle_id: Set(cycle_id),
         level: Set(level),
@@ -174,7 +269,18 @@ async fn add_forum(txn: &DatabaseTransaction, cycle_id: i32, level: ForumLevel, 
     .await?)
 }
 
-async fn history(txn: &impl ConnectionTrait, proposal: &proposal::Model, level: ForumLevel, forum_id: i32, from: Option<ProposalStatus>, to: ProposalStatus, actor: i32, note: Option<&str>, days_ago: i64) -> anyhow::Result<()> {
+#[allow(clippy::too_many_arguments)]
+async fn history(
+    txn: &impl ConnectionTrait,
+    proposal: &proposal::Model,
+    level: ForumLevel,
+    forum_id: i32,
+    from: Option<ProposalStatus>,
+    to: ProposalStatus,
+    actor: i32,
+    note: Option<&str>,
+    days_ago: i64,
+) -> anyhow::Result<()> {
     proposal_status_change::ActiveModel {
         proposal_id: Set(proposal.id),
         level: Set(level),
@@ -194,15 +300,39 @@ async fn history(txn: &impl ConnectionTrait, proposal: &proposal::Model, level: 
 async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
     let mut rng = SplitMix(2027);
     let province = add_region(txn, "35", "Jawa Timur", RegionLevel::Provinsi, None).await?;
-    let city = add_region(txn, "35.77", "Kota Madiun", RegionLevel::KabupatenKota, Some(&province)).await?;
+    let city = add_region(
+        txn,
+        "35.77",
+        "Kota Madiun",
+        RegionLevel::KabupatenKota,
+        Some(&province),
+    )
+    .await?;
 
     let mut agencies = Vec::new();
     for (code, name, abbreviation) in AGENCIES {
-        agencies.push(agency::ActiveModel { code: Set(code.into()), name: Set(name.into()), abbreviation: Set(Some(abbreviation.into())), ..Default::default() }.insert(txn).await?);
+        agencies.push(
+            agency::ActiveModel {
+                code: Set(code.into()),
+                name: Set(name.into()),
+                abbreviation: Set(Some(abbreviation.into())),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        );
     }
     let mut sectors = Vec::new();
     for (code, name) in SECTORS {
-        sectors.push(sector::ActiveModel { code: Set(code.into()), name: Set(name.into()), ..Default::default() }.insert(txn).await?);
+        sectors.push(
+            sector::ActiveModel {
+                code: Set(code.into()),
+                name: Set(name.into()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        );
     }
     let mut activities = Vec::new();
     for (i, (title, _, _, unit, unit_cost, family, physical)) in IDEAS.iter().enumerate() {
@@ -234,7 +364,12 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
     .insert(txn)
     .await?;
     // Every stage is open in the demo so that each step of the workflow can be tried now.
-    for level in [ForumLevel::DesaKelurahan, ForumLevel::Kecamatan, ForumLevel::ForumOpd, ForumLevel::KabupatenKota] {
+    for level in [
+        ForumLevel::DesaKelurahan,
+        ForumLevel::Kecamatan,
+        ForumLevel::ForumOpd,
+        ForumLevel::KabupatenKota,
+    ] {
         stage::ActiveModel {
             cycle_id: Set(plan.id),
             level: Set(level),
@@ -246,14 +381,53 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
         .insert(txn)
         .await?;
     }
-    let city_forum = add_forum(txn, plan.id, ForumLevel::KabupatenKota, city.id, None, None, "Musrenbang Kota Madiun 2027".into(), 25_000_000_000).await?;
+    let city_forum = add_forum(
+        txn,
+        plan.id,
+        ForumLevel::KabupatenKota,
+        city.id,
+        None,
+        None,
+        "Musrenbang Kota Madiun 2027".into(),
+        25_000_000_000,
+    )
+    .await?;
     for agency in agencies.iter().take(4) {
-        add_forum(txn, plan.id, ForumLevel::ForumOpd, city.id, Some(agency.id), Some(city_forum.id), format!("Forum Perangkat Daerah {}", agency.abbreviation.clone().unwrap_or_default()), 5_000_000_000).await?;
+        add_forum(
+            txn,
+            plan.id,
+            ForumLevel::ForumOpd,
+            city.id,
+            Some(agency.id),
+            Some(city_forum.id),
+            format!(
+                "Forum Perangkat Daerah {}",
+                agency.abbreviation.clone().unwrap_or_default()
+            ),
+            5_000_000_000,
+        )
+        .await?;
     }
 
-    let admin = add_account(txn, "Admin Musrenbang", "admin@musrenbang.test", hash, Some(city.id), true).await?;
+    let admin = add_account(
+        txn,
+        "Admin Musrenbang",
+        "admin@musrenbang.test",
+        hash,
+        Some(city.id),
+        true,
+    )
+    .await?;
     grant(txn, admin.id, Role::Admin, None, None).await?;
-    let planner = add_account(txn, "Perencana Bappeda", "perencana@musrenbang.test", hash, Some(city.id), true).await?;
+    let planner = add_account(
+        txn,
+        "Perencana Bappeda",
+        "perencana@musrenbang.test",
+        hash,
+        Some(city.id),
+        true,
+    )
+    .await?;
     grant(txn, planner.id, Role::Planner, None, Some(city.id)).await?;
 
     let mut kelurahan_forums = Vec::new();
@@ -261,26 +435,105 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
     let mut moderator_lines = Vec::new();
     for (kec_code, kec_name, kelurahan) in KECAMATAN {
         let kec = add_region(txn, kec_code, kec_name, RegionLevel::Kecamatan, Some(&city)).await?;
-        let kec_forum = add_forum(txn, plan.id, ForumLevel::Kecamatan, kec.id, None, Some(city_forum.id), format!("Musrenbang Kecamatan {kec_name}"), 2_500_000_000).await?;
-        let kec_moderator = add_account(txn, &format!("Fasilitator Kecamatan {kec_name}"), &format!("fasilitator.{}@musrenbang.test", slug(kec_name)), hash, Some(kec.id), true).await?;
-        grant(txn, kec_moderator.id, Role::Moderator, Some(kec_forum.id), None).await?;
-        moderator_lines.push(format!("  fasilitator.{}@musrenbang.test  (Kecamatan {kec_name})", slug(kec_name)));
+        let kec_forum = add_forum(
+            txn,
+            plan.id,
+            ForumLevel::Kecamatan,
+            kec.id,
+            None,
+            Some(city_forum.id),
+            format!("Musrenbang Kecamatan {kec_name}"),
+            2_500_000_000,
+        )
+        .await?;
+        let kec_moderator = add_account(
+            txn,
+            &format!("Fasilitator Kecamatan {kec_name}"),
+            &format!("fasilitator.{}@musrenbang.test", slug(kec_name)),
+            hash,
+            Some(kec.id),
+            true,
+        )
+        .await?;
+        grant(
+            txn,
+            kec_moderator.id,
+            Role::Moderator,
+            Some(kec_forum.id),
+            None,
+        )
+        .await?;
+        moderator_lines.push(format!(
+            "  fasilitator.{}@musrenbang.test  (Kecamatan {kec_name})",
+            slug(kec_name)
+        ));
         for (k, kel_name) in kelurahan.iter().enumerate() {
-            let kel = add_region(txn, &format!("{kec_code}.{}", 1001 + k), kel_name, RegionLevel::DesaKelurahan, Some(&kec)).await?;
+            let kel = add_region(
+                txn,
+                &format!("{kec_code}.{}", 1001 + k),
+                kel_name,
+                RegionLevel::DesaKelurahan,
+                Some(&kec),
+            )
+            .await?;
             let mut rts = Vec::new();
             for rw_no in 1..=3 {
-                let rw = add_region(txn, &format!("{}.{rw_no:03}", kel.code), &format!("RW {rw_no:02}"), RegionLevel::Rw, Some(&kel)).await?;
+                let rw = add_region(
+                    txn,
+                    &format!("{}.{rw_no:03}", kel.code),
+                    &format!("RW {rw_no:02}"),
+                    RegionLevel::Rw,
+                    Some(&kel),
+                )
+                .await?;
                 for rt_no in 1..=2 {
-                    rts.push(add_region(txn, &format!("{}.{rt_no:03}", rw.code), &format!("RT {rt_no:02} / RW {rw_no:02}"), RegionLevel::Rt, Some(&rw)).await?);
+                    rts.push(
+                        add_region(
+                            txn,
+                            &format!("{}.{rt_no:03}", rw.code),
+                            &format!("RT {rt_no:02} / RW {rw_no:02}"),
+                            RegionLevel::Rt,
+                            Some(&rw),
+                        )
+                        .await?,
+                    );
                 }
             }
             let ceiling = 300_000_000 + 50_000_000 * (rng.below(5) as i64);
-            let kel_forum = add_forum(txn, plan.id, ForumLevel::DesaKelurahan, kel.id, None, Some(kec_forum.id), format!("Musrenbang Kelurahan {kel_name}"), ceiling).await?;
-            let moderator = add_account(txn, &format!("Fasilitator {kel_name}"), &format!("fasilitator.{}@musrenbang.test", slug(kel_name)), hash, Some(kel.id), true).await?;
+            let kel_forum = add_forum(
+                txn,
+                plan.id,
+                ForumLevel::DesaKelurahan,
+                kel.id,
+                None,
+                Some(kec_forum.id),
+                format!("Musrenbang Kelurahan {kel_name}"),
+                ceiling,
+            )
+            .await?;
+            let moderator = add_account(
+                txn,
+                &format!("Fasilitator {kel_name}"),
+                &format!("fasilitator.{}@musrenbang.test", slug(kel_name)),
+                hash,
+                Some(kel.id),
+                true,
+            )
+            .await?;
             grant(txn, moderator.id, Role::Moderator, Some(kel_forum.id), None).await?;
-            moderator_lines.push(format!("  fasilitator.{}@musrenbang.test  (Kelurahan {kel_name})", slug(kel_name)));
+            moderator_lines.push(format!(
+                "  fasilitator.{}@musrenbang.test  (Kelurahan {kel_name})",
+                slug(kel_name)
+            ));
             homes.extend(rts.iter().map(|rt| (rt.clone(), kel_forum.clone())));
-            kelurahan_forums.push((kel_forum, kec_forum.clone(), rts, moderator, kec_moderator.clone(), kel));
+            kelurahan_forums.push((
+                kel_forum,
+                kec_forum.clone(),
+                rts,
+                moderator,
+                kec_moderator.clone(),
+                kel,
+            ));
         }
     }
 
@@ -288,7 +541,15 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
     for (i, name) in NAMES.iter().enumerate() {
         let (home, _) = &homes[(i * 7) % homes.len()];
         let verified = i % 5 != 4;
-        let resident = add_account(txn, name, &format!("warga{:02}@musrenbang.test", i + 1), hash, Some(home.id), verified).await?;
+        let resident = add_account(
+            txn,
+            name,
+            &format!("warga{:02}@musrenbang.test", i + 1),
+            hash,
+            Some(home.id),
+            verified,
+        )
+        .await?;
         grant(txn, resident.id, Role::Resident, None, None).await?;
         residents.push(resident);
     }
@@ -318,7 +579,11 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
                 _ => (ProposalStatus::Withdrawn, false),
             };
             let days = 20 - (n as i64 % 15);
-            let (forum, level) = if forwarded { (kec_forum, ForumLevel::Kecamatan) } else { (kel_forum, ForumLevel::DesaKelurahan) };
+            let (forum, level) = if forwarded {
+                (kec_forum, ForumLevel::Kecamatan)
+            } else {
+                (kel_forum, ForumLevel::DesaKelurahan)
+            };
             let lat = -7.63 + (rng.below(400) as f64) / 10_000.0;
             let lon = 111.50 + (rng.below(400) as f64) / 10_000.0;
             let p = proposal::ActiveModel {
@@ -332,16 +597,34 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
                 solution: Set(solution.into()),
                 sector_id: Set(Some(sectors[family].id)),
                 physical: Set(physical),
-                activity_id: Set(Some(activities[IDEAS.iter().position(|i| i.0 == title).unwrap_or(0)].id)),
+                activity_id: Set(Some(
+                    activities[IDEAS.iter().position(|i| i.0 == title).unwrap_or(0)].id,
+                )),
                 region_id: Set(rt.id),
-                address: Set(format!("Jl. {} No. {}, {}", rng.pick(&["Merdeka", "Diponegoro", "Sudirman", "Kartini", "Pahlawan", "Cokroaminoto"]), 1 + rng.below(120), rt.name)),
+                address: Set(format!(
+                    "Jl. {} No. {}, {}",
+                    rng.pick(&[
+                        "Merdeka",
+                        "Diponegoro",
+                        "Sudirman",
+                        "Kartini",
+                        "Pahlawan",
+                        "Cokroaminoto"
+                    ]),
+                    1 + rng.below(120),
+                    rt.name
+                )),
                 latitude: Set(Some(lat)),
                 longitude: Set(Some(lon)),
                 volume: Set(volume),
                 unit: Set(unit.into()),
                 estimated_cost: Set(cost),
                 beneficiaries: Set((40 + rng.below(60) * 10) as i32),
-                proposer_type: Set(if n % 6 == 0 { ProposerType::RtRw } else { ProposerType::Resident }),
+                proposer_type: Set(if n % 6 == 0 {
+                    ProposerType::RtRw
+                } else {
+                    ProposerType::Resident
+                }),
                 proposer_id: Set(proposer.id),
                 initial_agency_id: Set(Some(agencies[family].id)),
                 final_agency_id: Set(Some(agencies[family].id)),
@@ -358,19 +641,102 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
             created += 1;
 
             let kel_level = ForumLevel::DesaKelurahan;
-            history(txn, &p, kel_level, kel_forum.id, None, ProposalStatus::Draft, proposer.id, None, days + 5).await?;
+            history(
+                txn,
+                &p,
+                kel_level,
+                kel_forum.id,
+                None,
+                ProposalStatus::Draft,
+                proposer.id,
+                None,
+                days + 5,
+            )
+            .await?;
             if status == ProposalStatus::Draft {
                 continue;
             }
-            history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Draft), ProposalStatus::Submitted, proposer.id, None, days + 4).await?;
+            history(
+                txn,
+                &p,
+                kel_level,
+                kel_forum.id,
+                Some(ProposalStatus::Draft),
+                ProposalStatus::Submitted,
+                proposer.id,
+                None,
+                days + 4,
+            )
+            .await?;
             match status {
-                ProposalStatus::Returned => history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Submitted), status, moderator.id, Some("Mohon lengkapi foto lokasi dan perkiraan volume."), days).await?,
-                ProposalStatus::Rejected => history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Submitted), status, moderator.id, Some("Lokasi merupakan lahan milik swasta, bukan aset pemerintah."), days).await?,
-                ProposalStatus::Withdrawn => history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Submitted), status, proposer.id, None, days).await?,
+                ProposalStatus::Returned => {
+                    history(
+                        txn,
+                        &p,
+                        kel_level,
+                        kel_forum.id,
+                        Some(ProposalStatus::Submitted),
+                        status,
+                        moderator.id,
+                        Some("Mohon lengkapi foto lokasi dan perkiraan volume."),
+                        days,
+                    )
+                    .await?
+                }
+                ProposalStatus::Rejected => {
+                    history(
+                        txn,
+                        &p,
+                        kel_level,
+                        kel_forum.id,
+                        Some(ProposalStatus::Submitted),
+                        status,
+                        moderator.id,
+                        Some("Lokasi merupakan lahan milik swasta, bukan aset pemerintah."),
+                        days,
+                    )
+                    .await?
+                }
+                ProposalStatus::Withdrawn => {
+                    history(
+                        txn,
+                        &p,
+                        kel_level,
+                        kel_forum.id,
+                        Some(ProposalStatus::Submitted),
+                        status,
+                        proposer.id,
+                        None,
+                        days,
+                    )
+                    .await?
+                }
                 ProposalStatus::Verified | ProposalStatus::Reserve | ProposalStatus::Forwarded => {
-                    history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Submitted), ProposalStatus::Verified, moderator.id, None, days + 2).await?;
+                    history(
+                        txn,
+                        &p,
+                        kel_level,
+                        kel_forum.id,
+                        Some(ProposalStatus::Submitted),
+                        ProposalStatus::Verified,
+                        moderator.id,
+                        None,
+                        days + 2,
+                    )
+                    .await?;
                     if status != ProposalStatus::Verified {
-                        history(txn, &p, kel_level, kel_forum.id, Some(ProposalStatus::Verified), status, moderator.id, None, days).await?;
+                        history(
+                            txn,
+                            &p,
+                            kel_level,
+                            kel_forum.id,
+                            Some(ProposalStatus::Verified),
+                            status,
+                            moderator.id,
+                            None,
+                            days,
+                        )
+                        .await?;
                     }
                 }
                 _ => {}
@@ -383,7 +749,11 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
                     proposal_id: Set(p.id),
                     parent_id: Set(None),
                     author_id: Set(author.id),
-                    body: Set(if hidden { "Promosi jual beli tanah murah, hubungi nomor saya.".into() } else { (*rng.pick(&COMMENTS)).into() }),
+                    body: Set(if hidden {
+                        "Promosi jual beli tanah murah, hubungi nomor saya.".into()
+                    } else {
+                        (*rng.pick(&COMMENTS)).into()
+                    }),
                     hidden_at: Set(hidden.then(now)),
                     hidden_by: Set(hidden.then_some(moderator.id)),
                     hidden_reason: Set(hidden.then(|| "Iklan, tidak terkait usulan".to_owned())),

@@ -35,7 +35,13 @@ pub enum AppError {
     },
     Conflict(String),
     FailedPrecondition(String),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// A subscriber fell too far behind its stream; it subscribes again with `since`.
+    ResyncRequired {
+        last_sequence: i64,
+    },
     Internal(String),
 }
 
@@ -71,11 +77,18 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated => "authentication required".into(),
-            Self::Forbidden(reason) | Self::Conflict(reason) | Self::FailedPrecondition(reason) => reason.clone(),
+            Self::Forbidden(reason) | Self::Conflict(reason) | Self::FailedPrecondition(reason) => {
+                reason.clone()
+            }
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadUserInput { message, .. } => message.clone(),
             Self::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} seconds")
+            }
+            Self::ResyncRequired { last_sequence } => {
+                format!(
+                    "too far behind the live stream; subscribe again with since: {last_sequence}"
+                )
             }
             Self::Internal(_) => "internal error".into(),
         }
@@ -90,6 +103,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
             Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::ResyncRequired { .. } => "RESYNC_REQUIRED",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -191,6 +205,9 @@ impl From<AppError> for async_graphql::Error {
                 }
                 AppError::RateLimited { retry_after_secs } => {
                     ext.set("retryAfterSeconds", *retry_after_secs);
+                }
+                AppError::ResyncRequired { last_sequence } => {
+                    ext.set("lastSequence", *last_sequence);
                 }
                 _ => {}
             }

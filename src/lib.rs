@@ -8,4 +8,5 @@ pub mod error;
 pub mod graphql;
 pub mod pabulib;
 pub mod ranking;
+pub mod realtime;
 pub mod server;

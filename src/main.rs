@@ -10,10 +10,18 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
         .init();
     match Cli::parse().command {
-        Command::Serve { database, bind, demo: with_demo, frontend_dir } => {
+        Command::Serve {
+            database,
+            bind,
+            demo: with_demo,
+            frontend_dir,
+        } => {
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
             if with_demo {
@@ -23,7 +31,14 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             let listener = tokio::net::TcpListener::bind(&bind).await?;
-            println!("Musrenbang is running at http://{}/ (GraphQL at /graphql)", listener.local_addr()?);
+            println!(
+                "Musrenbang is running at http://{}/ (GraphQL at /graphql)",
+                listener.local_addr()?
+            );
+            // Subscriptions push small messages: send them at once (no Nagle delay).
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, server::app(AppState::new(db), Some(frontend_dir)))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
@@ -34,7 +49,12 @@ async fn main() -> anyhow::Result<()> {
             Db::connect(&database.database_url).await?.migrate().await?;
             println!("Migrations applied.");
         }
-        Command::CreateAdmin { email, name, password, database } => {
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+            database,
+        } => {
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
             let account = domain::accounts::bootstrap_admin(&db, &name, &email, &password)
@@ -42,9 +62,12 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
             println!("{} (account {}) is an administrator.", email, account.id);
         }
-        Command::Pb { command: PbCommand::Tally { file, rule } } => {
+        Command::Pb {
+            command: PbCommand::Tally { file, rule },
+        } => {
             let rule: musrenbang::ranking::Rule = rule.parse()?;
-            let election = musrenbang::pabulib::read_file(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let election = musrenbang::pabulib::read_file(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let outcome = musrenbang::ranking::select(&election.to_instance(), rule)?;
             let mut ids = outcome.selected_ids();
             ids.sort_unstable();
@@ -55,19 +78,33 @@ async fn main() -> anyhow::Result<()> {
             }
             print!("{out}");
         }
-        Command::Pb { command: PbCommand::Export { round, output, database } } => {
+        Command::Pb {
+            command:
+                PbCommand::Export {
+                    round,
+                    output,
+                    database,
+                },
+        } => {
             let db = Db::connect(&database.database_url).await?;
-            let text = domain::open_data::export_pb(&db, round).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let text = domain::open_data::export_pb(&db, round)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
             match output {
                 Some(path) => std::fs::write(path, text)?,
                 None => print!("{text}"),
             }
         }
-        Command::Pb { command: PbCommand::Import { file, database } } => {
-            let election = musrenbang::pabulib::read_file(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        Command::Pb {
+            command: PbCommand::Import { file, database },
+        } => {
+            let election = musrenbang::pabulib::read_file(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
-            let imported = domain::open_data::import_pb(&db, &election).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            let imported = domain::open_data::import_pb(&db, &election)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
             println!(
                 "Imported {} proposals and {} ballots as forum {} with closed voting round {}.",
                 imported.proposals, imported.ballots, imported.forum_id, imported.round_id
@@ -78,10 +115,17 @@ async fn main() -> anyhow::Result<()> {
             db.migrate().await?;
             let reader = std::fs::File::open(&file)?;
             match domain::regions::import_csv(&db, reader).await {
-                Ok(report) => println!("{} regions created, {} renamed, {} unchanged.", report.created, report.renamed, report.unchanged),
+                Ok(report) => println!(
+                    "{} regions created, {} renamed, {} unchanged.",
+                    report.created, report.renamed, report.unchanged
+                ),
                 Err(err) => {
                     let details = match &err {
-                        musrenbang::error::AppError::BadUserInput { fields, .. } => fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("\n"),
+                        musrenbang::error::AppError::BadUserInput { fields, .. } => fields
+                            .iter()
+                            .map(|f| f.message.clone())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
                         other => other.message(),
                     };
                     anyhow::bail!("{}: nothing was imported.\n{details}", file.display());

@@ -1,10 +1,11 @@
-//! HTTP: `/graphql` per the GraphQL-over-HTTP specification, `/healthz`, and the web app.
+//! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
+//! subscriptions, see `realtime::ws`), `/healthz`, and the web app.
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use async_graphql::{http::GraphiQLSource, parser::types::OperationType, Value};
 use axum::{
     body::Bytes,
-    extract::{RawQuery, State},
+    extract::{ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -29,6 +30,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db) -> Self {
+        // Events written by other instances on the same PostgreSQL database reach this one's
+        // subscribers.
+        db.realtime().listen_for_other_instances();
         Self {
             ballot_box: BallotBox::start(db.clone()),
             db,
@@ -101,12 +105,19 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     for range in accept.split(',') {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let refused = parts.any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        let refused = parts.any(|p| {
+            matches!(
+                p.trim().replace(' ', "").as_str(),
+                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+            )
+        });
         if refused {
             continue;
         }
         match media.as_str() {
-            "application/graphql-response+json" | "*/*" | "application/*" => return Some(MediaType::GraphqlResponse),
+            "application/graphql-response+json" | "*/*" | "application/*" => {
+                return Some(MediaType::GraphqlResponse)
+            }
             "application/json" => return Some(MediaType::Json),
             _ => {}
         }
@@ -123,24 +134,40 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 
 fn plain_error(status: StatusCode, media: MediaType, message: &str) -> Response {
     let body = serde_json::json!({ "errors": [{ "message": message }] });
-    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     let actor = match &token {
-        Some(token) => accounts::actor_for_token(&state.db, token).await.ok().flatten(),
+        Some(token) => accounts::actor_for_token(&state.db, token)
+            .await
+            .ok()
+            .flatten(),
         None => None,
     };
     RequestAuth { actor, token }
 }
 
-async fn execute(api: &Api, headers: &HeaderMap, media: MediaType, request: async_graphql::Request) -> Response {
+async fn execute(
+    api: &Api,
+    headers: &HeaderMap,
+    media: MediaType,
+    request: async_graphql::Request,
+) -> Response {
     let auth = request_auth(&api.state, headers).await;
     let response = api.schema.execute(request.data(auth)).await;
     // No data and no error tied to a field: the request itself was refused (syntax,
@@ -149,12 +176,21 @@ async fn execute(api: &Api, headers: &HeaderMap, media: MediaType, request: asyn
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     let (status, body) = if request_error && media == MediaType::GraphqlResponse {
-        (StatusCode::BAD_REQUEST, serde_json::json!({ "errors": response.errors }).to_string())
+        (
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "errors": response.errors }).to_string(),
+        )
     } else {
-        (StatusCode::OK, serde_json::to_string(&response).unwrap_or_default())
+        (
+            StatusCode::OK,
+            serde_json::to_string(&response).unwrap_or_default(),
+        )
     };
     let mut reply = (status, body).into_response();
-    reply.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+    reply.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
     reply
 }
 
@@ -164,30 +200,76 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     };
     let mut operations = document.operations.iter();
     let chosen = match &request.operation_name {
-        Some(name) => operations.find(|(op_name, _)| op_name.map(|n| n.as_str()) == Some(name.as_str())),
+        Some(name) => {
+            operations.find(|(op_name, _)| op_name.map(|n| n.as_str()) == Some(name.as_str()))
+        }
         None => operations.next(),
     };
     chosen.is_some_and(|(_, op)| op.node.ty != OperationType::Query)
 }
 
-async fn graphql_get(State(api): State<Api>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+async fn graphql_get(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    // Subscriptions: GraphQL over WebSocket on the same path.
+    if let Ok(upgrade) = websocket {
+        return crate::realtime::ws::upgrade(
+            upgrade,
+            &headers,
+            api.schema.clone(),
+            api.state.db.clone(),
+        );
+    }
     let raw = query.unwrap_or_default();
     if !raw.split('&').any(|pair| pair.starts_with("query=")) {
         if accepts_html(&headers) {
-            return Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish()).into_response();
+            return Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .subscription_endpoint("/graphql")
+                    .finish(),
+            )
+            .into_response();
         }
-        return plain_error(StatusCode::BAD_REQUEST, negotiate(&headers).unwrap_or(MediaType::Json), "a GET request needs a query parameter");
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            negotiate(&headers).unwrap_or(MediaType::Json),
+            "a GET request needs a query parameter",
+        );
     }
     let Some(media) = negotiate(&headers) else {
-        return plain_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "accept application/graphql-response+json or application/json");
+        return plain_error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "accept application/graphql-response+json or application/json",
+        );
     };
+    // async-graphql reads the operation's name from `operation_name`; the specification (and
+    // every client) sends `operationName`.
+    let raw = raw
+        .split('&')
+        .map(|pair| match pair.strip_prefix("operationName=") {
+            Some(name) => format!("operation_name={name}"),
+            None => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
     let request = match async_graphql::http::parse_query_string(&raw) {
         Ok(request) => request,
         Err(err) => return plain_error(StatusCode::BAD_REQUEST, media, &err.to_string()),
     };
     if is_mutation(&request) {
-        let mut reply = plain_error(StatusCode::METHOD_NOT_ALLOWED, media, "mutations and subscriptions must be sent with POST");
-        reply.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        let mut reply = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "mutations and subscriptions must be sent with POST",
+        );
+        reply
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return reply;
     }
     execute(&api, &headers, media, request).await
@@ -195,15 +277,32 @@ async fn graphql_get(State(api): State<Api>, headers: HeaderMap, RawQuery(query)
 
 async fn graphql_post(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(media) = negotiate(&headers) else {
-        return plain_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "accept application/graphql-response+json or application/json");
+        return plain_error(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "accept application/graphql-response+json or application/json",
+        );
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if content_type.split(';').next().map(str::trim) != Some("application/json") {
-        return plain_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "send the request as application/json");
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as application/json",
+        );
     }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(err) => return plain_error(StatusCode::BAD_REQUEST, media, &format!("the body is not a GraphQL request: {err}")),
+        Err(err) => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("the body is not a GraphQL request: {err}"),
+            )
+        }
     };
     execute(&api, &headers, media, request).await
 }

@@ -3,7 +3,6 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "comments")]
-
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,

@@ -220,3 +220,91 @@ string_enum!(
         Imported = "imported",
     }
 );
+
+string_enum!(
+    /// What a persisted realtime event reports. Forum streams carry the first group, session
+    /// streams the rest (a session's schedule and status also appear on its forum's stream).
+    EventKind {
+        /// A proposal became public (submitted for the first time).
+        ProposalSubmitted = "proposal_submitted",
+        ProposalStatusChanged = "proposal_status_changed",
+        CommentAdded = "comment_added",
+        CommentHidden = "comment_hidden",
+        SessionScheduled = "session_scheduled",
+        SessionStatusChanged = "session_status_changed",
+        AgendaItemAdded = "agenda_item_added",
+        AgendaReordered = "agenda_reordered",
+        AgendaItemRemoved = "agenda_item_removed",
+        CurrentItemChanged = "current_item_changed",
+        ItemDecided = "item_decided",
+        AttendeeCheckedIn = "attendee_checked_in",
+        ChatMessage = "chat_message",
+        ChatMessageHidden = "chat_message_hidden",
+        ParticipantMuted = "participant_muted",
+        HandRaised = "hand_raised",
+        HandLowered = "hand_lowered",
+        FloorGiven = "floor_given",
+        FloorEnded = "floor_ended",
+        PollOpened = "poll_opened",
+        PollResults = "poll_results",
+        PollClosed = "poll_closed",
+    }
+);
+
+string_enum!(
+    /// A live session: scheduled, then open (possibly paused and resumed), then closed.
+    SessionStatus {
+        Scheduled = "scheduled",
+        Open = "open",
+        Paused = "paused",
+        Closed = "closed",
+    }
+);
+
+string_enum!(
+    /// What a session decided on an agenda item.
+    ItemDecision {
+        Accepted = "accepted",
+        Rejected = "rejected",
+        /// Discussion postponed; the proposal keeps its status.
+        Deferred = "deferred",
+        /// Merged into another proposal of the forum.
+        Merged = "merged",
+    }
+);
+
+string_enum!(
+    Gender {
+        Male = "male",
+        Female = "female",
+    }
+);
+
+string_enum!(
+    /// How a person entered the attendance list.
+    AttendanceChannel {
+        /// Checked in themselves, online.
+        Online = "online",
+        /// Marked present in the hall by the moderator.
+        InHall = "in_hall",
+    }
+);
+
+string_enum!(
+    /// A raised hand in the speaker queue.
+    HandStatus {
+        Waiting = "waiting",
+        Speaking = "speaking",
+        Done = "done",
+        Lowered = "lowered",
+    }
+);
+
+string_enum!(
+    PollKind {
+        /// Fixed answers: yes, no, abstain.
+        YesNoAbstain = "yes_no_abstain",
+        /// The moderator's own options.
+        Options = "options",
+    }
+);

@@ -2,7 +2,9 @@ use crate::enums::*;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(
+    Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, async_graphql::SimpleObject,
+)]
 #[sea_orm(table_name = "recommendations")]
 #[graphql(name = "Recommendation")]
 pub struct Model {

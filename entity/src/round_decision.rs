@@ -2,7 +2,9 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A forum's recorded decision (mufakat) that overrides the computed outcome for one proposal.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(
+    Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, async_graphql::SimpleObject,
+)]
 #[graphql(name = "OutcomeDecision")]
 #[sea_orm(table_name = "round_decisions")]
 pub struct Model {

@@ -2,6 +2,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_planning_core;
 mod m20261123_000002_voting;
+mod m20261123_000003_realtime;
 
 pub struct Migrator;
 
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_planning_core::Migration),
             Box::new(m20261123_000002_voting::Migration),
+            Box::new(m20261123_000003_realtime::Migration),
         ]
     }
 }

@@ -241,7 +241,12 @@ fn fk(
         .to_owned()
 }
 
-fn index(name: &str, table: impl IntoIden + 'static, cols: &[&str], unique: bool) -> IndexCreateStatement {
+fn index(
+    name: &str,
+    table: impl IntoIden + 'static,
+    cols: &[&str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(name).table(table);
     for col in cols {
@@ -277,7 +282,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("idx_regions_parent", Regions::Table, &["parent_id"], false))
+            .create_index(index(
+                "idx_regions_parent",
+                Regions::Table,
+                &["parent_id"],
+                false,
+            ))
             .await?;
         manager
             .create_index(index("idx_regions_path", Regions::Table, &["path"], false))
@@ -468,7 +478,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("idx_forums_cycle", Forums::Table, &["cycle_id"], false))
+            .create_index(index(
+                "idx_forums_cycle",
+                Forums::Table,
+                &["cycle_id"],
+                false,
+            ))
             .await?;
 
         manager

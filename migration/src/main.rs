@@ -12,7 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "down" => Migrator::down(&db, Some(1)).await?,
         "fresh" => Migrator::fresh(&db).await?,
         "status" => Migrator::status(&db).await?,
-        other => return Err(format!("unknown command {other}: use up, down, status or fresh").into()),
+        other => {
+            return Err(format!("unknown command {other}: use up, down, status or fresh").into())
+        }
     }
     Ok(())
 }

@@ -2,8 +2,9 @@
 use async_graphql::InputObject;
 use chrono::Duration;
 use entity::{
-    account, auth_token, forum, region, role_grant,
+    account, auth_token,
     enums::{Role, VerificationStatus},
+    forum, region, role_grant,
 };
 use sea_orm::{
     sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -31,7 +32,9 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     } else {
         return None;
     };
-    let plausible = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+    let plausible = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c))
         && (8..=13).contains(&national.len())
         && national.starts_with('8');
     plausible.then(|| format!("+62{national}"))
@@ -60,13 +63,27 @@ pub struct RegisterInput {
 
 /// Creates an administrator (or gives an existing account the role): how a new installation
 /// gets its first administrator, from the command line.
-pub async fn bootstrap_admin(db: &Db, name: &str, email: &str, password: &str) -> AppResult<account::Model> {
+pub async fn bootstrap_admin(
+    db: &Db,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> AppResult<account::Model> {
     let email = email.trim().to_lowercase();
-    let existing = account::Entity::find().filter(account::Column::Email.eq(&email)).one(db.reader()).await?;
+    let existing = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .one(db.reader())
+        .await?;
     let account = match existing {
         Some(account) => account,
         None => {
-            let input = RegisterInput { name: name.to_owned(), email: Some(email), phone: None, password: password.to_owned(), home_region_id: None };
+            let input = RegisterInput {
+                name: name.to_owned(),
+                email: Some(email),
+                phone: None,
+                password: password.to_owned(),
+                home_region_id: None,
+            };
             register(db, input).await?.account
         }
     };
@@ -77,10 +94,24 @@ pub async fn bootstrap_admin(db: &Db, name: &str, email: &str, password: &str) -
         .count(&txn)
         .await?;
     if already == 0 {
-        let grant = role_grant::ActiveModel { account_id: Set(account.id), role: Set(Role::Admin), created_at: Set(now()), ..Default::default() }
-            .insert(&txn)
-            .await?;
-        audit::record(&txn, None, "role.grant", "role_grant", Some(grant.id), None::<&()>, Some(&grant)).await?;
+        let grant = role_grant::ActiveModel {
+            account_id: Set(account.id),
+            role: Set(Role::Admin),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            None,
+            "role.grant",
+            "role_grant",
+            Some(grant.id),
+            None::<&()>,
+            Some(&grant),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(account)
@@ -92,12 +123,23 @@ pub struct SignedIn {
 }
 
 pub async fn register(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> {
-    input.email = input.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    input.email = input
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
     validate(&input)?;
-    let email = input.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+    let email = input
+        .email
+        .as_deref()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty());
     let phone = input.phone.as_deref().and_then(normalize_phone);
     if email.is_none() && phone.is_none() {
-        return Err(AppError::field("email", "required", "give an email address or a phone number"));
+        return Err(AppError::field(
+            "email",
+            "required",
+            "give an email address or a phone number",
+        ));
     }
     let password_hash = auth::hash_password(input.password).await?;
     let txn = db.begin().await?;
@@ -105,13 +147,31 @@ pub async fn register(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> 
         find::<region::Entity>(&txn, region_id, "home region").await?;
     }
     if let Some(email) = &email {
-        if account::Entity::find().filter(account::Column::Email.eq(email)).count(&txn).await? > 0 {
-            return Err(AppError::field("email", "unique", "an account with this email already exists"));
+        if account::Entity::find()
+            .filter(account::Column::Email.eq(email))
+            .count(&txn)
+            .await?
+            > 0
+        {
+            return Err(AppError::field(
+                "email",
+                "unique",
+                "an account with this email already exists",
+            ));
         }
     }
     if let Some(phone) = &phone {
-        if account::Entity::find().filter(account::Column::Phone.eq(phone)).count(&txn).await? > 0 {
-            return Err(AppError::field("phone", "unique", "an account with this phone number already exists"));
+        if account::Entity::find()
+            .filter(account::Column::Phone.eq(phone))
+            .count(&txn)
+            .await?
+            > 0
+        {
+            return Err(AppError::field(
+                "phone",
+                "unique",
+                "an account with this phone number already exists",
+            ));
         }
     }
     let account = account::ActiveModel {
@@ -155,16 +215,31 @@ async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<
 }
 
 /// Email or phone plus password. Failures are counted per identifier and throttled.
-pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password: String) -> AppResult<SignedIn> {
+pub async fn login(
+    db: &Db,
+    throttle: &LoginThrottle,
+    identifier: &str,
+    password: String,
+) -> AppResult<SignedIn> {
     let identifier = identifier.trim().to_lowercase();
-    let phone = if identifier.contains('@') { None } else { normalize_phone(&identifier) };
+    let phone = if identifier.contains('@') {
+        None
+    } else {
+        normalize_phone(&identifier)
+    };
     // Count failures per number, not per spelling: 0812…, +62 812… and (0812) … are one phone.
     let identifier = phone.clone().unwrap_or(identifier);
     throttle.check(&identifier)?;
     let found = if identifier.contains('@') {
-        account::Entity::find().filter(account::Column::Email.eq(&identifier)).one(db.reader()).await?
+        account::Entity::find()
+            .filter(account::Column::Email.eq(&identifier))
+            .one(db.reader())
+            .await?
     } else if let Some(phone) = phone {
-        account::Entity::find().filter(account::Column::Phone.eq(phone)).one(db.reader()).await?
+        account::Entity::find()
+            .filter(account::Column::Phone.eq(phone))
+            .one(db.reader())
+            .await?
     } else {
         None
     };
@@ -188,7 +263,9 @@ pub async fn login(db: &Db, throttle: &LoginThrottle, identifier: &str, password
 
 async fn unknown_account_hash() -> AppResult<String> {
     static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    HASH.get_or_try_init(|| auth::hash_password(auth::new_token().0)).await.cloned()
+    HASH.get_or_try_init(|| auth::hash_password(auth::new_token().0))
+        .await
+        .cloned()
 }
 
 pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
@@ -218,7 +295,10 @@ pub async fn actor_for_token(db: &Db, token: &str) -> AppResult<Option<Actor>> {
     if token.revoked_at.is_some() || token.expires_at <= now() {
         return Ok(None);
     }
-    let Some(account) = account::Entity::find_by_id(token.account_id).one(db.reader()).await? else {
+    let Some(account) = account::Entity::find_by_id(token.account_id)
+        .one(db.reader())
+        .await?
+    else {
         return Ok(None);
     };
     let grants = role_grant::Entity::find()
@@ -238,7 +318,10 @@ pub async fn grants_of(db: &Db, account_id: i32) -> AppResult<Vec<role_grant::Mo
 
 /// The regions whose residents the actor looks after: planners' regions and moderated forums'
 /// regions. `None` means every region (administrators).
-async fn staff_scope(conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<Option<Vec<region::Model>>> {
+async fn staff_scope(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+) -> AppResult<Option<Vec<region::Model>>> {
     if actor.is_admin() {
         return Ok(None);
     }
@@ -255,10 +338,18 @@ async fn staff_scope(conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<Op
         .filter_map(|g| g.forum_id)
         .collect();
     if !forum_ids.is_empty() {
-        let forums = forum::Entity::find().filter(forum::Column::Id.is_in(forum_ids)).all(conn).await?;
+        let forums = forum::Entity::find()
+            .filter(forum::Column::Id.is_in(forum_ids))
+            .all(conn)
+            .await?;
         region_ids.extend(forums.iter().map(|f| f.region_id));
     }
-    Ok(Some(region::Entity::find().filter(region::Column::Id.is_in(region_ids)).all(conn).await?))
+    Ok(Some(
+        region::Entity::find()
+            .filter(region::Column::Id.is_in(region_ids))
+            .all(conn)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,7 +359,12 @@ struct VerificationRecord {
 
 /// A moderator, planner or administrator whose scope covers the resident's home region
 /// verifies (or rejects) the resident; only verified residents may vote.
-pub async fn set_verification(db: &Db, actor: &Actor, account_id: i32, decision: VerificationStatus) -> AppResult<account::Model> {
+pub async fn set_verification(
+    db: &Db,
+    actor: &Actor,
+    account_id: i32,
+    decision: VerificationStatus,
+) -> AppResult<account::Model> {
     let txn = db.begin().await?;
     let target = find::<account::Entity>(&txn, account_id, "account").await?;
     let allowed = match staff_scope(&txn, actor).await? {
@@ -282,18 +378,33 @@ pub async fn set_verification(db: &Db, actor: &Actor, account_id: i32, decision:
         },
     };
     if !allowed {
-        return Err(AppError::forbidden("only staff responsible for this resident's region may verify them"));
+        return Err(AppError::forbidden(
+            "only staff responsible for this resident's region may verify them",
+        ));
     }
     if target.verification == decision {
         return Ok(target);
     }
-    let before = VerificationRecord { verification: target.verification };
+    let before = VerificationRecord {
+        verification: target.verification,
+    };
     let mut active = target.into_active_model();
     active.verification = Set(decision);
     active.verified_by = Set(Some(actor.id()));
     active.verified_at = Set(Some(now()));
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "account.verify", "account", Some(account_id), Some(&before), Some(&VerificationRecord { verification: decision })).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "account.verify",
+        "account",
+        Some(account_id),
+        Some(&before),
+        Some(&VerificationRecord {
+            verification: decision,
+        }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -309,12 +420,18 @@ pub struct GrantRoleInput {
 }
 
 /// Administrators grant every role; planners appoint moderators of forums in their region.
-pub async fn grant_role(db: &Db, actor: &Actor, input: GrantRoleInput) -> AppResult<role_grant::Model> {
+pub async fn grant_role(
+    db: &Db,
+    actor: &Actor,
+    input: GrantRoleInput,
+) -> AppResult<role_grant::Model> {
     let txn = db.begin().await?;
     find::<account::Entity>(&txn, input.account_id, "account").await?;
     let (forum_id, region_id) = match input.role {
         Role::Moderator => {
-            let forum_id = input.forum_id.ok_or_else(|| AppError::field("forumId", "required", "a moderator is appointed to a forum"))?;
+            let forum_id = input.forum_id.ok_or_else(|| {
+                AppError::field("forumId", "required", "a moderator is appointed to a forum")
+            })?;
             let forum = find::<forum::Entity>(&txn, forum_id, "forum").await?;
             let region = find::<region::Entity>(&txn, forum.region_id, "region").await?;
             access::require_planner_for(actor, &region)?;
@@ -322,7 +439,13 @@ pub async fn grant_role(db: &Db, actor: &Actor, input: GrantRoleInput) -> AppRes
         }
         Role::Planner => {
             access::require_admin(actor)?;
-            let region_id = input.region_id.ok_or_else(|| AppError::field("regionId", "required", "a planner is appointed for a region"))?;
+            let region_id = input.region_id.ok_or_else(|| {
+                AppError::field(
+                    "regionId",
+                    "required",
+                    "a planner is appointed for a region",
+                )
+            })?;
             find::<region::Entity>(&txn, region_id, "region").await?;
             (None, Some(region_id))
         }
@@ -343,7 +466,9 @@ pub async fn grant_role(db: &Db, actor: &Actor, input: GrantRoleInput) -> AppRes
         None => existing.filter(role_grant::Column::RegionId.is_null()),
     };
     if existing.count(&txn).await? > 0 {
-        return Err(AppError::Conflict("the account already holds this role".into()));
+        return Err(AppError::Conflict(
+            "the account already holds this role".into(),
+        ));
     }
     let grant = role_grant::ActiveModel {
         account_id: Set(input.account_id),
@@ -356,7 +481,16 @@ pub async fn grant_role(db: &Db, actor: &Actor, input: GrantRoleInput) -> AppRes
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "role.grant", "role_grant", Some(grant.id), None::<&()>, Some(&grant)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "role.grant",
+        "role_grant",
+        Some(grant.id),
+        None::<&()>,
+        Some(&grant),
+    )
+    .await?;
     txn.commit().await?;
     Ok(grant)
 }
@@ -373,10 +507,23 @@ pub async fn revoke_role(db: &Db, actor: &Actor, grant_id: i32) -> AppResult<rol
         _ => access::require_admin(actor)?,
     }
     if grant.role == Role::Admin && grant.account_id == actor.id() {
-        return Err(AppError::precondition("administrators cannot revoke their own administrator role"));
+        return Err(AppError::precondition(
+            "administrators cannot revoke their own administrator role",
+        ));
     }
-    role_grant::Entity::delete_by_id(grant.id).exec(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "role.revoke", "role_grant", Some(grant.id), Some(&grant), None::<&()>).await?;
+    role_grant::Entity::delete_by_id(grant.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "role.revoke",
+        "role_grant",
+        Some(grant.id),
+        Some(&grant),
+        None::<&()>,
+    )
+    .await?;
     txn.commit().await?;
     Ok(grant)
 }
@@ -391,11 +538,22 @@ pub struct AccountFilter {
 }
 
 /// The residents staff look after (e.g. the verification queue), limited to the actor's scope.
-pub async fn list(db: &Db, actor: &Actor, filter: AccountFilter, window: Window) -> AppResult<Page<account::Model>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: AccountFilter,
+    window: Window,
+) -> AppResult<Page<account::Model>> {
     let conn = db.reader();
-    let is_staff = actor.is_admin() || actor.grants.iter().any(|g| matches!(g.role, Role::Planner | Role::Moderator));
+    let is_staff = actor.is_admin()
+        || actor
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Planner | Role::Moderator));
     if !is_staff {
-        return Err(AppError::forbidden("only moderators, planners and administrators may list accounts"));
+        return Err(AppError::forbidden(
+            "only moderators, planners and administrators may list accounts",
+        ));
     }
     let mut query = account::Entity::find();
     if let Some(scope) = staff_scope(conn, actor).await? {
@@ -403,11 +561,16 @@ pub async fn list(db: &Db, actor: &Actor, filter: AccountFilter, window: Window)
         for root in &scope {
             any = any.add(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(root)));
         }
-        query = query.filter(if scope.is_empty() { Condition::all().add(account::Column::Id.eq(-1)) } else { any });
+        query = query.filter(if scope.is_empty() {
+            Condition::all().add(account::Column::Id.eq(-1))
+        } else {
+            any
+        });
     }
     if let Some(root) = filter.region_id {
         let root = find::<region::Entity>(conn, root, "region").await?;
-        query = query.filter(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(&root)));
+        query =
+            query.filter(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(&root)));
     }
     if let Some(status) = filter.verification {
         query = query.filter(account::Column::Verification.eq(status));
@@ -416,12 +579,22 @@ pub async fn list(db: &Db, actor: &Actor, filter: AccountFilter, window: Window)
         let pattern = super::like_pattern(term);
         query = query.filter(
             Condition::any()
-                .add(sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col(account::Column::Name))).like(pattern.clone()))
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(account::Column::Name),
+                    ))
+                    .like(pattern.clone()),
+                )
                 .add(account::Column::Email.like(pattern.clone()))
                 .add(account::Column::Phone.like(pattern)),
         );
     }
     let total = query.clone().count(conn).await?;
-    let items = query.order_by_asc(account::Column::Id).offset(window.offset).limit(window.limit).all(conn).await?;
+    let items = query
+        .order_by_asc(account::Column::Id)
+        .offset(window.offset)
+        .limit(window.limit)
+        .all(conn)
+        .await?;
     Ok(Page { items, total })
 }

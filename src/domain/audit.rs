@@ -1,7 +1,9 @@
 //! The append-only audit log of privileged actions. Entries are written in the same
 //! transaction as the action, so a rolled-back action leaves no entry either.
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 
 use super::{access, now, Page, Window};

@@ -2,7 +2,9 @@
 //! arrive while a commit is under way wait for the next one, so under load each durable commit
 //! carries many ballots, and a caller hears back only after its ballot is committed.
 use entity::{ballot, enums::BallotChannel};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use super::voting::BallotReceipt;
@@ -48,7 +50,9 @@ impl BallotBox {
             .send(Job { ballot, reply })
             .await
             .map_err(|_| AppError::Internal("the ballot box is closed".into()))?;
-        answer.await.map_err(|_| AppError::Internal("the ballot box stopped".into()))?
+        answer
+            .await
+            .map_err(|_| AppError::Internal("the ballot box stopped".into()))?
     }
 }
 
@@ -89,6 +93,14 @@ async fn store_together(db: &Db, batch: &[Job]) -> AppResult<Vec<AppResult<Ballo
             Err(other) => return Err(other),
         });
     }
+    // Live tallies of these rounds recompute after the commit.
+    for round_id in batch
+        .iter()
+        .map(|job| job.ballot.round_id)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        txn.tally_changed(round_id).await?;
+    }
     txn.commit().await?;
     Ok(results)
 }
@@ -96,6 +108,7 @@ async fn store_together(db: &Db, batch: &[Job]) -> AppResult<Vec<AppResult<Ballo
 async fn store_alone(db: &Db, ballot: &PendingBallot) -> AppResult<BallotReceipt> {
     let txn = db.begin().await?;
     let receipt = store(&txn, ballot).await?;
+    txn.tally_changed(ballot.round_id).await?;
     txn.commit().await?;
     Ok(receipt)
 }
@@ -108,7 +121,9 @@ async fn store(conn: &impl ConnectionTrait, pending: &PendingBallot) -> AppResul
         .await?;
     match existing {
         Some(previous) if previous.channel != BallotChannel::Online => {
-            return Err(AppError::Conflict("you voted on paper in the forum; a paper ballot cannot be changed online".into()));
+            return Err(AppError::Conflict(
+                "you voted on paper in the forum; a paper ballot cannot be changed online".into(),
+            ));
         }
         Some(previous) => {
             let mut active = previous.into_active_model();
@@ -133,5 +148,8 @@ async fn store(conn: &impl ConnectionTrait, pending: &PendingBallot) -> AppResul
             .await?;
         }
     }
-    Ok(BallotReceipt { receipt: pending.receipt.clone(), cast_at: pending.cast_at })
+    Ok(BallotReceipt {
+        receipt: pending.receipt.clone(),
+        cast_at: pending.cast_at,
+    })
 }

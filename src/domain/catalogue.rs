@@ -26,7 +26,11 @@ pub struct CreateAgencyInput {
     pub abbreviation: Option<String>,
 }
 
-pub async fn create_agency(db: &Db, actor: &Actor, input: CreateAgencyInput) -> AppResult<agency::Model> {
+pub async fn create_agency(
+    db: &Db,
+    actor: &Actor,
+    input: CreateAgencyInput,
+) -> AppResult<agency::Model> {
     require_catalogue_editor(actor)?;
     validate(&input)?;
     let txn = db.begin().await?;
@@ -38,7 +42,16 @@ pub async fn create_agency(db: &Db, actor: &Actor, input: CreateAgencyInput) -> 
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "agency.create", "agency", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "agency.create",
+        "agency",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -51,7 +64,11 @@ pub struct CreateSectorInput {
     pub name: String,
 }
 
-pub async fn create_sector(db: &Db, actor: &Actor, input: CreateSectorInput) -> AppResult<sector::Model> {
+pub async fn create_sector(
+    db: &Db,
+    actor: &Actor,
+    input: CreateSectorInput,
+) -> AppResult<sector::Model> {
     require_catalogue_editor(actor)?;
     validate(&input)?;
     let txn = db.begin().await?;
@@ -62,7 +79,16 @@ pub async fn create_sector(db: &Db, actor: &Actor, input: CreateSectorInput) -> 
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "sector.create", "sector", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "sector.create",
+        "sector",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -82,7 +108,11 @@ pub struct CreateActivityInput {
     pub physical: bool,
 }
 
-pub async fn create_activity(db: &Db, actor: &Actor, input: CreateActivityInput) -> AppResult<activity::Model> {
+pub async fn create_activity(
+    db: &Db,
+    actor: &Actor,
+    input: CreateActivityInput,
+) -> AppResult<activity::Model> {
     require_catalogue_editor(actor)?;
     validate(&input)?;
     let txn = db.begin().await?;
@@ -102,19 +132,37 @@ pub async fn create_activity(db: &Db, actor: &Actor, input: CreateActivityInput)
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "activity.create", "activity", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "activity.create",
+        "activity",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
 pub async fn agencies(db: &Db) -> AppResult<Vec<agency::Model>> {
-    Ok(agency::Entity::find().order_by_asc(agency::Column::Code).all(db.reader()).await?)
+    Ok(agency::Entity::find()
+        .order_by_asc(agency::Column::Code)
+        .all(db.reader())
+        .await?)
 }
 
 pub async fn sectors(db: &Db) -> AppResult<Vec<sector::Model>> {
-    Ok(sector::Entity::find().order_by_asc(sector::Column::Code).all(db.reader()).await?)
+    Ok(sector::Entity::find()
+        .order_by_asc(sector::Column::Code)
+        .all(db.reader())
+        .await?)
 }
 
 pub async fn activities(db: &Db) -> AppResult<Vec<activity::Model>> {
-    Ok(activity::Entity::find().order_by_asc(activity::Column::Code).all(db.reader()).await?)
+    Ok(activity::Entity::find()
+        .order_by_asc(activity::Column::Code)
+        .all(db.reader())
+        .await?)
 }

@@ -1,5 +1,9 @@
 //! Threaded comments on proposals. Moderators hide a comment with a reason; it is kept.
-use entity::{comment, forum, proposal, enums::ProposalStatus};
+use entity::{
+    comment,
+    enums::{EventKind, ProposalStatus},
+    forum, proposal,
+};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
 use super::{access, audit, find, now, proposals};
@@ -7,12 +11,23 @@ use crate::{
     auth::Actor,
     db::Db,
     error::{AppError, AppResult},
+    realtime::{self, StreamKey},
 };
 
-pub async fn add(db: &Db, actor: &Actor, proposal_id: i32, parent_id: Option<i32>, body: &str) -> AppResult<comment::Model> {
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    proposal_id: i32,
+    parent_id: Option<i32>,
+    body: &str,
+) -> AppResult<comment::Model> {
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 2000 {
-        return Err(AppError::field("body", "length", "must be 1 to 2000 characters long"));
+        return Err(AppError::field(
+            "body",
+            "length",
+            "must be 1 to 2000 characters long",
+        ));
     }
     let txn = db.begin().await?;
     let target = find::<proposal::Entity>(&txn, proposal_id, "proposal").await?;
@@ -20,12 +35,18 @@ pub async fn add(db: &Db, actor: &Actor, proposal_id: i32, parent_id: Option<i32
         return Err(AppError::NotFound("proposal"));
     }
     if target.status == ProposalStatus::Draft {
-        return Err(AppError::precondition("a draft is not open for discussion yet"));
+        return Err(AppError::precondition(
+            "a draft is not open for discussion yet",
+        ));
     }
     if let Some(parent_id) = parent_id {
         let parent = find::<comment::Entity>(&txn, parent_id, "parent comment").await?;
         if parent.proposal_id != proposal_id {
-            return Err(AppError::field("parentId", "scope", "the reply must be on the same proposal"));
+            return Err(AppError::field(
+                "parentId",
+                "scope",
+                "the reply must be on the same proposal",
+            ));
         }
     }
     let created = comment::ActiveModel {
@@ -38,14 +59,41 @@ pub async fn add(db: &Db, actor: &Actor, proposal_id: i32, parent_id: Option<i32
     }
     .insert(&txn)
     .await?;
+    let data = serde_json::json!({
+        "commentId": created.id,
+        "proposalId": proposal_id,
+        "proposalCode": target.code,
+        "parentId": parent_id,
+        "authorId": actor.id(),
+        "authorName": actor.account.name,
+        "body": created.body,
+    });
+    realtime::publish(
+        &txn,
+        StreamKey::Forum(target.forum_id),
+        EventKind::CommentAdded,
+        Some(created.id),
+        Some(actor.id()),
+        data,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
-pub async fn hide(db: &Db, actor: &Actor, comment_id: i32, reason: &str) -> AppResult<comment::Model> {
+pub async fn hide(
+    db: &Db,
+    actor: &Actor,
+    comment_id: i32,
+    reason: &str,
+) -> AppResult<comment::Model> {
     let reason = reason.trim();
     if !(3..=500).contains(&reason.chars().count()) {
-        return Err(AppError::field("reason", "length", "must be 3 to 500 characters long"));
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "must be 3 to 500 characters long",
+        ));
     }
     let txn = db.begin().await?;
     let current = find::<comment::Entity>(&txn, comment_id, "comment").await?;
@@ -61,13 +109,44 @@ pub async fn hide(db: &Db, actor: &Actor, comment_id: i32, reason: &str) -> AppR
     active.hidden_by = Set(Some(actor.id()));
     active.hidden_reason = Set(Some(reason.to_owned()));
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "comment.hide", "comment", Some(comment_id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "comment.hide",
+        "comment",
+        Some(comment_id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
+    // The text leaves the public record of the stream too.
+    let stream = StreamKey::Forum(forum.id);
+    realtime::redact(&txn, stream, comment_id, EventKind::CommentAdded, |data| {
+        data["body"] = serde_json::Value::Null;
+        data["hidden"] = true.into();
+    })
+    .await?;
+    let data =
+        serde_json::json!({ "commentId": comment_id, "proposalId": target.id, "reason": reason });
+    realtime::publish(
+        &txn,
+        stream,
+        EventKind::CommentHidden,
+        Some(comment_id),
+        Some(actor.id()),
+        data,
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Whether the viewer may read a hidden comment's text: the forum's staff may.
-pub async fn may_read_hidden(db: &Db, actor: Option<&Actor>, comment: &comment::Model) -> AppResult<bool> {
+pub async fn may_read_hidden(
+    db: &Db,
+    actor: Option<&Actor>,
+    comment: &comment::Model,
+) -> AppResult<bool> {
     let Some(actor) = actor else { return Ok(false) };
     if actor.is_admin() {
         return Ok(true);
@@ -78,5 +157,8 @@ pub async fn may_read_hidden(db: &Db, actor: Option<&Actor>, comment: &comment::
 }
 
 pub async fn get(db: &Db, id: i32) -> AppResult<comment::Model> {
-    comment::Entity::find_by_id(id).one(db.reader()).await?.ok_or(AppError::NotFound("comment"))
+    comment::Entity::find_by_id(id)
+        .one(db.reader())
+        .await?
+        .ok_or(AppError::NotFound("comment"))
 }

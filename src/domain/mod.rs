@@ -11,6 +11,7 @@ pub mod outcome;
 pub mod planning;
 pub mod proposals;
 pub mod regions;
+pub mod sessions;
 pub mod voting;
 pub mod workflow;
 
@@ -20,12 +21,19 @@ use validator::Validate;
 use crate::error::{AppError, AppResult};
 
 /// Loads one row by id or answers NOT_FOUND naming what was missing.
-pub async fn find<E>(conn: &impl ConnectionTrait, id: i32, what: &'static str) -> AppResult<E::Model>
+pub async fn find<E>(
+    conn: &impl ConnectionTrait,
+    id: i32,
+    what: &'static str,
+) -> AppResult<E::Model>
 where
     E: EntityTrait,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
 {
-    E::find_by_id(id).one(conn).await?.ok_or(AppError::NotFound(what))
+    E::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound(what))
 }
 
 /// Runs the `validator` rules of an input, turning failures into per-field errors.
@@ -51,12 +59,13 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// `%term%` for a case-insensitive LIKE on a lower()ed column, with LIKE wildcards escaped.
-pub fn like_pattern(term: &str) -> String {
+/// The escape character is named explicitly: SQLite has no default one.
+pub fn like_pattern(term: &str) -> sea_orm::sea_query::LikeExpr {
     let escaped = term
         .trim()
         .to_lowercase()
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    format!("%{escaped}%")
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }

@@ -6,13 +6,16 @@ use std::collections::HashMap;
 use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
-    ballot, forum, proposal, round_decision, round_proposal, voting_round,
+    ballot,
     enums::{BallotMethod, ForumStatus},
+    forum, proposal, round_decision, round_proposal, voting_round,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::ToPrimitive;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::{access, audit, find, now, voting};
 use crate::{
@@ -98,11 +101,18 @@ pub fn selection_budget(forum: &forum::Model, costs: impl Iterator<Item = i64>) 
 
 /// Builds the rule's input from stored ballots. Proposals are identified by their codes, which
 /// sort as strings in the order they were created, so ties go to the older proposal.
-pub fn instance(method: BallotMethod, budget: i64, proposals: &[(String, i64)], ballots: &[Vec<(usize, i32)>]) -> ranking::Instance {
+pub fn instance(
+    method: BallotMethod,
+    budget: i64,
+    proposals: &[(String, i64)],
+    ballots: &[Vec<(usize, i32)>],
+) -> ranking::Instance {
     let kind = match method {
         BallotMethod::Cumulative => BallotKind::Cumulative,
         BallotMethod::Ranking => BallotKind::Ordinal,
-        BallotMethod::Approval | BallotMethod::Knapsack | BallotMethod::ChooseOne => BallotKind::Approval,
+        BallotMethod::Approval | BallotMethod::Knapsack | BallotMethod::ChooseOne => {
+            BallotKind::Approval
+        }
     };
     let ballots = ballots
         .iter()
@@ -113,7 +123,14 @@ pub fn instance(method: BallotMethod, budget: i64, proposals: &[(String, i64)], 
             }
             ranking::Ballot {
                 projects: ordered.iter().map(|(index, _)| *index).collect(),
-                points: if kind == BallotKind::Cumulative { ordered.iter().map(|(_, points)| money(i64::from(*points))).collect() } else { Vec::new() },
+                points: if kind == BallotKind::Cumulative {
+                    ordered
+                        .iter()
+                        .map(|(_, points)| money(i64::from(*points)))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 weight: 1,
             }
         })
@@ -121,7 +138,13 @@ pub fn instance(method: BallotMethod, budget: i64, proposals: &[(String, i64)], 
     ranking::Instance {
         budget: money(budget),
         kind,
-        projects: proposals.iter().map(|(code, cost)| ranking::Project { id: code.clone(), cost: money(*cost) }).collect(),
+        projects: proposals
+            .iter()
+            .map(|(code, cost)| ranking::Project {
+                id: code.clone(),
+                cost: money(*cost),
+            })
+            .collect(),
         ballots,
     }
 }
@@ -135,7 +158,14 @@ fn support_text(support: &Support) -> String {
 
 /// The round's proposals (by id), their (code, cost) as the rules see them, and its ballots as
 /// (proposal index, points) lists.
-pub(crate) async fn load_round(conn: &impl ConnectionTrait, round: &voting_round::Model) -> AppResult<(Vec<proposal::Model>, Vec<(String, i64)>, Vec<Vec<(usize, i32)>>)> {
+pub(crate) async fn load_round(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+) -> AppResult<(
+    Vec<proposal::Model>,
+    Vec<(String, i64)>,
+    Vec<Vec<(usize, i32)>>,
+)> {
     let entries = round_proposal::Entity::find()
         .filter(round_proposal::Column::RoundId.eq(round.id))
         .order_by_asc(round_proposal::Column::ProposalId)
@@ -150,9 +180,16 @@ pub(crate) async fn load_round(conn: &impl ConnectionTrait, round: &voting_round
         .map(|p| (p.id, p))
         .collect();
     let proposals: Vec<proposal::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    let index: HashMap<i32, usize> = proposals.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let index: HashMap<i32, usize> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
     let costs: HashMap<i32, i64> = entries.iter().map(|e| (e.proposal_id, e.cost)).collect();
-    let projects = proposals.iter().map(|p| (p.code.clone(), costs[&p.id])).collect();
+    let projects = proposals
+        .iter()
+        .map(|p| (p.code.clone(), costs[&p.id]))
+        .collect();
     let ballots = ballot::Entity::find()
         .filter(ballot::Column::RoundId.eq(round.id))
         .all(conn)
@@ -180,13 +217,19 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
             None => false,
         };
         if !staff {
-            return Err(AppError::precondition("the outcome is published when the round closes"));
+            return Err(AppError::precondition(
+                "the outcome is published when the round closes",
+            ));
         }
     }
     let (proposals, projects, ballots) = load_round(conn, &round).await?;
     let budget = selection_budget(&forum, projects.iter().map(|(_, cost)| *cost));
-    let rule: Rule = round.rule.parse().map_err(|e: ranking::RankingError| AppError::Internal(e.to_string()))?;
-    let computed = ranking::select(&instance(round.method, budget, &projects, &ballots), rule).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rule: Rule = round
+        .rule
+        .parse()
+        .map_err(|e: ranking::RankingError| AppError::Internal(e.to_string()))?;
+    let computed = ranking::select(&instance(round.method, budget, &projects, &ballots), rule)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let decisions: HashMap<i32, round_decision::Model> = round_decision::Entity::find()
         .filter(round_decision::Column::RoundId.eq(round.id))
         .order_by_asc(round_decision::Column::Id)
@@ -239,25 +282,48 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
             decision_reason: decision.map(|d| d.reason.clone()),
         });
     }
-    Ok(RoundOutcome { rule: round.rule, budget, ballots: ballots.len() as i64, total_cost, rows, computed_at: now() })
+    Ok(RoundOutcome {
+        rule: round.rule,
+        budget,
+        ballots: ballots.len() as i64,
+        total_cost,
+        rows,
+        computed_at: now(),
+    })
 }
 
 /// The forum overrides the computed outcome for one proposal by recorded consensus. The
 /// latest decision on a proposal counts; all are kept.
-pub async fn decide(db: &Db, actor: &Actor, round_id: i32, proposal_id: i32, selected: bool, reason: &str) -> AppResult<round_decision::Model> {
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    round_id: i32,
+    proposal_id: i32,
+    selected: bool,
+    reason: &str,
+) -> AppResult<round_decision::Model> {
     let reason = reason.trim();
     if !(3..=2000).contains(&reason.chars().count()) {
-        return Err(AppError::field("reason", "length", "record why the forum decided so (3 to 2000 characters)"));
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "record why the forum decided so (3 to 2000 characters)",
+        ));
     }
     let txn = db.begin().await?;
     let round = find::<voting_round::Entity>(&txn, round_id, "voting round").await?;
     let forum = find::<forum::Entity>(&txn, round.forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &forum).await?;
     if !voting::is_closed(&round, now()) {
-        return Err(AppError::precondition("decide on the outcome after the round closes"));
+        return Err(AppError::precondition(
+            "decide on the outcome after the round closes",
+        ));
     }
     if matches!(forum.status, ForumStatus::Closed | ForumStatus::Ratified) {
-        return Err(AppError::precondition(format!("{} is closed; its priority list is fixed", forum.name)));
+        return Err(AppError::precondition(format!(
+            "{} is closed; its priority list is fixed",
+            forum.name
+        )));
     }
     let on_ballot = round_proposal::Entity::find()
         .filter(round_proposal::Column::RoundId.eq(round_id))
@@ -265,7 +331,11 @@ pub async fn decide(db: &Db, actor: &Actor, round_id: i32, proposal_id: i32, sel
         .one(&txn)
         .await?;
     if on_ballot.is_none() {
-        return Err(AppError::field("proposalId", "scope", "the proposal was not on this round's ballot"));
+        return Err(AppError::field(
+            "proposalId",
+            "scope",
+            "the proposal was not on this round's ballot",
+        ));
     }
     let decision = round_decision::ActiveModel {
         round_id: Set(round_id),
@@ -278,7 +348,16 @@ pub async fn decide(db: &Db, actor: &Actor, round_id: i32, proposal_id: i32, sel
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "round.decide", "round_decision", Some(decision.id), None::<&()>, Some(&decision)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "round.decide",
+        "round_decision",
+        Some(decision.id),
+        None::<&()>,
+        Some(&decision),
+    )
+    .await?;
     txn.commit().await?;
     Ok(decision)
 }

@@ -2,8 +2,9 @@
 use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entity::{
-    agency, cycle, forum, region, stage,
+    agency, cycle,
     enums::{CycleStatus, ForumLevel, ForumStatus, RegionLevel, SelectionLimit},
+    forum, region, stage,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -29,13 +30,21 @@ pub struct CreateCycleInput {
     pub region_id: i32,
 }
 
-pub async fn create_cycle(db: &Db, actor: &Actor, input: CreateCycleInput) -> AppResult<cycle::Model> {
+pub async fn create_cycle(
+    db: &Db,
+    actor: &Actor,
+    input: CreateCycleInput,
+) -> AppResult<cycle::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let region = find::<region::Entity>(&txn, input.region_id, "region").await?;
     access::require_planner_for(actor, &region)?;
     if region.level != RegionLevel::KabupatenKota {
-        return Err(AppError::field("regionId", "level", "a planning cycle belongs to a kabupaten/kota"));
+        return Err(AppError::field(
+            "regionId",
+            "level",
+            "a planning cycle belongs to a kabupaten/kota",
+        ));
     }
     let duplicate = cycle::Entity::find()
         .filter(cycle::Column::RegionId.eq(region.id))
@@ -43,7 +52,10 @@ pub async fn create_cycle(db: &Db, actor: &Actor, input: CreateCycleInput) -> Ap
         .count(&txn)
         .await?;
     if duplicate > 0 {
-        return Err(AppError::Conflict(format!("{} already has a cycle for {}", region.name, input.plan_year)));
+        return Err(AppError::Conflict(format!(
+            "{} already has a cycle for {}",
+            region.name, input.plan_year
+        )));
     }
     let created = cycle::ActiveModel {
         plan_year: Set(input.plan_year),
@@ -56,12 +68,26 @@ pub async fn create_cycle(db: &Db, actor: &Actor, input: CreateCycleInput) -> Ap
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "cycle.create", "cycle", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "cycle.create",
+        "cycle",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
-pub async fn set_cycle_status(db: &Db, actor: &Actor, cycle_id: i32, status: CycleStatus) -> AppResult<cycle::Model> {
+pub async fn set_cycle_status(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: i32,
+    status: CycleStatus,
+) -> AppResult<cycle::Model> {
     let txn = db.begin().await?;
     let current = find::<cycle::Entity>(&txn, cycle_id, "cycle").await?;
     let region = find::<region::Entity>(&txn, current.region_id, "region").await?;
@@ -71,13 +97,25 @@ pub async fn set_cycle_status(db: &Db, actor: &Actor, cycle_id: i32, status: Cyc
         (CycleStatus::Draft, CycleStatus::Active) | (CycleStatus::Active, CycleStatus::Closed)
     );
     if !allowed {
-        return Err(AppError::precondition(format!("a {} cycle cannot become {}", current.status, status)));
+        return Err(AppError::precondition(format!(
+            "a {} cycle cannot become {}",
+            current.status, status
+        )));
     }
     let before = current.clone();
     let mut active = current.into_active_model();
     active.status = Set(status);
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "cycle.status", "cycle", Some(cycle_id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "cycle.status",
+        "cycle",
+        Some(cycle_id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -93,7 +131,11 @@ pub struct SetStageInput {
 /// Creates or reschedules the window in which forums of one level work.
 pub async fn set_stage(db: &Db, actor: &Actor, input: SetStageInput) -> AppResult<stage::Model> {
     if input.closes_at <= input.opens_at {
-        return Err(AppError::field("closesAt", "order", "the stage must close after it opens"));
+        return Err(AppError::field(
+            "closesAt",
+            "order",
+            "the stage must close after it opens",
+        ));
     }
     let txn = db.begin().await?;
     let cycle = find::<cycle::Entity>(&txn, input.cycle_id, "cycle").await?;
@@ -107,7 +149,9 @@ pub async fn set_stage(db: &Db, actor: &Actor, input: SetStageInput) -> AppResul
     let saved = match existing.clone() {
         Some(found) => {
             if found.locked {
-                return Err(AppError::precondition("the stage is locked; unlock it before rescheduling"));
+                return Err(AppError::precondition(
+                    "the stage is locked; unlock it before rescheduling",
+                ));
             }
             let mut active = found.into_active_model();
             active.opens_at = Set(input.opens_at);
@@ -127,13 +171,27 @@ pub async fn set_stage(db: &Db, actor: &Actor, input: SetStageInput) -> AppResul
             .await?
         }
     };
-    audit::record(&txn, Some(actor.id()), "stage.set", "stage", Some(saved.id), existing.as_ref(), Some(&saved)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "stage.set",
+        "stage",
+        Some(saved.id),
+        existing.as_ref(),
+        Some(&saved),
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// A locked stage refuses every change to the proposals of its level, even inside its window.
-pub async fn lock_stage(db: &Db, actor: &Actor, stage_id: i32, locked: bool) -> AppResult<stage::Model> {
+pub async fn lock_stage(
+    db: &Db,
+    actor: &Actor,
+    stage_id: i32,
+    locked: bool,
+) -> AppResult<stage::Model> {
     let txn = db.begin().await?;
     let found = find::<stage::Entity>(&txn, stage_id, "stage").await?;
     let cycle = find::<cycle::Entity>(&txn, found.cycle_id, "cycle").await?;
@@ -143,28 +201,54 @@ pub async fn lock_stage(db: &Db, actor: &Actor, stage_id: i32, locked: bool) -> 
     let mut active = found.into_active_model();
     active.locked = Set(locked);
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), if locked { "stage.lock" } else { "stage.unlock" }, "stage", Some(stage_id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        if locked { "stage.lock" } else { "stage.unlock" },
+        "stage",
+        Some(stage_id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Refuses unless the stage of this forum's level is scheduled, open now, and not locked.
-pub async fn require_stage_open(conn: &impl ConnectionTrait, forum: &forum::Model) -> AppResult<()> {
+pub async fn require_stage_open(
+    conn: &impl ConnectionTrait,
+    forum: &forum::Model,
+) -> AppResult<()> {
     let found = stage::Entity::find()
         .filter(stage::Column::CycleId.eq(forum.cycle_id))
         .filter(stage::Column::Level.eq(forum.level))
         .one(conn)
         .await?;
     let Some(stage) = found else {
-        return Err(AppError::precondition(format!("the {} stage is not scheduled yet", forum.level)));
+        return Err(AppError::precondition(format!(
+            "the {} stage is not scheduled yet",
+            forum.level
+        )));
     };
     let at = now();
     if stage.locked {
-        Err(AppError::precondition(format!("the {} stage is locked", forum.level)))
+        Err(AppError::precondition(format!(
+            "the {} stage is locked",
+            forum.level
+        )))
     } else if at < stage.opens_at {
-        Err(AppError::precondition(format!("the {} stage opens at {}", forum.level, stage.opens_at.to_rfc3339())))
+        Err(AppError::precondition(format!(
+            "the {} stage opens at {}",
+            forum.level,
+            stage.opens_at.to_rfc3339()
+        )))
     } else if at >= stage.closes_at {
-        Err(AppError::precondition(format!("the {} stage closed at {}", forum.level, stage.closes_at.to_rfc3339())))
+        Err(AppError::precondition(format!(
+            "the {} stage closed at {}",
+            forum.level,
+            stage.closes_at.to_rfc3339()
+        )))
     } else {
         Ok(())
     }
@@ -180,9 +264,15 @@ pub async fn stages_of(db: &Db, cycle_id: i32) -> AppResult<Vec<stage::Model>> {
 }
 
 pub async fn cycles(db: &Db, window: Window) -> AppResult<Page<cycle::Model>> {
-    let query = cycle::Entity::find().order_by_desc(cycle::Column::PlanYear).order_by_asc(cycle::Column::Id);
+    let query = cycle::Entity::find()
+        .order_by_desc(cycle::Column::PlanYear)
+        .order_by_asc(cycle::Column::Id);
     let total = query.clone().count(db.reader()).await?;
-    let items = query.offset(window.offset).limit(window.limit).all(db.reader()).await?;
+    let items = query
+        .offset(window.offset)
+        .limit(window.limit)
+        .all(db.reader())
+        .await?;
     Ok(Page { items, total })
 }
 
@@ -208,7 +298,11 @@ pub struct CreateForumInput {
     pub tolerance_percent: i32,
 }
 
-pub async fn create_forum(db: &Db, actor: &Actor, input: CreateForumInput) -> AppResult<forum::Model> {
+pub async fn create_forum(
+    db: &Db,
+    actor: &Actor,
+    input: CreateForumInput,
+) -> AppResult<forum::Model> {
     validate(&input)?;
     check_selection_limit(input.selection_limit, input.budget_ceiling, input.max_count)?;
     let txn = db.begin().await?;
@@ -217,30 +311,67 @@ pub async fn create_forum(db: &Db, actor: &Actor, input: CreateForumInput) -> Ap
     access::require_planner_for(actor, &cycle_region)?;
     let region = find::<region::Entity>(&txn, input.region_id, "region").await?;
     if !regions::is_within(&region, &cycle_region) {
-        return Err(AppError::field("regionId", "scope", format!("the region must lie within {}", cycle_region.name)));
+        return Err(AppError::field(
+            "regionId",
+            "scope",
+            format!("the region must lie within {}", cycle_region.name),
+        ));
     }
     if region.level != input.level.region_level() {
-        return Err(AppError::field("regionId", "level", format!("a {} forum meets for a {} region, not a {}", input.level, input.level.region_level(), region.level)));
+        return Err(AppError::field(
+            "regionId",
+            "level",
+            format!(
+                "a {} forum meets for a {} region, not a {}",
+                input.level,
+                input.level.region_level(),
+                region.level
+            ),
+        ));
     }
     match (input.level, input.agency_id) {
-        (ForumLevel::ForumOpd, None) => return Err(AppError::field("agencyId", "required", "a forum perangkat daerah belongs to an agency")),
+        (ForumLevel::ForumOpd, None) => {
+            return Err(AppError::field(
+                "agencyId",
+                "required",
+                "a forum perangkat daerah belongs to an agency",
+            ))
+        }
         (ForumLevel::ForumOpd, Some(agency_id)) => {
             find::<agency::Entity>(&txn, agency_id, "agency").await?;
         }
-        (_, Some(_)) => return Err(AppError::field("agencyId", "unexpected", "only a forum perangkat daerah belongs to an agency")),
+        (_, Some(_)) => {
+            return Err(AppError::field(
+                "agencyId",
+                "unexpected",
+                "only a forum perangkat daerah belongs to an agency",
+            ))
+        }
         (_, None) => {}
     }
     if let Some(parent_id) = input.parent_forum_id {
         let parent = find::<forum::Entity>(&txn, parent_id, "parent forum").await?;
         let parent_region = find::<region::Entity>(&txn, parent.region_id, "region").await?;
         if parent.cycle_id != cycle.id {
-            return Err(AppError::field("parentForumId", "scope", "the parent forum belongs to another cycle"));
+            return Err(AppError::field(
+                "parentForumId",
+                "scope",
+                "the parent forum belongs to another cycle",
+            ));
         }
         if parent.level.order() <= input.level.order() {
-            return Err(AppError::field("parentForumId", "level", "the parent forum must sit at a higher level"));
+            return Err(AppError::field(
+                "parentForumId",
+                "level",
+                "the parent forum must sit at a higher level",
+            ));
         }
         if !regions::is_within(&region, &parent_region) {
-            return Err(AppError::field("parentForumId", "scope", "the parent forum's region must contain this forum's region"));
+            return Err(AppError::field(
+                "parentForumId",
+                "scope",
+                "the parent forum's region must contain this forum's region",
+            ));
         }
     }
     let created = forum::ActiveModel {
@@ -260,15 +391,36 @@ pub async fn create_forum(db: &Db, actor: &Actor, input: CreateForumInput) -> Ap
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "forum.create", "forum", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "forum.create",
+        "forum",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
-fn check_selection_limit(limit: SelectionLimit, ceiling: Option<i64>, max_count: Option<i32>) -> AppResult<()> {
+fn check_selection_limit(
+    limit: SelectionLimit,
+    ceiling: Option<i64>,
+    max_count: Option<i32>,
+) -> AppResult<()> {
     match limit {
-        SelectionLimit::Budget if ceiling.is_none() => Err(AppError::field("budgetCeiling", "required", "a budget limit needs a budget ceiling")),
-        SelectionLimit::Count if max_count.is_none() => Err(AppError::field("maxCount", "required", "a count limit needs a maximum count")),
+        SelectionLimit::Budget if ceiling.is_none() => Err(AppError::field(
+            "budgetCeiling",
+            "required",
+            "a budget limit needs a budget ceiling",
+        )),
+        SelectionLimit::Count if max_count.is_none() => Err(AppError::field(
+            "maxCount",
+            "required",
+            "a count limit needs a maximum count",
+        )),
         _ => Ok(()),
     }
 }
@@ -288,14 +440,20 @@ pub struct UpdateForumInput {
 }
 
 /// Planners set a forum's ceiling and limits until the forum closes.
-pub async fn update_forum(db: &Db, actor: &Actor, input: UpdateForumInput) -> AppResult<forum::Model> {
+pub async fn update_forum(
+    db: &Db,
+    actor: &Actor,
+    input: UpdateForumInput,
+) -> AppResult<forum::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let current = find::<forum::Entity>(&txn, input.id, "forum").await?;
     let region = find::<region::Entity>(&txn, current.region_id, "region").await?;
     access::require_planner_for(actor, &region)?;
     if matches!(current.status, ForumStatus::Closed | ForumStatus::Ratified) {
-        return Err(AppError::precondition("a closed forum's ceiling and limits are fixed"));
+        return Err(AppError::precondition(
+            "a closed forum's ceiling and limits are fixed",
+        ));
     }
     let limit = input.selection_limit.unwrap_or(current.selection_limit);
     let ceiling = input.budget_ceiling.or(current.budget_ceiling);
@@ -313,24 +471,45 @@ pub async fn update_forum(db: &Db, actor: &Actor, input: UpdateForumInput) -> Ap
         active.tolerance_percent = Set(tolerance);
     }
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "forum.update", "forum", Some(updated.id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "forum.update",
+        "forum",
+        Some(updated.id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// draft → scheduled → in session → closed → ratified; a scheduled forum may go back to draft.
 /// Ratification is the planners' act.
-pub async fn set_forum_status(db: &Db, actor: &Actor, forum_id: i32, status: ForumStatus) -> AppResult<forum::Model> {
+pub async fn set_forum_status(
+    db: &Db,
+    actor: &Actor,
+    forum_id: i32,
+    status: ForumStatus,
+) -> AppResult<forum::Model> {
     use ForumStatus::*;
     let txn = db.begin().await?;
     let current = find::<forum::Entity>(&txn, forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &current).await?;
     let allowed = matches!(
         (current.status, status),
-        (Draft, Scheduled) | (Scheduled, Draft) | (Scheduled, InSession) | (InSession, Closed) | (Closed, Ratified)
+        (Draft, Scheduled)
+            | (Scheduled, Draft)
+            | (Scheduled, InSession)
+            | (InSession, Closed)
+            | (Closed, Ratified)
     );
     if !allowed {
-        return Err(AppError::precondition(format!("a {} forum cannot become {}", current.status, status)));
+        return Err(AppError::precondition(format!(
+            "a {} forum cannot become {}",
+            current.status, status
+        )));
     }
     if status == Ratified {
         let region = find::<region::Entity>(&txn, current.region_id, "region").await?;
@@ -340,7 +519,16 @@ pub async fn set_forum_status(db: &Db, actor: &Actor, forum_id: i32, status: For
     let mut active = current.into_active_model();
     active.status = Set(status);
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "forum.status", "forum", Some(forum_id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "forum.status",
+        "forum",
+        Some(forum_id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -2,9 +2,12 @@
 //! metadata and per-level recommendations.
 use async_graphql::{Enum, InputObject};
 use entity::{
-    activity, agency, forum, proposal, proposal_attachment, proposal_status_change, recommendation,
-    region, sector,
-    enums::{AttachmentKind, ForumStatus, ProposalStatus, ProposerType, RecommendationDecision, Recommender},
+    activity, agency,
+    enums::{
+        AttachmentKind, ForumStatus, ProposalStatus, ProposerType, RecommendationDecision,
+        Recommender,
+    },
+    forum, proposal, proposal_attachment, proposal_status_change, recommendation, region, sector,
 };
 use sea_orm::{
     sea_query::{Condition, Expr, Func},
@@ -21,8 +24,9 @@ use super::{
 };
 use crate::{
     auth::Actor,
-    db::Db,
+    db::{Db, Txn},
     error::{AppError, AppResult},
+    realtime::{self, enum_name, StreamKey},
 };
 
 /// Coordinates must fall inside Indonesia: a pin in the sea off Africa is a typo, not a site.
@@ -31,7 +35,12 @@ fn validate_latitude(lat: f64) -> Result<(), ValidationError> {
 }
 
 fn validate_longitude(lon: f64) -> Result<(), ValidationError> {
-    within(lon, 94.5, 141.5, "must lie within Indonesia (94.5 to 141.5)")
+    within(
+        lon,
+        94.5,
+        141.5,
+        "must lie within Indonesia (94.5 to 141.5)",
+    )
 }
 
 fn within(value: f64, min: f64, max: f64, message: &'static str) -> Result<(), ValidationError> {
@@ -98,7 +107,11 @@ async fn check_references(
         let place = find::<region::Entity>(conn, region_id, "region").await?;
         let forum_region = find::<region::Entity>(conn, forum.region_id, "region").await?;
         if !regions::is_within(&place, &forum_region) {
-            return Err(AppError::field("regionId", "scope", format!("the location must lie within {}", forum_region.name)));
+            return Err(AppError::field(
+                "regionId",
+                "scope",
+                format!("the location must lie within {}", forum_region.name),
+            ));
         }
     }
     if let Some(id) = sector_id {
@@ -145,21 +158,40 @@ async fn record_change(
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: &Actor, input: CreateProposalInput) -> AppResult<proposal::Model> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    input: CreateProposalInput,
+) -> AppResult<proposal::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let forum = find::<forum::Entity>(&txn, input.forum_id, "forum").await?;
     require_forum_open(&forum)?;
     planning::require_stage_open(&txn, &forum).await?;
-    if input.proposer_type == ProposerType::DprdMember && !access::is_forum_staff(&txn, actor, &forum).await? {
-        return Err(AppError::forbidden("DPRD members' proposals (pokir) are entered by the forum's staff"));
+    if input.proposer_type == ProposerType::DprdMember
+        && !access::is_forum_staff(&txn, actor, &forum).await?
+    {
+        return Err(AppError::forbidden(
+            "DPRD members' proposals (pokir) are entered by the forum's staff",
+        ));
     }
-    check_references(&txn, &forum, Some(input.region_id), input.sector_id, input.activity_id, input.initial_agency_id).await?;
+    check_references(
+        &txn,
+        &forum,
+        Some(input.region_id),
+        input.sector_id,
+        input.activity_id,
+        input.initial_agency_id,
+    )
+    .await?;
     let cycle = find::<entity::cycle::Entity>(&txn, forum.cycle_id, "cycle").await?;
     let at = now();
     let created = proposal::ActiveModel {
         // A unique placeholder until the id is known; the code is derived from the id below.
-        code: Set(format!("new-{}", crate::auth::new_token().1.get(..24).unwrap_or_default())),
+        code: Set(format!(
+            "new-{}",
+            crate::auth::new_token().1.get(..24).unwrap_or_default()
+        )),
         cycle_id: Set(forum.cycle_id),
         forum_id: Set(forum.id),
         level: Set(forum.level),
@@ -193,7 +225,15 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateProposalInput) -> AppRe
     let mut active = created.into_active_model();
     active.code = Set(code);
     let created = active.update(&txn).await?;
-    record_change(&txn, &created, None, ProposalStatus::Draft, actor.id(), None).await?;
+    record_change(
+        &txn,
+        &created,
+        None,
+        ProposalStatus::Draft,
+        actor.id(),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -231,32 +271,66 @@ pub struct UpdateProposalInput {
 
 /// The proposer edits a draft or a returned proposal; staff correct one under review
 /// (wrong address, wrong agency), and that correction is audited.
-pub async fn update(db: &Db, actor: &Actor, input: UpdateProposalInput) -> AppResult<proposal::Model> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    input: UpdateProposalInput,
+) -> AppResult<proposal::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let current = find::<proposal::Entity>(&txn, input.id, "proposal").await?;
     let forum = find::<forum::Entity>(&txn, current.forum_id, "forum").await?;
     let is_proposer = current.proposer_id == actor.id();
     let is_staff = access::is_forum_staff(&txn, actor, &forum).await?;
-    let staff_editable = matches!(current.status, ProposalStatus::Submitted | ProposalStatus::Verified | ProposalStatus::Forwarded | ProposalStatus::Reserve);
+    let staff_editable = matches!(
+        current.status,
+        ProposalStatus::Submitted
+            | ProposalStatus::Verified
+            | ProposalStatus::Forwarded
+            | ProposalStatus::Reserve
+    );
     let by_staff = if is_proposer && workflow::editable_by_proposer(current.status) {
         false
     } else if is_staff && staff_editable {
         true
     } else if is_proposer || is_staff {
-        return Err(AppError::precondition(format!("a {} proposal cannot be edited", current.status)));
+        return Err(AppError::precondition(format!(
+            "a {} proposal cannot be edited",
+            current.status
+        )));
     } else {
-        return Err(AppError::forbidden("only the proposer or the forum's staff may edit this proposal"));
+        return Err(AppError::forbidden(
+            "only the proposer or the forum's staff may edit this proposal",
+        ));
     };
     require_forum_open(&forum)?;
     planning::require_stage_open(&txn, &forum).await?;
-    check_references(&txn, &forum, input.region_id, input.sector_id, input.activity_id, input.final_agency_id).await?;
+    check_references(
+        &txn,
+        &forum,
+        input.region_id,
+        input.sector_id,
+        input.activity_id,
+        input.final_agency_id,
+    )
+    .await?;
     let before = current.clone();
     let mut active = current.into_active_model();
     macro_rules! apply {
         ($($field:ident),+) => { $(if let Some(value) = input.$field { active.$field = Set(value); })+ };
     }
-    apply!(title, problem, solution, physical, region_id, address, volume, unit, estimated_cost, beneficiaries);
+    apply!(
+        title,
+        problem,
+        solution,
+        physical,
+        region_id,
+        address,
+        volume,
+        unit,
+        estimated_cost,
+        beneficiaries
+    );
     macro_rules! apply_optional {
         ($($field:ident),+) => { $(if let Some(value) = input.$field { active.$field = Set(Some(value)); })+ };
     }
@@ -264,7 +338,16 @@ pub async fn update(db: &Db, actor: &Actor, input: UpdateProposalInput) -> AppRe
     active.updated_at = Set(now());
     let updated = active.update(&txn).await?;
     if by_staff {
-        audit::record(&txn, Some(actor.id()), "proposal.correct", "proposal", Some(updated.id), Some(&before), Some(&updated)).await?;
+        audit::record(
+            &txn,
+            Some(actor.id()),
+            "proposal.correct",
+            "proposal",
+            Some(updated.id),
+            Some(&before),
+            Some(&updated),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(updated)
@@ -282,19 +365,37 @@ pub struct TransitionInput {
 
 /// Moves a proposal along the workflow. Forwarding carries it to the parent forum, where it
 /// arrives as FORWARDED at the parent's level with its history intact.
-pub async fn transition(db: &Db, actor: &Actor, input: TransitionInput) -> AppResult<proposal::Model> {
-    validate(&input)?;
+pub async fn transition(
+    db: &Db,
+    actor: &Actor,
+    input: TransitionInput,
+) -> AppResult<proposal::Model> {
     let txn = db.begin().await?;
-    let current = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
-    let forum = find::<forum::Entity>(&txn, current.forum_id, "forum").await?;
+    let updated = transition_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// `transition` inside the caller's transaction (a live session's decision on an agenda item).
+pub async fn transition_in(
+    txn: &Txn,
+    actor: &Actor,
+    input: TransitionInput,
+) -> AppResult<proposal::Model> {
+    validate(&input)?;
+    let current = find::<proposal::Entity>(txn, input.proposal_id, "proposal").await?;
+    let forum = find::<forum::Entity>(txn, current.forum_id, "forum").await?;
     let Some(rule) = workflow::transition(current.status, input.to) else {
-        return Err(AppError::precondition(format!("a {} proposal cannot become {}", current.status, input.to)));
+        return Err(AppError::precondition(format!(
+            "a {} proposal cannot become {}",
+            current.status, input.to
+        )));
     };
     let permitted = match rule.by {
         Party::Proposer => current.proposer_id == actor.id(),
-        Party::ForumStaff => access::is_forum_staff(&txn, actor, &forum).await?,
+        Party::ForumStaff => access::is_forum_staff(txn, actor, &forum).await?,
         Party::Planner => {
-            let region = find::<region::Entity>(&txn, forum.region_id, "region").await?;
+            let region = find::<region::Entity>(txn, forum.region_id, "region").await?;
             actor.is_admin() || actor.plans_for(&region)
         }
     };
@@ -304,14 +405,24 @@ pub async fn transition(db: &Db, actor: &Actor, input: TransitionInput) -> AppRe
             Party::ForumStaff => "the forum's moderators or planners",
             Party::Planner => "a planner",
         };
-        return Err(AppError::forbidden(format!("only {who} may make a {} proposal {}", current.status, input.to)));
+        return Err(AppError::forbidden(format!(
+            "only {who} may make a {} proposal {}",
+            current.status, input.to
+        )));
     }
-    let note = input.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let note = input
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
     if rule.note_required && note.is_none() {
-        return Err(AppError::field("note", "required", format!("say why the proposal becomes {}", input.to)));
+        return Err(AppError::field(
+            "note",
+            "required",
+            format!("say why the proposal becomes {}", input.to),
+        ));
     }
     require_forum_open(&forum)?;
-    planning::require_stage_open(&txn, &forum).await?;
+    planning::require_stage_open(txn, &forum).await?;
 
     let before = current.clone();
     let mut active = current.clone().into_active_model();
@@ -319,33 +430,117 @@ pub async fn transition(db: &Db, actor: &Actor, input: TransitionInput) -> AppRe
     active.updated_at = Set(now());
     match input.to {
         ProposalStatus::Merged => {
-            let target_id = input.merged_into_id.ok_or_else(|| AppError::field("mergedIntoId", "required", "name the proposal to merge into"))?;
-            let target = find::<proposal::Entity>(&txn, target_id, "proposal to merge into").await?;
-            if target.id == current.id || target.forum_id != current.forum_id || workflow::is_final(target.status) || target.status == ProposalStatus::Draft {
-                return Err(AppError::field("mergedIntoId", "target", "merge into another active proposal of the same forum"));
+            let target_id = input.merged_into_id.ok_or_else(|| {
+                AppError::field(
+                    "mergedIntoId",
+                    "required",
+                    "name the proposal to merge into",
+                )
+            })?;
+            let target = find::<proposal::Entity>(txn, target_id, "proposal to merge into").await?;
+            if target.id == current.id
+                || target.forum_id != current.forum_id
+                || workflow::is_final(target.status)
+                || target.status == ProposalStatus::Draft
+            {
+                return Err(AppError::field(
+                    "mergedIntoId",
+                    "target",
+                    "merge into another active proposal of the same forum",
+                ));
             }
             active.merged_into_id = Set(Some(target.id));
         }
         ProposalStatus::Forwarded => {
-            let parent_id = forum.parent_forum_id.ok_or_else(|| AppError::precondition(format!("{} has no higher forum to forward to", forum.name)))?;
-            let parent = find::<forum::Entity>(&txn, parent_id, "parent forum").await?;
+            let parent_id = forum.parent_forum_id.ok_or_else(|| {
+                AppError::precondition(format!("{} has no higher forum to forward to", forum.name))
+            })?;
+            let parent = find::<forum::Entity>(txn, parent_id, "parent forum").await?;
             require_forum_open(&parent)?;
             active.forum_id = Set(parent.id);
             active.level = Set(parent.level);
         }
-        ProposalStatus::Accepted | ProposalStatus::NotAccepted if forum.parent_forum_id.is_some() => {
-            return Err(AppError::precondition("the plan is decided at the highest forum of the cycle"));
+        ProposalStatus::Accepted | ProposalStatus::NotAccepted
+            if forum.parent_forum_id.is_some() =>
+        {
+            return Err(AppError::precondition(
+                "the plan is decided at the highest forum of the cycle",
+            ));
         }
         _ => {}
     }
-    let updated = active.update(&txn).await?;
+    let updated = active.update(txn).await?;
     // The change is recorded at the level where it was decided.
-    record_change(&txn, &before, Some(before.status), input.to, actor.id(), note).await?;
+    record_change(
+        txn,
+        &before,
+        Some(before.status),
+        input.to,
+        actor.id(),
+        note.clone(),
+    )
+    .await?;
     if rule.by != Party::Proposer {
-        audit::record(&txn, Some(actor.id()), "proposal.transition", "proposal", Some(updated.id), Some(&before), Some(&updated)).await?;
+        audit::record(
+            txn,
+            Some(actor.id()),
+            "proposal.transition",
+            "proposal",
+            Some(updated.id),
+            Some(&before),
+            Some(&updated),
+        )
+        .await?;
     }
-    txn.commit().await?;
+    publish_transition(txn, actor, &before, &updated, note).await?;
     Ok(updated)
+}
+
+/// Forum activity: a proposal appears when it is first submitted (drafts are private), and
+/// every later status change shows on its forum (and on the forum it is forwarded to).
+async fn publish_transition(
+    txn: &Txn,
+    actor: &Actor,
+    before: &proposal::Model,
+    after: &proposal::Model,
+    note: Option<String>,
+) -> AppResult<()> {
+    use entity::enums::EventKind;
+    if before.status == ProposalStatus::Draft && after.status != ProposalStatus::Submitted {
+        return Ok(());
+    }
+    let kind = if before.status == ProposalStatus::Draft {
+        EventKind::ProposalSubmitted
+    } else {
+        EventKind::ProposalStatusChanged
+    };
+    let data = serde_json::json!({
+        "proposalId": after.id,
+        "code": after.code,
+        "title": after.title,
+        "from": enum_name(before.status),
+        "to": enum_name(after.status),
+        "note": note,
+        "forumId": after.forum_id,
+        "level": enum_name(after.level),
+        "estimatedCost": after.estimated_cost,
+    });
+    let mut forums = vec![before.forum_id];
+    if after.forum_id != before.forum_id {
+        forums.push(after.forum_id);
+    }
+    for forum_id in forums {
+        realtime::publish(
+            txn,
+            StreamKey::Forum(forum_id),
+            kind,
+            Some(after.id),
+            Some(actor.id()),
+            data.clone(),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn validate_url(url: &str) -> Result<(), ValidationError> {
@@ -372,7 +567,9 @@ fn validate_content_type(content_type: &str) -> Result<(), ValidationError> {
         Ok(())
     } else {
         let mut err = ValidationError::new("content_type");
-        err.message = Some("must be a JPEG, PNG or WebP photo, a PDF, a spreadsheet or a Word document".into());
+        err.message = Some(
+            "must be a JPEG, PNG or WebP photo, a PDF, a spreadsheet or a Word document".into(),
+        );
         Err(err)
     }
 }
@@ -392,14 +589,21 @@ pub struct AddAttachmentInput {
     pub url: String,
 }
 
-pub async fn add_attachment(db: &Db, actor: &Actor, input: AddAttachmentInput) -> AppResult<proposal_attachment::Model> {
+pub async fn add_attachment(
+    db: &Db,
+    actor: &Actor,
+    input: AddAttachmentInput,
+) -> AppResult<proposal_attachment::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let target = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
     let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
-    let by_proposer = target.proposer_id == actor.id() && workflow::editable_by_proposer(target.status);
+    let by_proposer =
+        target.proposer_id == actor.id() && workflow::editable_by_proposer(target.status);
     if !by_proposer && !access::is_forum_staff(&txn, actor, &forum).await? {
-        return Err(AppError::forbidden("only the proposer (while drafting or revising) or the forum's staff may attach files"));
+        return Err(AppError::forbidden(
+            "only the proposer (while drafting or revising) or the forum's staff may attach files",
+        ));
     }
     let created = proposal_attachment::ActiveModel {
         proposal_id: Set(target.id),
@@ -432,14 +636,21 @@ pub struct AddRecommendationInput {
 }
 
 /// A recommendation is given at the proposal's current level, by that forum's staff.
-pub async fn add_recommendation(db: &Db, actor: &Actor, input: AddRecommendationInput) -> AppResult<recommendation::Model> {
+pub async fn add_recommendation(
+    db: &Db,
+    actor: &Actor,
+    input: AddRecommendationInput,
+) -> AppResult<recommendation::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
     let target = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
     let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &forum).await?;
     if target.status == ProposalStatus::Draft || workflow::is_final(target.status) {
-        return Err(AppError::precondition(format!("a {} proposal takes no recommendation", target.status)));
+        return Err(AppError::precondition(format!(
+            "a {} proposal takes no recommendation",
+            target.status
+        )));
     }
     let created = recommendation::ActiveModel {
         proposal_id: Set(target.id),
@@ -456,13 +667,26 @@ pub async fn add_recommendation(db: &Db, actor: &Actor, input: AddRecommendation
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "proposal.recommend", "recommendation", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "proposal.recommend",
+        "recommendation",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
 
 /// Drafts are private to their proposer (and the forum's staff).
-pub async fn can_view(conn: &impl ConnectionTrait, actor: Option<&Actor>, proposal: &proposal::Model) -> AppResult<bool> {
+pub async fn can_view(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    proposal: &proposal::Model,
+) -> AppResult<bool> {
     if proposal.status != ProposalStatus::Draft {
         return Ok(true);
     }
@@ -508,7 +732,13 @@ pub enum ProposalSort {
     BeneficiariesDesc,
 }
 
-pub async fn list(db: &Db, actor: Option<&Actor>, filter: ProposalFilter, sort: ProposalSort, window: Window) -> AppResult<Page<proposal::Model>> {
+pub async fn list(
+    db: &Db,
+    actor: Option<&Actor>,
+    filter: ProposalFilter,
+    sort: ProposalSort,
+    window: Window,
+) -> AppResult<Page<proposal::Model>> {
     use proposal::Column as C;
     let conn = db.reader();
     let mut visible = Condition::any().add(C::Status.ne(ProposalStatus::Draft));
@@ -555,6 +785,11 @@ pub async fn list(db: &Db, actor: Option<&Actor>, filter: ProposalFilter, sort: 
         ProposalSort::Title => query.order_by_asc(C::Title),
         ProposalSort::BeneficiariesDesc => query.order_by_desc(C::Beneficiaries),
     };
-    let items = query.order_by_asc(C::Id).offset(window.offset).limit(window.limit).all(conn).await?;
+    let items = query
+        .order_by_asc(C::Id)
+        .offset(window.offset)
+        .limit(window.limit)
+        .all(conn)
+        .await?;
     Ok(Page { items, total })
 }

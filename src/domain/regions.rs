@@ -59,9 +59,19 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateRegionInput) -> AppResu
         Some(parent) => access::require_planner_for(actor, parent)?,
         None => access::require_admin(actor)?,
     }
-    check_level(input.level, parent.as_ref()).map_err(|m| AppError::field("level", "hierarchy", m))?;
+    check_level(input.level, parent.as_ref())
+        .map_err(|m| AppError::field("level", "hierarchy", m))?;
     let created = insert(&txn, &input.code, &input.name, input.level, parent.as_ref()).await?;
-    audit::record(&txn, Some(actor.id()), "region.create", "region", Some(created.id), None::<&()>, Some(&created)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "region.create",
+        "region",
+        Some(created.id),
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -92,7 +102,11 @@ pub async fn insert(
         .one(conn)
         .await?;
     if existing.is_some() {
-        return Err(AppError::field("code", "unique", format!("region code {code} already exists")));
+        return Err(AppError::field(
+            "code",
+            "unique",
+            format!("region code {code} already exists"),
+        ));
     }
     let created = region::ActiveModel {
         code: Set(code.to_owned()),
@@ -148,7 +162,10 @@ pub async fn list(db: &Db, filter: RegionFilter, window: Window) -> AppResult<Pa
 }
 
 /// Ancestors from the top of the tree down to (and including) the region.
-pub async fn lineage(conn: &impl ConnectionTrait, region: &region::Model) -> AppResult<Vec<region::Model>> {
+pub async fn lineage(
+    conn: &impl ConnectionTrait,
+    region: &region::Model,
+) -> AppResult<Vec<region::Model>> {
     let ids: Vec<i32> = region
         .path
         .split('/')
@@ -201,7 +218,14 @@ pub async fn import_csv(db: &Db, reader: impl std::io::Read) -> AppResult<Import
         }
         let parent = match &row.parent_code {
             Some(code) => Some(known.get(code).cloned().ok_or_else(|| {
-                AppError::field("file", "parent", format!("line {}: parent {code} of {} is neither in the file nor in the database", row.line, row.code))
+                AppError::field(
+                    "file",
+                    "parent",
+                    format!(
+                        "line {}: parent {code} of {} is neither in the file nor in the database",
+                        row.line, row.code
+                    ),
+                )
             })?),
             None => None,
         };
@@ -211,7 +235,16 @@ pub async fn import_csv(db: &Db, reader: impl std::io::Read) -> AppResult<Import
         known.insert(created.code.clone(), created);
         report.created += 1;
     }
-    audit::record(&txn, None, "region.import", "region", None, None::<&()>, Some(&serde_json::json!({"created": report.created, "renamed": report.renamed}))).await?;
+    audit::record(
+        &txn,
+        None,
+        "region.import",
+        "region",
+        None,
+        None::<&()>,
+        Some(&serde_json::json!({"created": report.created, "renamed": report.renamed})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(report)
 }
@@ -238,12 +271,24 @@ fn level_from_code(code: &str) -> Option<RegionLevel> {
 }
 
 fn parse_region_csv(reader: impl std::io::Read) -> AppResult<Vec<RegionRow>> {
-    let bad = |line: usize, msg: String| AppError::field("file", "format", format!("line {line}: {msg}"));
-    let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(reader);
+    let bad =
+        |line: usize, msg: String| AppError::field("file", "format", format!("line {line}: {msg}"));
+    let mut csv = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(reader);
     let headers = csv.headers().map_err(|e| bad(1, e.to_string()))?.clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name));
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+    };
     let (Some(code_col), Some(name_col)) = (column("code"), column("name")) else {
-        return Err(bad(1, "the header must name the columns code and name (and optionally level, parent_code)".into()));
+        return Err(bad(
+            1,
+            "the header must name the columns code and name (and optionally level, parent_code)"
+                .into(),
+        ));
     };
     let level_col = column("level");
     let parent_col = column("parent_code");
@@ -252,21 +297,41 @@ fn parse_region_csv(reader: impl std::io::Read) -> AppResult<Vec<RegionRow>> {
     for (index, record) in csv.records().enumerate() {
         let line = index + 2;
         let record = record.map_err(|e| bad(line, e.to_string()))?;
-        let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::to_owned).filter(|v| !v.is_empty());
+        let field = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(str::to_owned)
+                .filter(|v| !v.is_empty())
+        };
         let Some(code) = field(Some(code_col)) else {
-            errors.push(FieldError::new("file", "format", format!("line {line}: the code is empty")));
+            errors.push(FieldError::new(
+                "file",
+                "format",
+                format!("line {line}: the code is empty"),
+            ));
             continue;
         };
         let Some(name) = field(Some(name_col)) else {
-            errors.push(FieldError::new("file", "format", format!("line {line}: the name of {code} is empty")));
+            errors.push(FieldError::new(
+                "file",
+                "format",
+                format!("line {line}: the name of {code} is empty"),
+            ));
             continue;
         };
         let level = match field(level_col) {
             Some(text) => text.parse::<RegionLevel>().map_err(|e| bad(line, e))?,
-            None => level_from_code(&code).ok_or_else(|| bad(line, format!("cannot tell the level of code {code}")))?,
+            None => level_from_code(&code)
+                .ok_or_else(|| bad(line, format!("cannot tell the level of code {code}")))?,
         };
-        let parent_code = field(parent_col).or_else(|| code.rsplit_once('.').map(|(parent, _)| parent.to_owned()));
-        rows.push(RegionRow { line, code, name, level, parent_code });
+        let parent_code = field(parent_col)
+            .or_else(|| code.rsplit_once('.').map(|(parent, _)| parent.to_owned()));
+        rows.push(RegionRow {
+            line,
+            code,
+            name,
+            level,
+            parent_code,
+        });
     }
     if !errors.is_empty() {
         return Err(AppError::fields(errors));

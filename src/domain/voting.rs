@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
-    account, ballot, forum, proposal, region, round_proposal, voting_round,
+    account, ballot,
     enums::{BallotChannel, BallotMethod, ForumStatus, ProposalStatus},
+    forum, proposal, region, round_proposal, voting_round,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -73,24 +74,52 @@ pub struct OpenRoundInput {
     pub live_tally: bool,
 }
 
-pub async fn open_round(db: &Db, actor: &Actor, input: OpenRoundInput) -> AppResult<voting_round::Model> {
+pub async fn open_round(
+    db: &Db,
+    actor: &Actor,
+    input: OpenRoundInput,
+) -> AppResult<voting_round::Model> {
     validate(&input)?;
     let mut problems = Vec::new();
     if input.closes_at <= input.opens_at {
-        problems.push(FieldError::new("closesAt", "order", "the round must close after it opens"));
+        problems.push(FieldError::new(
+            "closesAt",
+            "order",
+            "the round must close after it opens",
+        ));
     }
     if input.closes_at <= now() {
-        problems.push(FieldError::new("closesAt", "past", "the round must close in the future"));
+        problems.push(FieldError::new(
+            "closesAt",
+            "past",
+            "the round must close in the future",
+        ));
     }
     if !rules_for(input.method).contains(&input.rule.as_str()) {
-        problems.push(FieldError::new("rule", "method", format!("a {} ballot is counted by one of: {}", input.method, rules_for(input.method).join(", "))));
+        problems.push(FieldError::new(
+            "rule",
+            "method",
+            format!(
+                "a {} ballot is counted by one of: {}",
+                input.method,
+                rules_for(input.method).join(", ")
+            ),
+        ));
     }
     match input.method {
         BallotMethod::Approval | BallotMethod::Ranking if input.max_choices.is_none() => {
-            problems.push(FieldError::new("maxChoices", "required", "say how many proposals a ballot may name"));
+            problems.push(FieldError::new(
+                "maxChoices",
+                "required",
+                "say how many proposals a ballot may name",
+            ));
         }
         BallotMethod::Cumulative if input.points_budget.is_none() => {
-            problems.push(FieldError::new("pointsBudget", "required", "say how many points each voter spreads"));
+            problems.push(FieldError::new(
+                "pointsBudget",
+                "required",
+                "say how many points each voter spreads",
+            ));
         }
         _ => {}
     }
@@ -104,7 +133,15 @@ pub async fn open_round(db: &Db, actor: &Actor, input: OpenRoundInput) -> AppRes
         return Err(AppError::precondition(format!("{} is closed", forum.name)));
     }
     let cost_limit = match input.method {
-        BallotMethod::Knapsack => Some(input.cost_limit.or(forum.budget_ceiling).ok_or_else(|| AppError::field("costLimit", "required", "the forum has no budget ceiling; give a cost limit"))?),
+        BallotMethod::Knapsack => {
+            Some(input.cost_limit.or(forum.budget_ceiling).ok_or_else(|| {
+                AppError::field(
+                    "costLimit",
+                    "required",
+                    "the forum has no budget ceiling; give a cost limit",
+                )
+            })?)
+        }
         _ => input.cost_limit,
     };
     let candidates = proposal::Entity::find()
@@ -114,7 +151,9 @@ pub async fn open_round(db: &Db, actor: &Actor, input: OpenRoundInput) -> AppRes
         .all(&txn)
         .await?;
     if candidates.is_empty() {
-        return Err(AppError::precondition("the forum has no verified proposal to vote on"));
+        return Err(AppError::precondition(
+            "the forum has no verified proposal to vote on",
+        ));
     }
     let round = voting_round::ActiveModel {
         forum_id: Set(forum.id),
@@ -143,7 +182,16 @@ pub async fn open_round(db: &Db, actor: &Actor, input: OpenRoundInput) -> AppRes
     }))
     .exec(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "round.open", "voting_round", Some(round.id), None::<&()>, Some(&round)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "round.open",
+        "voting_round",
+        Some(round.id),
+        None::<&()>,
+        Some(&round),
+    )
+    .await?;
     txn.commit().await?;
     Ok(round)
 }
@@ -169,7 +217,17 @@ pub async fn close_round(db: &Db, actor: &Actor, round_id: i32) -> AppResult<vot
     let mut active = round.into_active_model();
     active.closed_at = Set(Some(now()));
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(actor.id()), "round.close", "voting_round", Some(round_id), Some(&before), Some(&updated)).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "round.close",
+        "voting_round",
+        Some(round_id),
+        Some(&before),
+        Some(&updated),
+    )
+    .await?;
+    txn.tally_changed(round_id).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -189,14 +247,24 @@ fn choice_error(message: impl Into<String>) -> AppError {
 }
 
 /// Checks a ballot against the round's method and limits.
-pub fn check_ballot(round: &voting_round::Model, costs: &HashMap<i32, i64>, choices: &[ChoiceInput]) -> AppResult<Choices> {
+pub fn check_ballot(
+    round: &voting_round::Model,
+    costs: &HashMap<i32, i64>,
+    choices: &[ChoiceInput],
+) -> AppResult<Choices> {
     let mut seen = HashSet::new();
     for choice in choices {
         if !costs.contains_key(&choice.proposal_id) {
-            return Err(choice_error(format!("proposal {} is not on this ballot", choice.proposal_id)));
+            return Err(choice_error(format!(
+                "proposal {} is not on this ballot",
+                choice.proposal_id
+            )));
         }
         if !seen.insert(choice.proposal_id) {
-            return Err(choice_error(format!("proposal {} is named twice", choice.proposal_id)));
+            return Err(choice_error(format!(
+                "proposal {} is named twice",
+                choice.proposal_id
+            )));
         }
     }
     if choices.is_empty() {
@@ -204,15 +272,19 @@ pub fn check_ballot(round: &voting_round::Model, costs: &HashMap<i32, i64>, choi
     }
     let max_choices = round.max_choices.unwrap_or(i32::MAX) as usize;
     match round.method {
-        BallotMethod::Approval | BallotMethod::Ranking if choices.len() > max_choices => {
-            Err(choice_error(format!("choose at most {max_choices} proposals")))
+        BallotMethod::Approval | BallotMethod::Ranking if choices.len() > max_choices => Err(
+            choice_error(format!("choose at most {max_choices} proposals")),
+        ),
+        BallotMethod::ChooseOne if choices.len() != 1 => {
+            Err(choice_error("choose exactly one proposal"))
         }
-        BallotMethod::ChooseOne if choices.len() != 1 => Err(choice_error("choose exactly one proposal")),
         BallotMethod::Knapsack => {
             let total: i64 = choices.iter().map(|c| costs[&c.proposal_id]).sum();
             let limit = round.cost_limit.unwrap_or(i64::MAX);
             if total > limit {
-                Err(choice_error(format!("the chosen proposals cost Rp {total}, more than the Rp {limit} you may spend")))
+                Err(choice_error(format!(
+                    "the chosen proposals cost Rp {total}, more than the Rp {limit} you may spend"
+                )))
             } else {
                 Ok(choices.iter().map(|c| (c.proposal_id, 1)).collect())
             }
@@ -222,19 +294,32 @@ pub fn check_ballot(round: &voting_round::Model, costs: &HashMap<i32, i64>, choi
             let per_proposal = round.max_points_per_proposal.unwrap_or(budget);
             let mut total = 0;
             for choice in choices {
-                let points = choice.points.ok_or_else(|| choice_error("give points to every chosen proposal"))?;
+                let points = choice
+                    .points
+                    .ok_or_else(|| choice_error("give points to every chosen proposal"))?;
                 if points < 1 || points > per_proposal {
-                    return Err(choice_error(format!("give each proposal 1 to {per_proposal} points")));
+                    return Err(choice_error(format!(
+                        "give each proposal 1 to {per_proposal} points"
+                    )));
                 }
                 total += points;
             }
             if total > budget {
-                Err(choice_error(format!("{total} points given, but only {budget} may be spread")))
+                Err(choice_error(format!(
+                    "{total} points given, but only {budget} may be spread"
+                )))
             } else {
-                Ok(choices.iter().map(|c| (c.proposal_id, c.points.unwrap_or(0))).collect())
+                Ok(choices
+                    .iter()
+                    .map(|c| (c.proposal_id, c.points.unwrap_or(0)))
+                    .collect())
             }
         }
-        BallotMethod::Ranking => Ok(choices.iter().enumerate().map(|(i, c)| (c.proposal_id, i as i32 + 1)).collect()),
+        BallotMethod::Ranking => Ok(choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.proposal_id, i as i32 + 1))
+            .collect()),
         _ => Ok(choices.iter().map(|c| (c.proposal_id, 1)).collect()),
     }
 }
@@ -250,9 +335,15 @@ async fn round_costs(conn: &impl ConnectionTrait, round_id: i32) -> AppResult<Ha
 }
 
 /// Verified residents whose home lies in the forum's region.
-async fn require_eligible(conn: &impl ConnectionTrait, voter: &account::Model, forum: &forum::Model) -> AppResult<()> {
+async fn require_eligible(
+    conn: &impl ConnectionTrait,
+    voter: &account::Model,
+    forum: &forum::Model,
+) -> AppResult<()> {
     if voter.verification != entity::enums::VerificationStatus::Verified {
-        return Err(AppError::forbidden("only verified residents may vote; ask the forum's moderator to verify you"));
+        return Err(AppError::forbidden(
+            "only verified residents may vote; ask the forum's moderator to verify you",
+        ));
     }
     let forum_region = find::<region::Entity>(conn, forum.region_id, "region").await?;
     let home = match voter.home_region_id {
@@ -260,7 +351,10 @@ async fn require_eligible(conn: &impl ConnectionTrait, voter: &account::Model, f
         None => None,
     };
     if !home.is_some_and(|home| regions::is_within(&home, &forum_region)) {
-        return Err(AppError::forbidden(format!("only residents of {} may vote in this round", forum_region.name)));
+        return Err(AppError::forbidden(format!(
+            "only residents of {} may vote in this round",
+            forum_region.name
+        )));
     }
     Ok(())
 }
@@ -268,8 +362,15 @@ async fn require_eligible(conn: &impl ConnectionTrait, voter: &account::Model, f
 fn receipt_for(round_id: i32, choices: &Choices) -> String {
     let (nonce, _) = auth::new_token();
     let mut hasher = Sha256::new();
-    hasher.update(format!("musrenbang-ballot:{round_id}:{}:{nonce}", serde_json::to_string(choices).unwrap_or_default()));
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher.update(format!(
+        "musrenbang-ballot:{round_id}:{}:{nonce}",
+        serde_json::to_string(choices).unwrap_or_default()
+    ));
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What a voter gets back: a receipt to find their ballot among the published ones.
@@ -281,7 +382,13 @@ pub struct BallotReceipt {
 
 /// Casts or replaces the actor's online ballot; the last one cast before the close counts.
 /// Checks run on a read connection; the ballot box stores it in a shared commit.
-pub async fn cast_ballot(db: &Db, ballot_box: &BallotBox, actor: &Actor, round_id: i32, choices: Vec<ChoiceInput>) -> AppResult<BallotReceipt> {
+pub async fn cast_ballot(
+    db: &Db,
+    ballot_box: &BallotBox,
+    actor: &Actor,
+    round_id: i32,
+    choices: Vec<ChoiceInput>,
+) -> AppResult<BallotReceipt> {
     let conn = db.reader();
     let round = find::<voting_round::Entity>(conn, round_id, "voting round").await?;
     if !is_open(&round, now()) {
@@ -314,7 +421,11 @@ pub struct PaperBallotInput {
 
 /// A moderator enters a paper ballot cast in the forum. A resident who voted online cannot
 /// also vote on paper, and one paper number counts once.
-pub async fn enter_paper_ballot(db: &Db, actor: &Actor, input: PaperBallotInput) -> AppResult<BallotReceipt> {
+pub async fn enter_paper_ballot(
+    db: &Db,
+    actor: &Actor,
+    input: PaperBallotInput,
+) -> AppResult<BallotReceipt> {
     validate(&input)?;
     let txn = db.begin().await?;
     let round = find::<voting_round::Entity>(&txn, input.round_id, "voting round").await?;
@@ -332,7 +443,10 @@ pub async fn enter_paper_ballot(db: &Db, actor: &Actor, input: PaperBallotInput)
         .one(&txn)
         .await?;
     if voted.is_some() {
-        return Err(AppError::Conflict(format!("{} has already voted in this round", voter.name)));
+        return Err(AppError::Conflict(format!(
+            "{} has already voted in this round",
+            voter.name
+        )));
     }
     let paper_used = ballot::Entity::find()
         .filter(ballot::Column::RoundId.eq(round.id))
@@ -340,7 +454,11 @@ pub async fn enter_paper_ballot(db: &Db, actor: &Actor, input: PaperBallotInput)
         .one(&txn)
         .await?;
     if paper_used.is_some() {
-        return Err(AppError::field("paperNumber", "unique", "this paper ballot has already been entered"));
+        return Err(AppError::field(
+            "paperNumber",
+            "unique",
+            "this paper ballot has already been entered",
+        ));
     }
     let receipt = receipt_for(round.id, &checked);
     let entered = ballot::ActiveModel {
@@ -356,9 +474,22 @@ pub async fn enter_paper_ballot(db: &Db, actor: &Actor, input: PaperBallotInput)
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(actor.id()), "ballot.paper", "ballot", Some(entered.id), None::<&()>, Some(&serde_json::json!({"round": round.id, "paperNumber": input.paper_number}))).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        "ballot.paper",
+        "ballot",
+        Some(entered.id),
+        None::<&()>,
+        Some(&serde_json::json!({"round": round.id, "paperNumber": input.paper_number})),
+    )
+    .await?;
+    txn.tally_changed(round.id).await?;
     txn.commit().await?;
-    Ok(BallotReceipt { receipt, cast_at: entered.cast_at })
+    Ok(BallotReceipt {
+        receipt,
+        cast_at: entered.cast_at,
+    })
 }
 
 /// One chosen proposal of a ballot.
@@ -373,7 +504,10 @@ fn decode(choices: &str) -> Vec<BallotChoice> {
     serde_json::from_str::<Choices>(choices)
         .unwrap_or_default()
         .into_iter()
-        .map(|(proposal_id, points)| BallotChoice { proposal_id, points })
+        .map(|(proposal_id, points)| BallotChoice {
+            proposal_id,
+            points,
+        })
         .collect()
 }
 
@@ -392,7 +526,12 @@ pub async fn own_ballot(db: &Db, actor: &Actor, round_id: i32) -> AppResult<Opti
         .filter(ballot::Column::VoterId.eq(actor.id()))
         .one(db.reader())
         .await?;
-    Ok(found.map(|b| OwnBallot { channel: b.channel, choices: decode(&b.choices), receipt: b.receipt, cast_at: b.cast_at }))
+    Ok(found.map(|b| OwnBallot {
+        channel: b.channel,
+        choices: decode(&b.choices),
+        receipt: b.receipt,
+        cast_at: b.cast_at,
+    }))
 }
 
 /// A published ballot: no voter, only the receipt and the choices.
@@ -406,7 +545,9 @@ pub struct AnonymousBallot {
 async fn require_closed(db: &Db, round_id: i32) -> AppResult<voting_round::Model> {
     let round = find::<voting_round::Entity>(db.reader(), round_id, "voting round").await?;
     if !is_closed(&round, now()) {
-        return Err(AppError::precondition("ballots are published when the round closes"));
+        return Err(AppError::precondition(
+            "ballots are published when the round closes",
+        ));
     }
     Ok(round)
 }
@@ -419,18 +560,33 @@ pub async fn published_ballots(db: &Db, round_id: i32) -> AppResult<Vec<Anonymou
         .order_by_asc(ballot::Column::Receipt)
         .all(db.reader())
         .await?;
-    Ok(ballots.into_iter().map(|b| AnonymousBallot { choices: decode(&b.choices), receipt: b.receipt, channel: b.channel }).collect())
+    Ok(ballots
+        .into_iter()
+        .map(|b| AnonymousBallot {
+            choices: decode(&b.choices),
+            receipt: b.receipt,
+            channel: b.channel,
+        })
+        .collect())
 }
 
 /// Finds the published ballot with this receipt, so a voter can check it was counted as cast.
-pub async fn check_receipt(db: &Db, round_id: i32, receipt: &str) -> AppResult<Option<AnonymousBallot>> {
+pub async fn check_receipt(
+    db: &Db,
+    round_id: i32,
+    receipt: &str,
+) -> AppResult<Option<AnonymousBallot>> {
     require_closed(db, round_id).await?;
     let found = ballot::Entity::find()
         .filter(ballot::Column::RoundId.eq(round_id))
         .filter(ballot::Column::Receipt.eq(receipt.trim().to_lowercase()))
         .one(db.reader())
         .await?;
-    Ok(found.map(|b| AnonymousBallot { choices: decode(&b.choices), receipt: b.receipt, channel: b.channel }))
+    Ok(found.map(|b| AnonymousBallot {
+        choices: decode(&b.choices),
+        receipt: b.receipt,
+        channel: b.channel,
+    }))
 }
 
 /// Running totals of one proposal.
@@ -462,17 +618,35 @@ pub async fn tally(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult<T
             None => false,
         };
         if !staff {
-            return Err(AppError::precondition("the totals are published when the round closes"));
+            return Err(AppError::precondition(
+                "the totals are published when the round closes",
+            ));
         }
     }
-    let costs = round_costs(db.reader(), round_id).await?;
+    counts(db.reader(), &round).await
+}
+
+/// The running totals of a round, whoever asks (callers check visibility).
+pub async fn counts(conn: &impl ConnectionTrait, round: &voting_round::Model) -> AppResult<Tally> {
+    let costs = round_costs(conn, round.id).await?;
     let ballots = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round_id))
-        .all(db.reader())
+        .filter(ballot::Column::RoundId.eq(round.id))
+        .all(conn)
         .await?;
     let mut rows: BTreeMap<i32, TallyRow> = costs
         .iter()
-        .map(|(id, cost)| (*id, TallyRow { proposal_id: *id, cost: *cost, votes: 0, points: 0, borda: 0 }))
+        .map(|(id, cost)| {
+            (
+                *id,
+                TallyRow {
+                    proposal_id: *id,
+                    cost: *cost,
+                    votes: 0,
+                    points: 0,
+                    borda: 0,
+                },
+            )
+        })
         .collect();
     for b in &ballots {
         let choices = decode(&b.choices);
@@ -488,8 +662,16 @@ pub async fn tally(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult<T
         }
     }
     let mut rows: Vec<TallyRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| b.votes.cmp(&a.votes).then(b.points.cmp(&a.points)).then(a.proposal_id.cmp(&b.proposal_id)));
-    Ok(Tally { ballots: ballots.len() as i64, rows })
+    rows.sort_by(|a, b| {
+        b.votes
+            .cmp(&a.votes)
+            .then(b.points.cmp(&a.points))
+            .then(a.proposal_id.cmp(&b.proposal_id))
+    });
+    Ok(Tally {
+        ballots: ballots.len() as i64,
+        rows,
+    })
 }
 
 pub async fn rounds_of(db: &Db, forum_id: i32) -> AppResult<Vec<voting_round::Model>> {
@@ -501,7 +683,10 @@ pub async fn rounds_of(db: &Db, forum_id: i32) -> AppResult<Vec<voting_round::Mo
 }
 
 pub async fn round_proposal_ids(db: &Db, round_id: i32) -> AppResult<Vec<i32>> {
-    let mut ids: Vec<i32> = round_costs(db.reader(), round_id).await?.into_keys().collect();
+    let mut ids: Vec<i32> = round_costs(db.reader(), round_id)
+        .await?
+        .into_keys()
+        .collect();
     ids.sort_unstable();
     Ok(ids)
 }
@@ -535,7 +720,13 @@ mod tests {
     }
 
     fn ballot(choices: &[(i32, Option<i32>)]) -> Vec<ChoiceInput> {
-        choices.iter().map(|(proposal_id, points)| ChoiceInput { proposal_id: *proposal_id, points: *points }).collect()
+        choices
+            .iter()
+            .map(|(proposal_id, points)| ChoiceInput {
+                proposal_id: *proposal_id,
+                points: *points,
+            })
+            .collect()
     }
 
     #[test]
@@ -548,17 +739,32 @@ mod tests {
     #[test]
     fn cumulative_ballots_respect_both_point_limits() {
         let r = round(BallotMethod::Cumulative);
-        assert_eq!(check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(4))])).unwrap(), vec![(1, 6), (2, 4)]);
-        assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(7))])).is_err(), "over the per-proposal maximum");
-        assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(5))])).is_err(), "over the budget");
-        assert!(check_ballot(&r, &costs(), &ballot(&[(1, None)])).is_err(), "points are required");
+        assert_eq!(
+            check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(4))])).unwrap(),
+            vec![(1, 6), (2, 4)]
+        );
+        assert!(
+            check_ballot(&r, &costs(), &ballot(&[(1, Some(7))])).is_err(),
+            "over the per-proposal maximum"
+        );
+        assert!(
+            check_ballot(&r, &costs(), &ballot(&[(1, Some(6)), (2, Some(5))])).is_err(),
+            "over the budget"
+        );
+        assert!(
+            check_ballot(&r, &costs(), &ballot(&[(1, None)])).is_err(),
+            "points are required"
+        );
         assert!(check_ballot(&r, &costs(), &ballot(&[(1, Some(0))])).is_err());
     }
 
     #[test]
     fn rankings_keep_their_order_and_length() {
         let r = round(BallotMethod::Ranking);
-        assert_eq!(check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None)])).unwrap(), vec![(3, 1), (1, 2)]);
+        assert_eq!(
+            check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None)])).unwrap(),
+            vec![(3, 1), (1, 2)]
+        );
         assert!(check_ballot(&r, &costs(), &ballot(&[(3, None), (1, None), (2, None)])).is_err());
     }
 

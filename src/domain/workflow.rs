@@ -21,7 +21,10 @@ pub struct Transition {
 }
 
 const fn by(party: Party, note_required: bool) -> Option<Transition> {
-    Some(Transition { by: party, note_required })
+    Some(Transition {
+        by: party,
+        note_required,
+    })
 }
 
 pub fn transition(from: ProposalStatus, to: ProposalStatus) -> Option<Transition> {
@@ -56,7 +59,10 @@ pub fn editable_by_proposer(status: ProposalStatus) -> bool {
 
 /// Statuses that end a proposal's path at its level for good.
 pub fn is_final(status: ProposalStatus) -> bool {
-    matches!(status, Rejected | Merged | Accepted | NotAccepted | Withdrawn)
+    matches!(
+        status,
+        Rejected | Merged | Accepted | NotAccepted | Withdrawn
+    )
 }
 
 #[cfg(test)]

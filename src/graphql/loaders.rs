@@ -2,7 +2,10 @@
 use std::{collections::HashMap, marker::PhantomData};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::{ColumnTrait, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, Value};
+use sea_orm::{
+    ColumnTrait, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder,
+    Value,
+};
 
 use crate::{db::Db, error::AppError};
 
@@ -27,7 +30,10 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let pk = E::PrimaryKey::iter().next().expect("entity has a primary key").into_column();
+        let pk = E::PrimaryKey::iter()
+            .next()
+            .expect("entity has a primary key")
+            .into_column();
         let rows = E::find()
             .filter(pk.is_in(keys.iter().copied()))
             .all(self.db.reader())
@@ -55,14 +61,18 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let pk = E::PrimaryKey::iter().next().expect("entity has a primary key").into_column();
+        let pk = E::PrimaryKey::iter()
+            .next()
+            .expect("entity has a primary key")
+            .into_column();
         let rows = E::find()
             .filter(self.foreign_key.is_in(keys.iter().copied()))
             .order_by_asc(pk)
             .all(self.db.reader())
             .await
             .map_err(AppError::from)?;
-        let mut grouped: HashMap<i32, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut grouped: HashMap<i32, Vec<E::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             if let Some(parent) = as_id(row.get(self.foreign_key)) {
                 grouped.entry(parent).or_default().push(row);
@@ -76,7 +86,13 @@ pub fn by_id<E: EntityTrait>(db: &Db) -> DataLoader<ById<E>>
 where
     E::Model: Clone + Send + Sync,
 {
-    DataLoader::new(ById { db: db.clone(), entity: PhantomData }, tokio::spawn)
+    DataLoader::new(
+        ById {
+            db: db.clone(),
+            entity: PhantomData,
+        },
+        tokio::spawn,
+    )
 }
 
 pub fn has_many<E: EntityTrait>(db: &Db, foreign_key: E::Column) -> DataLoader<HasMany<E>>
@@ -84,5 +100,11 @@ where
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    DataLoader::new(HasMany { db: db.clone(), foreign_key }, tokio::spawn)
+    DataLoader::new(
+        HasMany {
+            db: db.clone(),
+            foreign_key,
+        },
+        tokio::spawn,
+    )
 }

@@ -1,21 +1,33 @@
 //! The GraphQL schema: thin resolvers over `crate::domain`.
+mod live;
 mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 mod types;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use entity::{
     account, activity, agency, comment, cycle, forum, proposal, proposal_attachment,
     proposal_status_change, recommendation, region, sector, stage,
 };
 
+pub use live::{LiveEvent, LiveMutation, LiveQuery};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 
 use crate::{auth::Actor, db::Db, domain::Window, error::AppError, server::AppState};
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// The query root: the planning core (`QueryRoot`) and the live sessions (`LiveQuery`).
+#[derive(MergedObject)]
+pub struct Query(QueryRoot, LiveQuery);
+
+/// The mutation root: the planning core and the live sessions.
+#[derive(MergedObject)]
+pub struct Mutation(MutationRoot, LiveMutation);
+
+pub type AppSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
 /// Who is asking, attached to every request by the HTTP layer.
 #[derive(Clone, Default)]
@@ -26,24 +38,44 @@ pub struct RequestAuth {
 
 pub fn build_schema(state: AppState) -> AppSchema {
     let db = state.db.clone();
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
-        .data(loaders::by_id::<region::Entity>(&db))
-        .data(loaders::by_id::<agency::Entity>(&db))
-        .data(loaders::by_id::<sector::Entity>(&db))
-        .data(loaders::by_id::<activity::Entity>(&db))
-        .data(loaders::by_id::<account::Entity>(&db))
-        .data(loaders::by_id::<cycle::Entity>(&db))
-        .data(loaders::by_id::<forum::Entity>(&db))
-        .data(loaders::by_id::<proposal::Entity>(&db))
-        .data(loaders::has_many::<comment::Entity>(&db, comment::Column::ProposalId))
-        .data(loaders::has_many::<proposal_attachment::Entity>(&db, proposal_attachment::Column::ProposalId))
-        .data(loaders::has_many::<proposal_status_change::Entity>(&db, proposal_status_change::Column::ProposalId))
-        .data(loaders::has_many::<recommendation::Entity>(&db, recommendation::Column::ProposalId))
-        .data(loaders::has_many::<stage::Entity>(&db, stage::Column::CycleId))
-        .data(state)
-        .limit_depth(12)
-        .limit_complexity(5000)
-        .finish()
+    Schema::build(
+        Query(QueryRoot, LiveQuery),
+        Mutation(MutationRoot, LiveMutation),
+        SubscriptionRoot,
+    )
+    .data(loaders::by_id::<region::Entity>(&db))
+    .data(loaders::by_id::<agency::Entity>(&db))
+    .data(loaders::by_id::<sector::Entity>(&db))
+    .data(loaders::by_id::<activity::Entity>(&db))
+    .data(loaders::by_id::<account::Entity>(&db))
+    .data(loaders::by_id::<cycle::Entity>(&db))
+    .data(loaders::by_id::<forum::Entity>(&db))
+    .data(loaders::by_id::<proposal::Entity>(&db))
+    .data(loaders::by_id::<entity::agenda_item::Entity>(&db))
+    .data(loaders::has_many::<comment::Entity>(
+        &db,
+        comment::Column::ProposalId,
+    ))
+    .data(loaders::has_many::<proposal_attachment::Entity>(
+        &db,
+        proposal_attachment::Column::ProposalId,
+    ))
+    .data(loaders::has_many::<proposal_status_change::Entity>(
+        &db,
+        proposal_status_change::Column::ProposalId,
+    ))
+    .data(loaders::has_many::<recommendation::Entity>(
+        &db,
+        recommendation::Column::ProposalId,
+    ))
+    .data(loaders::has_many::<stage::Entity>(
+        &db,
+        stage::Column::CycleId,
+    ))
+    .data(state)
+    .limit_depth(12)
+    .limit_complexity(5000)
+    .finish()
 }
 
 fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
@@ -55,7 +87,8 @@ fn db<'a>(ctx: &Context<'a>) -> &'a Db {
 }
 
 fn actor<'a>(ctx: &Context<'a>) -> Option<&'a Actor> {
-    ctx.data_opt::<RequestAuth>().and_then(|auth| auth.actor.as_ref())
+    ctx.data_opt::<RequestAuth>()
+        .and_then(|auth| auth.actor.as_ref())
 }
 
 fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {
@@ -69,11 +102,22 @@ const MAX_PAGE: i32 = 100;
 fn window(first: Option<i32>, after: Option<String>) -> Result<Window, AppError> {
     let limit = first.unwrap_or(DEFAULT_PAGE);
     if !(0..=MAX_PAGE).contains(&limit) {
-        return Err(AppError::field("first", "range", format!("must be between 0 and {MAX_PAGE}")));
+        return Err(AppError::field(
+            "first",
+            "range",
+            format!("must be between 0 and {MAX_PAGE}"),
+        ));
     }
     let offset = match after {
-        Some(cursor) => types::decode_cursor(&cursor).ok_or_else(|| AppError::field("after", "cursor", "is not a cursor this API gave out"))? + 1,
+        Some(cursor) => {
+            types::decode_cursor(&cursor).ok_or_else(|| {
+                AppError::field("after", "cursor", "is not a cursor this API gave out")
+            })? + 1
+        }
         None => 0,
     };
-    Ok(Window { offset, limit: limit as u64 })
+    Ok(Window {
+        offset,
+        limit: limit as u64,
+    })
 }

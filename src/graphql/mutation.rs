@@ -1,7 +1,8 @@
 use async_graphql::{Context, Object, Result};
 use entity::{
-    activity, agency, proposal_attachment, recommendation, region, role_grant, sector, stage,
+    activity, agency,
     enums::{CycleStatus, ForumStatus, VerificationStatus},
+    proposal_attachment, recommendation, region, role_grant, sector, stage,
 };
 
 use super::{
@@ -15,7 +16,10 @@ use crate::{
         catalogue::{self, CreateActivityInput, CreateAgencyInput, CreateSectorInput},
         comments,
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
-        proposals::{self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput, UpdateProposalInput},
+        proposals::{
+            self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput,
+            UpdateProposalInput,
+        },
         regions::{self, CreateRegionInput},
         voting::{self, BallotReceipt, ChoiceInput, OpenRoundInput, PaperBallotInput},
     },
@@ -24,34 +28,60 @@ use crate::{
 
 pub struct MutationRoot;
 
-#[Object(name = "Mutation")]
+#[Object]
 impl MutationRoot {
     /// Creates a resident account and signs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
         let signed = accounts::register(db(ctx), input).await?;
-        Ok(AuthPayload { token: signed.token, account: signed.account })
+        Ok(AuthPayload {
+            token: signed.token,
+            account: signed.account,
+        })
     }
 
     /// Signs in with an email address or phone number.
-    async fn login(&self, ctx: &Context<'_>, identifier: String, password: String) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        identifier: String,
+        password: String,
+    ) -> Result<AuthPayload> {
         let state = state(ctx);
-        let signed = accounts::login(&state.db, &state.login_throttle, &identifier, password).await?;
-        Ok(AuthPayload { token: signed.token, account: signed.account })
+        let signed =
+            accounts::login(&state.db, &state.login_throttle, &identifier, password).await?;
+        Ok(AuthPayload {
+            token: signed.token,
+            account: signed.account,
+        })
     }
 
     /// Revokes the bearer token of this request.
     async fn logout(&self, ctx: &Context<'_>) -> Result<Done> {
-        let token = ctx.data_opt::<RequestAuth>().and_then(|a| a.token.clone()).ok_or(AppError::Unauthenticated)?;
+        let token = ctx
+            .data_opt::<RequestAuth>()
+            .and_then(|a| a.token.clone())
+            .ok_or(AppError::Unauthenticated)?;
         accounts::logout(db(ctx), &token).await?;
         Ok(Done { ok: true })
     }
 
     /// Verifies (or rejects) a resident, who may then vote.
-    async fn verify_account(&self, ctx: &Context<'_>, account_id: i32, decision: VerificationStatus) -> Result<Account> {
-        Ok(Account::from(accounts::set_verification(db(ctx), signed_in(ctx)?, account_id, decision).await?))
+    async fn verify_account(
+        &self,
+        ctx: &Context<'_>,
+        account_id: i32,
+        decision: VerificationStatus,
+    ) -> Result<Account> {
+        Ok(Account::from(
+            accounts::set_verification(db(ctx), signed_in(ctx)?, account_id, decision).await?,
+        ))
     }
 
-    async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<role_grant::Model> {
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        input: GrantRoleInput,
+    ) -> Result<role_grant::Model> {
         Ok(accounts::grant_role(db(ctx), signed_in(ctx)?, input).await?)
     }
 
@@ -59,28 +89,53 @@ impl MutationRoot {
         Ok(accounts::revoke_role(db(ctx), signed_in(ctx)?, grant_id).await?)
     }
 
-    async fn create_region(&self, ctx: &Context<'_>, input: CreateRegionInput) -> Result<region::Model> {
+    async fn create_region(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRegionInput,
+    ) -> Result<region::Model> {
         Ok(regions::create(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn create_agency(&self, ctx: &Context<'_>, input: CreateAgencyInput) -> Result<agency::Model> {
+    async fn create_agency(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAgencyInput,
+    ) -> Result<agency::Model> {
         Ok(catalogue::create_agency(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn create_sector(&self, ctx: &Context<'_>, input: CreateSectorInput) -> Result<sector::Model> {
+    async fn create_sector(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSectorInput,
+    ) -> Result<sector::Model> {
         Ok(catalogue::create_sector(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn create_activity(&self, ctx: &Context<'_>, input: CreateActivityInput) -> Result<activity::Model> {
+    async fn create_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateActivityInput,
+    ) -> Result<activity::Model> {
         Ok(catalogue::create_activity(db(ctx), signed_in(ctx)?, input).await?)
     }
 
     async fn create_cycle(&self, ctx: &Context<'_>, input: CreateCycleInput) -> Result<Cycle> {
-        Ok(Cycle(planning::create_cycle(db(ctx), signed_in(ctx)?, input).await?))
+        Ok(Cycle(
+            planning::create_cycle(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
-    async fn set_cycle_status(&self, ctx: &Context<'_>, cycle_id: i32, status: CycleStatus) -> Result<Cycle> {
-        Ok(Cycle(planning::set_cycle_status(db(ctx), signed_in(ctx)?, cycle_id, status).await?))
+    async fn set_cycle_status(
+        &self,
+        ctx: &Context<'_>,
+        cycle_id: i32,
+        status: CycleStatus,
+    ) -> Result<Cycle> {
+        Ok(Cycle(
+            planning::set_cycle_status(db(ctx), signed_in(ctx)?, cycle_id, status).await?,
+        ))
     }
 
     /// Creates or reschedules the stage of one level.
@@ -88,76 +143,172 @@ impl MutationRoot {
         Ok(planning::set_stage(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn lock_stage(&self, ctx: &Context<'_>, stage_id: i32, locked: bool) -> Result<stage::Model> {
+    async fn lock_stage(
+        &self,
+        ctx: &Context<'_>,
+        stage_id: i32,
+        locked: bool,
+    ) -> Result<stage::Model> {
         Ok(planning::lock_stage(db(ctx), signed_in(ctx)?, stage_id, locked).await?)
     }
 
     async fn create_forum(&self, ctx: &Context<'_>, input: CreateForumInput) -> Result<Forum> {
-        Ok(Forum(planning::create_forum(db(ctx), signed_in(ctx)?, input).await?))
+        Ok(Forum(
+            planning::create_forum(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
     async fn update_forum(&self, ctx: &Context<'_>, input: UpdateForumInput) -> Result<Forum> {
-        Ok(Forum(planning::update_forum(db(ctx), signed_in(ctx)?, input).await?))
+        Ok(Forum(
+            planning::update_forum(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
-    async fn set_forum_status(&self, ctx: &Context<'_>, forum_id: i32, status: ForumStatus) -> Result<Forum> {
-        Ok(Forum(planning::set_forum_status(db(ctx), signed_in(ctx)?, forum_id, status).await?))
+    async fn set_forum_status(
+        &self,
+        ctx: &Context<'_>,
+        forum_id: i32,
+        status: ForumStatus,
+    ) -> Result<Forum> {
+        Ok(Forum(
+            planning::set_forum_status(db(ctx), signed_in(ctx)?, forum_id, status).await?,
+        ))
     }
 
     /// Starts a proposal as a draft; submit it with `transitionProposal(to: SUBMITTED)`.
-    async fn create_proposal(&self, ctx: &Context<'_>, input: CreateProposalInput) -> Result<Proposal> {
-        Ok(Proposal(proposals::create(db(ctx), signed_in(ctx)?, input).await?))
+    async fn create_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProposalInput,
+    ) -> Result<Proposal> {
+        Ok(Proposal(
+            proposals::create(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
-    async fn update_proposal(&self, ctx: &Context<'_>, input: UpdateProposalInput) -> Result<Proposal> {
-        Ok(Proposal(proposals::update(db(ctx), signed_in(ctx)?, input).await?))
+    async fn update_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProposalInput,
+    ) -> Result<Proposal> {
+        Ok(Proposal(
+            proposals::update(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
     /// Moves a proposal along the workflow (submit, verify, return, reject, merge, reserve,
     /// forward, accept, refuse, withdraw).
-    async fn transition_proposal(&self, ctx: &Context<'_>, input: TransitionInput) -> Result<Proposal> {
-        Ok(Proposal(proposals::transition(db(ctx), signed_in(ctx)?, input).await?))
+    async fn transition_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: TransitionInput,
+    ) -> Result<Proposal> {
+        Ok(Proposal(
+            proposals::transition(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
-    async fn add_attachment(&self, ctx: &Context<'_>, input: AddAttachmentInput) -> Result<proposal_attachment::Model> {
+    async fn add_attachment(
+        &self,
+        ctx: &Context<'_>,
+        input: AddAttachmentInput,
+    ) -> Result<proposal_attachment::Model> {
         Ok(proposals::add_attachment(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn add_recommendation(&self, ctx: &Context<'_>, input: AddRecommendationInput) -> Result<recommendation::Model> {
+    async fn add_recommendation(
+        &self,
+        ctx: &Context<'_>,
+        input: AddRecommendationInput,
+    ) -> Result<recommendation::Model> {
         Ok(proposals::add_recommendation(db(ctx), signed_in(ctx)?, input).await?)
     }
 
-    async fn add_comment(&self, ctx: &Context<'_>, proposal_id: i32, parent_id: Option<i32>, body: String) -> Result<Comment> {
-        Ok(Comment(comments::add(db(ctx), signed_in(ctx)?, proposal_id, parent_id, &body).await?))
+    async fn add_comment(
+        &self,
+        ctx: &Context<'_>,
+        proposal_id: i32,
+        parent_id: Option<i32>,
+        body: String,
+    ) -> Result<Comment> {
+        Ok(Comment(
+            comments::add(db(ctx), signed_in(ctx)?, proposal_id, parent_id, &body).await?,
+        ))
     }
 
     /// Hides a comment from the public with a reason; the text is kept for the record.
-    async fn hide_comment(&self, ctx: &Context<'_>, comment_id: i32, reason: String) -> Result<Comment> {
-        Ok(Comment(comments::hide(db(ctx), signed_in(ctx)?, comment_id, &reason).await?))
+    async fn hide_comment(
+        &self,
+        ctx: &Context<'_>,
+        comment_id: i32,
+        reason: String,
+    ) -> Result<Comment> {
+        Ok(Comment(
+            comments::hide(db(ctx), signed_in(ctx)?, comment_id, &reason).await?,
+        ))
     }
 
     /// Opens a voting round on the forum's verified proposals.
-    async fn open_voting_round(&self, ctx: &Context<'_>, input: OpenRoundInput) -> Result<VotingRound> {
-        Ok(VotingRound(voting::open_round(db(ctx), signed_in(ctx)?, input).await?))
+    async fn open_voting_round(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenRoundInput,
+    ) -> Result<VotingRound> {
+        Ok(VotingRound(
+            voting::open_round(db(ctx), signed_in(ctx)?, input).await?,
+        ))
     }
 
     async fn close_voting_round(&self, ctx: &Context<'_>, round_id: i32) -> Result<VotingRound> {
-        Ok(VotingRound(voting::close_round(db(ctx), signed_in(ctx)?, round_id).await?))
+        Ok(VotingRound(
+            voting::close_round(db(ctx), signed_in(ctx)?, round_id).await?,
+        ))
     }
 
     /// Casts (or replaces) the caller's secret ballot and returns its receipt.
-    async fn cast_ballot(&self, ctx: &Context<'_>, round_id: i32, choices: Vec<ChoiceInput>) -> Result<BallotReceipt> {
-        Ok(voting::cast_ballot(db(ctx), &state(ctx).ballot_box, signed_in(ctx)?, round_id, choices).await?)
+    async fn cast_ballot(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+        choices: Vec<ChoiceInput>,
+    ) -> Result<BallotReceipt> {
+        Ok(voting::cast_ballot(
+            db(ctx),
+            &state(ctx).ballot_box,
+            signed_in(ctx)?,
+            round_id,
+            choices,
+        )
+        .await?)
     }
 
     /// A moderator enters a paper ballot from the forum.
-    async fn enter_paper_ballot(&self, ctx: &Context<'_>, input: PaperBallotInput) -> Result<BallotReceipt> {
+    async fn enter_paper_ballot(
+        &self,
+        ctx: &Context<'_>,
+        input: PaperBallotInput,
+    ) -> Result<BallotReceipt> {
         Ok(voting::enter_paper_ballot(db(ctx), signed_in(ctx)?, input).await?)
     }
 
     /// Records the forum's consensus decision to include or leave out a proposal, overriding
     /// the computed outcome, with the reason.
-    async fn decide_outcome(&self, ctx: &Context<'_>, round_id: i32, proposal_id: i32, selected: bool, reason: String) -> Result<entity::round_decision::Model> {
-        Ok(crate::domain::outcome::decide(db(ctx), signed_in(ctx)?, round_id, proposal_id, selected, &reason).await?)
+    async fn decide_outcome(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+        proposal_id: i32,
+        selected: bool,
+        reason: String,
+    ) -> Result<entity::round_decision::Model> {
+        Ok(crate::domain::outcome::decide(
+            db(ctx),
+            signed_in(ctx)?,
+            round_id,
+            proposal_id,
+            selected,
+            &reason,
+        )
+        .await?)
     }
 }

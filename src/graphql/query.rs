@@ -1,19 +1,22 @@
 use async_graphql::{Context, Object, Result};
-use entity::{
-    activity, agency, audit_log, cycle, forum, region, sector,
-    enums::RegionLevel,
-};
+use entity::{activity, agency, audit_log, cycle, enums::RegionLevel, forum, region, sector};
 
 use super::{
     actor, db, signed_in,
     types::{connection, Account, Cycle, Forum, PageOf, Proposal, VotingRound},
     window,
 };
-use crate::domain::{self, accounts::AccountFilter, planning::ForumFilter, proposals::{ProposalFilter, ProposalSort}, regions::RegionFilter};
+use crate::domain::{
+    self,
+    accounts::AccountFilter,
+    planning::ForumFilter,
+    proposals::{ProposalFilter, ProposalSort},
+    regions::RegionFilter,
+};
 
 pub struct QueryRoot;
 
-#[Object(name = "Query")]
+#[Object]
 impl QueryRoot {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Option<Account> {
@@ -25,6 +28,7 @@ impl QueryRoot {
     }
 
     /// Regions by parent, level, subtree (`within`) or name.
+    #[allow(clippy::too_many_arguments)]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -36,7 +40,17 @@ impl QueryRoot {
         after: Option<String>,
     ) -> Result<PageOf<region::Model>> {
         let window = window(first, after)?;
-        let page = domain::regions::list(db(ctx), RegionFilter { parent_id, level, within, search }, window).await?;
+        let page = domain::regions::list(
+            db(ctx),
+            RegionFilter {
+                parent_id,
+                level,
+                within,
+                search,
+            },
+            window,
+        )
+        .await?;
         Ok(connection(page, window, |r| r))
     }
 
@@ -53,24 +67,39 @@ impl QueryRoot {
         Ok(domain::catalogue::activities(db(ctx)).await?)
     }
 
-    async fn cycles(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Cycle>> {
+    async fn cycles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Cycle>> {
         let window = window(first, after)?;
         let page = domain::planning::cycles(db(ctx), window).await?;
         Ok(connection(page, window, Cycle))
     }
 
     async fn cycle(&self, ctx: &Context<'_>, id: i32) -> Result<Cycle> {
-        Ok(Cycle(domain::find::<cycle::Entity>(db(ctx).reader(), id, "cycle").await?))
+        Ok(Cycle(
+            domain::find::<cycle::Entity>(db(ctx).reader(), id, "cycle").await?,
+        ))
     }
 
-    async fn forums(&self, ctx: &Context<'_>, #[graphql(default)] filter: ForumFilter, first: Option<i32>, after: Option<String>) -> Result<PageOf<Forum>> {
+    async fn forums(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: ForumFilter,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Forum>> {
         let window = window(first, after)?;
         let page = domain::planning::forums(db(ctx), filter, window).await?;
         Ok(connection(page, window, Forum))
     }
 
     async fn forum(&self, ctx: &Context<'_>, id: i32) -> Result<Forum> {
-        Ok(Forum(domain::find::<forum::Entity>(db(ctx).reader(), id, "forum").await?))
+        Ok(Forum(
+            domain::find::<forum::Entity>(db(ctx).reader(), id, "forum").await?,
+        ))
     }
 
     /// Proposals by cycle, forum, region subtree, status, sector, level, proposer or text.
@@ -89,20 +118,37 @@ impl QueryRoot {
     }
 
     async fn proposal(&self, ctx: &Context<'_>, id: i32) -> Result<Proposal> {
-        Ok(Proposal(domain::proposals::get(db(ctx), actor(ctx), id).await?))
+        Ok(Proposal(
+            domain::proposals::get(db(ctx), actor(ctx), id).await?,
+        ))
     }
 
     /// The signed-in resident's own proposals, drafts included.
-    async fn my_proposals(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Proposal>> {
+    async fn my_proposals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Proposal>> {
         let me = signed_in(ctx)?;
         let window = window(first, after)?;
-        let filter = ProposalFilter { proposer_id: Some(me.id()), ..Default::default() };
-        let page = domain::proposals::list(db(ctx), Some(me), filter, ProposalSort::Newest, window).await?;
+        let filter = ProposalFilter {
+            proposer_id: Some(me.id()),
+            ..Default::default()
+        };
+        let page = domain::proposals::list(db(ctx), Some(me), filter, ProposalSort::Newest, window)
+            .await?;
         Ok(connection(page, window, Proposal))
     }
 
     /// Accounts in the caller's scope (staff only), e.g. the residents awaiting verification.
-    async fn accounts(&self, ctx: &Context<'_>, #[graphql(default)] filter: AccountFilter, first: Option<i32>, after: Option<String>) -> Result<PageOf<Account>> {
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: AccountFilter,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Account>> {
         let me = signed_in(ctx)?;
         let window = window(first, after)?;
         let page = domain::accounts::list(db(ctx), me, filter, window).await?;
@@ -110,7 +156,12 @@ impl QueryRoot {
     }
 
     /// The audit log of privileged actions, newest first (administrators and planners).
-    async fn audit_log(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageOf<audit_log::Model>> {
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<audit_log::Model>> {
         let me = signed_in(ctx)?;
         let window = window(first, after)?;
         let page = domain::audit::list(db(ctx).reader(), me, window).await?;
@@ -118,11 +169,19 @@ impl QueryRoot {
     }
 
     async fn voting_round(&self, ctx: &Context<'_>, id: i32) -> Result<VotingRound> {
-        Ok(VotingRound(domain::find::<entity::voting_round::Entity>(db(ctx).reader(), id, "voting round").await?))
+        Ok(VotingRound(
+            domain::find::<entity::voting_round::Entity>(db(ctx).reader(), id, "voting round")
+                .await?,
+        ))
     }
 
     /// Finds a ballot of a closed round by its receipt: the voter's check that it was counted.
-    async fn check_receipt(&self, ctx: &Context<'_>, round_id: i32, receipt: String) -> Result<Option<domain::voting::AnonymousBallot>> {
+    async fn check_receipt(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+        receipt: String,
+    ) -> Result<Option<domain::voting::AnonymousBallot>> {
         Ok(domain::voting::check_receipt(db(ctx), round_id, &receipt).await?)
     }
 }

@@ -7,12 +7,13 @@ use async_graphql::{
 };
 use chrono::{DateTime, Utc};
 use entity::{
-    account, activity, agency, comment, cycle, forum, proposal, proposal_attachment,
-    proposal_status_change, recommendation, region, role_grant, sector, stage,
+    account, activity, agency, comment, cycle,
     enums::{
         CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType, SelectionLimit,
         VerificationStatus,
     },
+    forum, proposal, proposal_attachment, proposal_status_change, recommendation, region,
+    role_grant, sector, stage,
 };
 use sea_orm::EntityTrait;
 
@@ -36,11 +37,24 @@ pub fn decode_cursor(cursor: &str) -> Option<u64> {
     cursor.strip_prefix("offset:")?.parse().ok()
 }
 
-pub fn connection<M, T: OutputType>(page: Page<M>, window: Window, wrap: impl Fn(M) -> T) -> PageOf<T> {
+pub fn connection<M, T: OutputType>(
+    page: Page<M>,
+    window: Window,
+    wrap: impl Fn(M) -> T,
+) -> PageOf<T> {
     let has_next = window.offset + (page.items.len() as u64) < page.total;
-    let mut conn = Connection::with_additional_fields(window.offset > 0, has_next, ConnectionTotals { total_count: page.total });
+    let mut conn = Connection::with_additional_fields(
+        window.offset > 0,
+        has_next,
+        ConnectionTotals {
+            total_count: page.total,
+        },
+    );
     for (i, item) in page.items.into_iter().enumerate() {
-        conn.edges.push(Edge::new(format!("offset:{}", window.offset + i as u64), wrap(item)));
+        conn.edges.push(Edge::new(
+            format!("offset:{}", window.offset + i as u64),
+            wrap(item),
+        ));
     }
     conn
 }
@@ -50,7 +64,10 @@ where
     E::Model: Clone + Send + Sync,
 {
     match id {
-        Some(id) => Ok(ctx.data_unchecked::<DataLoader<ById<E>>>().load_one(id).await?),
+        Some(id) => Ok(ctx
+            .data_unchecked::<DataLoader<ById<E>>>()
+            .load_one(id)
+            .await?),
         None => Ok(None),
     }
 }
@@ -75,7 +92,10 @@ pub struct Account {
 
 impl From<account::Model> for Account {
     fn from(model: account::Model) -> Self {
-        Self { model, owner_view: false }
+        Self {
+            model,
+            owner_view: false,
+        }
     }
 }
 
@@ -84,11 +104,14 @@ impl Account {
     fn private_visible(&self, ctx: &Context<'_>) -> bool {
         self.owner_view
             || actor(ctx).is_some_and(|viewer| {
-            viewer.id() == self.model.id
-                || viewer.is_admin()
-                || viewer.is_planner()
-                || viewer.grants.iter().any(|g| g.role == entity::enums::Role::Moderator)
-        })
+                viewer.id() == self.model.id
+                    || viewer.is_admin()
+                    || viewer.is_planner()
+                    || viewer
+                        .grants
+                        .iter()
+                        .any(|g| g.role == entity::enums::Role::Moderator)
+            })
     }
 }
 
@@ -113,10 +136,14 @@ impl Account {
         load::<region::Entity>(ctx, self.model.home_region_id).await
     }
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx).then_some(self.model.email.as_deref()).flatten()
+        self.private_visible(ctx)
+            .then_some(self.model.email.as_deref())
+            .flatten()
     }
     async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx).then_some(self.model.phone.as_deref()).flatten()
+        self.private_visible(ctx)
+            .then_some(self.model.phone.as_deref())
+            .flatten()
     }
     /// Visible to the account itself and to staff.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<role_grant::Model>> {
@@ -155,9 +182,19 @@ impl Cycle {
         stages.sort_by_key(|s| s.level.order());
         Ok(stages)
     }
-    async fn forums(&self, ctx: &Context<'_>, level: Option<ForumLevel>, first: Option<i32>, after: Option<String>) -> Result<PageOf<Forum>> {
+    async fn forums(
+        &self,
+        ctx: &Context<'_>,
+        level: Option<ForumLevel>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageOf<Forum>> {
         let window = window(first, after)?;
-        let filter = domain::planning::ForumFilter { cycle_id: Some(self.0.id), level, ..Default::default() };
+        let filter = domain::planning::ForumFilter {
+            cycle_id: Some(self.0.id),
+            level,
+            ..Default::default()
+        };
         let page = domain::planning::forums(db(ctx), filter, window).await?;
         Ok(connection(page, window, Forum))
     }
@@ -196,7 +233,9 @@ impl Forum {
         self.0.created_at
     }
     async fn cycle(&self, ctx: &Context<'_>) -> Result<Option<Cycle>> {
-        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id)).await?.map(Cycle))
+        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id))
+            .await?
+            .map(Cycle))
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
         load::<region::Entity>(ctx, Some(self.0.region_id)).await
@@ -205,7 +244,9 @@ impl Forum {
         load::<agency::Entity>(ctx, self.0.agency_id).await
     }
     async fn parent_forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
-        Ok(load::<forum::Entity>(ctx, self.0.parent_forum_id).await?.map(Forum))
+        Ok(load::<forum::Entity>(ctx, self.0.parent_forum_id)
+            .await?
+            .map(Forum))
     }
     /// The window in which this forum works.
     async fn stage(&self, ctx: &Context<'_>) -> Result<Option<stage::Model>> {
@@ -222,17 +263,28 @@ impl Forum {
         after: Option<String>,
     ) -> Result<PageOf<Proposal>> {
         let window = window(first, after)?;
-        let filter = domain::proposals::ProposalFilter { forum_id: Some(self.0.id), statuses, search, ..Default::default() };
+        let filter = domain::proposals::ProposalFilter {
+            forum_id: Some(self.0.id),
+            statuses,
+            search,
+            ..Default::default()
+        };
         let page = domain::proposals::list(db(ctx), actor(ctx), filter, sort, window).await?;
         Ok(connection(page, window, Proposal))
     }
     async fn voting_rounds(&self, ctx: &Context<'_>) -> Result<Vec<VotingRound>> {
-        Ok(domain::voting::rounds_of(db(ctx), self.0.id).await?.into_iter().map(VotingRound).collect())
+        Ok(domain::voting::rounds_of(db(ctx), self.0.id)
+            .await?
+            .into_iter()
+            .map(VotingRound)
+            .collect())
     }
     /// Whether the viewer runs this forum (moderator, planner above it, administrator).
     async fn viewer_is_staff(&self, ctx: &Context<'_>) -> Result<bool> {
         match actor(ctx) {
-            Some(viewer) => Ok(domain::access::is_forum_staff(db(ctx).reader(), viewer, &self.0).await?),
+            Some(viewer) => {
+                Ok(domain::access::is_forum_staff(db(ctx).reader(), viewer, &self.0).await?)
+            }
             None => Ok(false),
         }
     }
@@ -306,10 +358,14 @@ impl Proposal {
         self.0.updated_at
     }
     async fn cycle(&self, ctx: &Context<'_>) -> Result<Option<Cycle>> {
-        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id)).await?.map(Cycle))
+        Ok(load::<cycle::Entity>(ctx, Some(self.0.cycle_id))
+            .await?
+            .map(Cycle))
     }
     async fn forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
-        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id)).await?.map(Forum))
+        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id))
+            .await?
+            .map(Forum))
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
         load::<region::Entity>(ctx, Some(self.0.region_id)).await
@@ -328,7 +384,9 @@ impl Proposal {
         load::<activity::Entity>(ctx, self.0.activity_id).await
     }
     async fn proposer(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id)).await?.map(Account::from))
+        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id))
+            .await?
+            .map(Account::from))
     }
     async fn initial_agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
         load::<agency::Entity>(ctx, self.0.initial_agency_id).await
@@ -337,7 +395,9 @@ impl Proposal {
         load::<agency::Entity>(ctx, self.0.final_agency_id).await
     }
     async fn merged_into(&self, ctx: &Context<'_>) -> Result<Option<Proposal>> {
-        Ok(load::<proposal::Entity>(ctx, self.0.merged_into_id).await?.map(Proposal))
+        Ok(load::<proposal::Entity>(ctx, self.0.merged_into_id)
+            .await?
+            .map(Proposal))
     }
     async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<proposal_attachment::Model>> {
         children::<proposal_attachment::Entity>(ctx, self.0.id).await
@@ -351,15 +411,25 @@ impl Proposal {
     }
     /// All comments, oldest first; replies name their parent.
     async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<Comment>> {
-        Ok(children::<comment::Entity>(ctx, self.0.id).await?.into_iter().map(Comment).collect())
+        Ok(children::<comment::Entity>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Comment)
+            .collect())
     }
     async fn comment_count(&self, ctx: &Context<'_>) -> Result<usize> {
-        Ok(children::<comment::Entity>(ctx, self.0.id).await?.iter().filter(|c| c.hidden_at.is_none()).count())
+        Ok(children::<comment::Entity>(ctx, self.0.id)
+            .await?
+            .iter()
+            .filter(|c| c.hidden_at.is_none())
+            .count())
     }
     /// The statuses the viewer may move this proposal to now (ignoring the stage's schedule).
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<AvailableTransition>> {
         use domain::workflow::{next_statuses, Party};
-        let Some(viewer) = actor(ctx) else { return Ok(Vec::new()) };
+        let Some(viewer) = actor(ctx) else {
+            return Ok(Vec::new());
+        };
         let conn = db(ctx).reader();
         let forum = domain::find::<forum::Entity>(conn, self.0.forum_id, "forum").await?;
         let staff = domain::access::is_forum_staff(conn, viewer, &forum).await?;
@@ -373,7 +443,10 @@ impl Proposal {
                 Party::ForumStaff => staff && (*to != ProposalStatus::Forwarded || !top),
                 Party::Planner => planner && top,
             })
-            .map(|(to, t)| AvailableTransition { to, note_required: t.note_required })
+            .map(|(to, t)| AvailableTransition {
+                to,
+                note_required: t.note_required,
+            })
             .collect())
     }
 }
@@ -395,7 +468,9 @@ impl Comment {
         self.0.created_at
     }
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        Ok(load::<account::Entity>(ctx, Some(self.0.author_id)).await?.map(Account::from))
+        Ok(load::<account::Entity>(ctx, Some(self.0.author_id))
+            .await?
+            .map(Account::from))
     }
     async fn hidden(&self) -> bool {
         self.0.hidden_at.is_some()
@@ -405,7 +480,9 @@ impl Comment {
     }
     /// A hidden comment's text is shown only to the forum's staff.
     async fn body(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        if self.0.hidden_at.is_none() || domain::comments::may_read_hidden(db(ctx), actor(ctx), &self.0).await? {
+        if self.0.hidden_at.is_none()
+            || domain::comments::may_read_hidden(db(ctx), actor(ctx), &self.0).await?
+        {
             Ok(Some(self.0.body.clone()))
         } else {
             Ok(None)
@@ -425,7 +502,10 @@ pub struct AuthPayload {
 #[ComplexObject]
 impl AuthPayload {
     async fn account(&self) -> Account {
-        Account { model: self.account.clone(), owner_view: true }
+        Account {
+            model: self.account.clone(),
+            owner_view: true,
+        }
     }
 }
 
@@ -484,13 +564,22 @@ impl VotingRound {
         domain::voting::is_closed(&self.0, domain::now())
     }
     async fn forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
-        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id)).await?.map(Forum))
+        Ok(load::<forum::Entity>(ctx, Some(self.0.forum_id))
+            .await?
+            .map(Forum))
     }
     /// The proposals on the ballot.
     async fn proposals(&self, ctx: &Context<'_>) -> Result<Vec<Proposal>> {
         let ids = domain::voting::round_proposal_ids(db(ctx), self.0.id).await?;
-        let loaded = ctx.data_unchecked::<DataLoader<ById<proposal::Entity>>>().load_many(ids.iter().copied()).await?;
-        Ok(ids.iter().filter_map(|id| loaded.get(id).cloned()).map(Proposal).collect())
+        let loaded = ctx
+            .data_unchecked::<DataLoader<ById<proposal::Entity>>>()
+            .load_many(ids.iter().copied())
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| loaded.get(id).cloned())
+            .map(Proposal)
+            .collect())
     }
     /// The viewer's own ballot, if they voted.
     async fn my_ballot(&self, ctx: &Context<'_>) -> Result<Option<domain::voting::OwnBallot>> {
@@ -513,7 +602,10 @@ impl VotingRound {
         Ok(domain::open_data::export_pb(db(ctx), self.0.id).await?)
     }
     /// Every ballot, without voters, once the round is closed.
-    async fn published_ballots(&self, ctx: &Context<'_>) -> Result<Vec<domain::voting::AnonymousBallot>> {
+    async fn published_ballots(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<domain::voting::AnonymousBallot>> {
         Ok(domain::voting::published_ballots(db(ctx), self.0.id).await?)
     }
 }

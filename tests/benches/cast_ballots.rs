@@ -5,10 +5,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use entity::{
-    account, auth_token, cycle, forum, proposal, round_proposal, voting_round,
-    enums::*,
-};
+use entity::{account, auth_token, cycle, enums::*, forum, proposal, round_proposal, voting_round};
 use musrenbang::{auth, db::Db, domain, server};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -20,25 +17,53 @@ const PROPOSALS: usize = 10;
 async fn main() {
     println!("| database | single-row durable inserts/s | ballots/s (64 clients) | ratio | p50 ms | p99 ms | ballots stored / acknowledged |");
     println!("|---|---|---|---|---|---|---|");
-    let sqlite_path = std::env::temp_dir().join(format!("musrenbang_bench_{}.db", std::process::id()));
-    run("SQLite (WAL, synchronous=FULL)", &format!("sqlite://{}", sqlite_path.display())).await;
+    let sqlite_path =
+        std::env::temp_dir().join(format!("musrenbang_bench_{}.db", std::process::id()));
+    run(
+        "SQLite (WAL, synchronous=FULL)",
+        &format!("sqlite://{}", sqlite_path.display()),
+    )
+    .await;
     let _ = std::fs::remove_file(&sqlite_path);
-    let admin = std::env::var("MUSRENBANG_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let admin = std::env::var("MUSRENBANG_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let name = format!("musrenbang_bench_{}", std::process::id());
     let admin_db = Db::connect(&admin).await.expect("PostgreSQL reachable");
-    admin_db.writer().execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-    let url = format!("{}/{name}", admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin));
+    admin_db
+        .writer()
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
+    let url = format!(
+        "{}/{name}",
+        admin
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin)
+    );
     run("PostgreSQL 15 (fsync on)", &url).await;
-    admin_db.writer().execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+    admin_db
+        .writer()
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .ok();
 }
 
 async fn single_row_rate(db: &Db) -> f64 {
     let conn = db.writer();
-    conn.execute_unprepared("CREATE TABLE bench_rows (id integer PRIMARY KEY, payload text NOT NULL)").await.unwrap();
+    conn.execute_unprepared(
+        "CREATE TABLE bench_rows (id integer PRIMARY KEY, payload text NOT NULL)",
+    )
+    .await
+    .unwrap();
     let started = Instant::now();
     let mut rows = 0;
     while started.elapsed() < Duration::from_secs(3) {
-        conn.execute_unprepared(&format!("INSERT INTO bench_rows (id, payload) VALUES ({rows}, 'durable row')")).await.unwrap();
+        conn.execute_unprepared(&format!(
+            "INSERT INTO bench_rows (id, payload) VALUES ({rows}, 'durable row')"
+        ))
+        .await
+        .unwrap();
         rows += 1;
     }
     rows as f64 / started.elapsed().as_secs_f64()
@@ -54,7 +79,11 @@ async fn run(label: &str, url: &str) {
     let addr = listener.local_addr().unwrap();
     let app = server::app(server::AppState::new(db.clone()), None);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(CLIENTS).build().unwrap();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(CLIENTS)
+        .build()
+        .unwrap();
     let endpoint = format!("http://{addr}/graphql");
 
     let started = Instant::now();
@@ -88,26 +117,50 @@ async fn run(label: &str, url: &str) {
     latencies.sort();
     let acknowledged = latencies.len();
     let rate = acknowledged as f64 / elapsed.as_secs_f64();
-    let percentile = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1000.0;
-    let stored = entity::ballot::Entity::find().count(db.reader()).await.unwrap();
+    let percentile = |p: f64| {
+        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1000.0
+    };
+    let stored = entity::ballot::Entity::find()
+        .count(db.reader())
+        .await
+        .unwrap();
     println!(
         "| {label} | {baseline:.0} | {rate:.0} | {:.1}× | {:.1} | {:.1} | {stored} / {acknowledged} |",
         rate / baseline,
         percentile(0.5),
         percentile(0.99)
     );
-    assert_eq!(stored as usize, acknowledged, "every acknowledged ballot is stored");
+    assert_eq!(
+        stored as usize, acknowledged,
+        "every acknowledged ballot is stored"
+    );
 }
 
 /// A city, a forum, an open round on verified proposals, and verified voters with tokens.
 async fn seed(db: &Db) -> (i32, Vec<i32>, Vec<String>) {
     let txn = db.begin().await.unwrap();
-    let city = domain::regions::insert(&txn, "99.01", "Kota Bench", RegionLevel::KabupatenKota, None).await.unwrap();
+    let city = domain::regions::insert(
+        &txn,
+        "99.01",
+        "Kota Bench",
+        RegionLevel::KabupatenKota,
+        None,
+    )
+    .await
+    .unwrap();
     let now = Utc::now();
-    let plan = cycle::ActiveModel { plan_year: Set(2027), name: Set("Bench".into()), region_id: Set(city.id), status: Set(CycleStatus::Active), created_at: Set(now), ..Default::default() }
-        .insert(&txn)
-        .await
-        .unwrap();
+    let plan = cycle::ActiveModel {
+        plan_year: Set(2027),
+        name: Set("Bench".into()),
+        region_id: Set(city.id),
+        status: Set(CycleStatus::Active),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .unwrap();
     let forum = forum::ActiveModel {
         cycle_id: Set(plan.id),
         level: Set(ForumLevel::KabupatenKota),
@@ -179,7 +232,15 @@ async fn seed(db: &Db) -> (i32, Vec<i32>, Vec<String>) {
         .insert(&txn)
         .await
         .unwrap();
-        round_proposal::ActiveModel { round_id: Set(round.id), proposal_id: Set(p.id), cost: Set(p.estimated_cost), ..Default::default() }.insert(&txn).await.unwrap();
+        round_proposal::ActiveModel {
+            round_id: Set(round.id),
+            proposal_id: Set(p.id),
+            cost: Set(p.estimated_cost),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
         proposals.push(p.id);
     }
     let mut tokens = Vec::new();

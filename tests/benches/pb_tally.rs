@@ -5,7 +5,11 @@ use std::time::{Duration, Instant};
 
 use musrenbang::{pabulib, ranking};
 
-const FILES: [&str; 3] = ["Poland_Lodz_2022", "Poland_Krakow_2024", "Poland_Wroclaw_2017"];
+const FILES: [&str; 3] = [
+    "Poland_Lodz_2022",
+    "Poland_Krakow_2024",
+    "Poland_Wroclaw_2017",
+];
 const RUNS: usize = 5;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -35,7 +39,10 @@ fn main() {
         }
         let (election, instance) = parsed.expect("parsed");
         let parse = median(parse_times);
-        for rule in ranking::Rule::ALL.into_iter().filter(|r| r.accepts(instance.kind)) {
+        for rule in ranking::Rule::ALL
+            .into_iter()
+            .filter(|r| r.accepts(instance.kind))
+        {
             let mut times = Vec::new();
             let mut selected = 0;
             for _ in 0..RUNS {

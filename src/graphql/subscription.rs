@@ -1,0 +1,72 @@
+//! Subscriptions, over WebSocket on `/graphql` (see `realtime::ws`).
+use std::sync::Arc;
+
+use async_graphql::{Context, Result, Subscription};
+use entity::forum;
+use futures_util::{Stream, StreamExt};
+
+use super::{actor, db, live::LiveEvent};
+use crate::{
+    domain::{self, sessions, voting},
+    error::AppError,
+    realtime::{self, tally::TallyUpdate, StreamKey},
+};
+
+pub struct SubscriptionRoot;
+
+fn check_since(since: Option<i64>) -> Result<()> {
+    if since.is_some_and(|s| s < 0) {
+        return Err(AppError::field("since", "range", "must be 0 or more").into());
+    }
+    Ok(())
+}
+
+#[Subscription(name = "Subscription")]
+impl SubscriptionRoot {
+    /// The running totals of a voting round: at once, then after ballots (a few updates a
+    /// second at most), and the final totals last (`final: true`), when the round closes.
+    /// Visible as the `tally` query is: live only if the round allows it; its staff always.
+    async fn voting_tally(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+    ) -> Result<impl Stream<Item = Arc<TallyUpdate>>> {
+        let db = db(ctx);
+        voting::tally(db, actor(ctx), round_id).await?;
+        Ok(realtime::tally::stream(db, round_id))
+    }
+
+    /// A forum's activity: proposals submitted and changing status, comments added and hidden,
+    /// live sessions scheduled, opened and closed. With `since`, first every event after that
+    /// sequence number, then live ones: no gap, no duplicate. Ends with `RESYNC_REQUIRED`
+    /// (`extensions.lastSequence`) if the client falls too far behind.
+    async fn forum_activity(
+        &self,
+        ctx: &Context<'_>,
+        forum_id: i32,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let db = db(ctx);
+        domain::find::<forum::Entity>(db.reader(), forum_id, "forum").await?;
+        Ok(realtime::subscribe(db, StreamKey::Forum(forum_id), since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+    }
+
+    /// Everything in a live session: status, agenda and current item, decisions, attendance,
+    /// chat, speaker queue, polls. `since` as for `forumActivity`.
+    async fn session_events(
+        &self,
+        ctx: &Context<'_>,
+        session_id: i32,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let db = db(ctx);
+        sessions::get(db, session_id).await?;
+        Ok(
+            realtime::subscribe(db, StreamKey::Session(session_id), since)
+                .map(|item| item.map(LiveEvent).map_err(Into::into)),
+        )
+    }
+}

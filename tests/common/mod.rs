@@ -1,0 +1,804 @@
+//! The one harness of the integration tests: a fresh database per test (a temporary SQLite file
+//! or a new PostgreSQL database), the real HTTP application on a free port of 127.0.0.1, a
+//! GraphQL client speaking plain HTTP to it, and fixtures that build a city, its planning cycle,
+//! forums and people through the API itself.
+//!
+//! Every scenario is an `async fn name(backend: Backend)`; `backend_tests!(name, …)` turns each
+//! into the tests `name::sqlite` and `name::postgres`. The PostgreSQL variants fail (they do not
+//! skip) when PostgreSQL cannot be reached: CI starts it.
+#![allow(dead_code)]
+
+use std::{
+    collections::BTreeMap,
+    hash::{BuildHasher, Hasher},
+    net::SocketAddr,
+    path::PathBuf,
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use chrono::{Duration, Utc};
+use musrenbang::{
+    db::Db,
+    server::{app, AppState},
+};
+use serde_json::{json, Value};
+
+/// Where the PostgreSQL databases of the tests are created; override with this variable.
+pub const POSTGRES_URL_VAR: &str = "MUSRENBANG_TEST_POSTGRES_URL";
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The password of every account the fixtures create.
+pub const PASSWORD: &str = "rahasia-warga-2027";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Expands each scenario `async fn name(backend: Backend)` into the module `name` holding the
+/// tests `sqlite` and `postgres` (shown as `name::sqlite`, `name::postgres`).
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
+/// A name no other test (in this process or another) will pick.
+pub fn unique_suffix() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(Utc::now().timestamp_nanos_opt().unwrap_or_default() as u128);
+    hasher.write_u32(std::process::id());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    hasher.write_u64(n);
+    format!("{:016x}{n}", hasher.finish())
+}
+
+enum Scratch {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The application under test, serving on 127.0.0.1, with a database of its own.
+pub struct TestApp {
+    pub backend: Backend,
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// The database URL, for a second connection.
+    pub url: String,
+    /// The application's own database handle (for fixtures and table snapshots).
+    pub db: Db,
+    pub client: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+    scratch: Scratch,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let suffix = unique_suffix();
+        let (url, scratch) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("musrenbang_t_{suffix}.db"));
+                (format!("sqlite://{}", path.display()), Scratch::File(path))
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_URL_VAR)
+                    .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+                let name = format!("musrenbang_t_{suffix}");
+                create_postgres_database(&admin_url, &name).await;
+                let mut url = reqwest::Url::parse(&admin_url).expect("a postgres:// URL");
+                url.set_path(&format!("/{name}"));
+                (url.to_string(), Scratch::Postgres { admin_url, name })
+            }
+        };
+        let db = Db::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+        db.migrate().await.expect("migrations apply");
+        let router = app(AppState::new(db.clone()), None);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let addr = listener.local_addr().expect("bound address");
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server runs");
+        });
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("HTTP client");
+        TestApp {
+            backend,
+            addr,
+            base: format!("http://{addr}"),
+            url,
+            db,
+            client,
+            server,
+            scratch,
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("{}/graphql", self.base)
+    }
+
+    /// POSTs a GraphQL request as `application/json` and returns the response body. The HTTP
+    /// status must be 200 (as GraphQL over HTTP prescribes for `application/json`).
+    pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut request = self
+            .client
+            .post(self.endpoint())
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(status, 200, "HTTP status of {query}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    }
+
+    /// `gql` that must succeed; returns `data`.
+    #[track_caller]
+    pub fn ok<'a>(&self, response: &'a Value) -> &'a Value {
+        ok(response)
+    }
+
+    /// Every row of every table, ordered by id: compared before and after failing mutations.
+    pub async fn snapshot(&self) -> BTreeMap<String, Vec<Value>> {
+        snapshot(&self.db).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        match &self.scratch {
+            Scratch::File(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Scratch::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; a thread with its own runtime does the
+                // asynchronous work. FORCE ends the connections the app's pool still holds.
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    runtime.block_on(async {
+                        use sqlx::Connection;
+                        let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await
+                            .ok()?;
+                        Some(())
+                    })
+                })
+                .join();
+                if !matches!(dropped, Ok(Some(()))) {
+                    eprintln!("note: could not drop the test database {}", self.url);
+                }
+            }
+        }
+    }
+}
+
+async fn create_postgres_database(admin_url: &str, name: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin_url} ({e}). The PostgreSQL variants of the \
+             integration tests need it: start it, or set {POSTGRES_URL_VAR}."
+            )
+        });
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+    let _ = conn.close().await;
+}
+
+/// Every row of every table (but the migrations' bookkeeping), each table ordered by id.
+pub async fn snapshot(db: &Db) -> BTreeMap<String, Vec<Value>> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, JsonValue, Statement};
+    let conn = db.reader();
+    let backend = conn.get_database_backend();
+    let list = match backend {
+        DatabaseBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        _ => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    };
+    let names = JsonValue::find_by_statement(Statement::from_string(backend, list))
+        .all(conn)
+        .await
+        .expect("list the tables");
+    let mut tables = BTreeMap::new();
+    for name in names.iter().filter_map(|row| row["name"].as_str()) {
+        if name == "seaql_migrations" {
+            continue;
+        }
+        let mut rows = JsonValue::find_by_statement(Statement::from_string(
+            backend,
+            format!("SELECT * FROM \"{name}\""),
+        ))
+        .all(conn)
+        .await
+        .unwrap_or_else(|e| panic!("read {name}: {e}"));
+        rows.sort_by_key(|row| row["id"].as_i64());
+        tables.insert(name.to_owned(), rows);
+    }
+    assert!(
+        tables.contains_key("proposals") && tables.contains_key("audit_log"),
+        "tables found: {:?}",
+        tables.keys()
+    );
+    tables
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading responses
+// ---------------------------------------------------------------------------------------------
+
+/// The response's `data`, after asserting that it carries no error.
+#[track_caller]
+pub fn ok(response: &Value) -> &Value {
+    assert!(
+        response
+            .get("errors")
+            .is_none_or(|e| e.as_array().is_some_and(|a| a.is_empty())),
+        "expected success, got {response:#}"
+    );
+    &response["data"]
+}
+
+/// `extensions.code` of the first error, if any.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// Asserts that the request failed with `code` (and that no other error was returned).
+#[track_caller]
+pub fn assert_code(response: &Value, code: &str) {
+    let Some(errors) = response["errors"].as_array() else {
+        panic!("expected {code}, got success: {response:#}");
+    };
+    assert_eq!(errors.len(), 1, "expected exactly one error: {response:#}");
+    assert_eq!(
+        error_code(response),
+        Some(code),
+        "expected {code}: {response:#}"
+    );
+}
+
+/// Asserts BAD_USER_INPUT naming `field` in `extensions.fields`; returns that entry.
+#[track_caller]
+pub fn assert_field<'a>(response: &'a Value, field: &str) -> &'a Value {
+    assert_code(response, "BAD_USER_INPUT");
+    let Some(fields) = response["errors"][0]["extensions"]["fields"].as_array() else {
+        panic!("BAD_USER_INPUT without extensions.fields: {response:#}");
+    };
+    match fields.iter().find(|f| f["field"] == field) {
+        Some(entry) => entry,
+        None => panic!("expected a problem with `{field}`: {response:#}"),
+    }
+}
+
+/// Asserts BAD_USER_INPUT naming `field` with the problem `code` (e.g. `unique`, `length`).
+#[track_caller]
+pub fn assert_field_code(response: &Value, field: &str, code: &str) {
+    let entry = assert_field(response, field);
+    assert_eq!(
+        entry["code"], code,
+        "problem code of `{field}`: {response:#}"
+    );
+    assert!(
+        entry["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "a message for `{field}`"
+    );
+}
+
+/// An integer id out of a JSON value.
+#[track_caller]
+pub fn id(value: &Value) -> i32 {
+    match value.as_i64() {
+        Some(id) => id as i32,
+        None => panic!("not an id: {value}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub token: String,
+}
+
+impl User {
+    pub fn token(&self) -> Option<&str> {
+        Some(&self.token)
+    }
+}
+
+pub const REGISTER: &str = "mutation($input: RegisterInput!) {
+    register(input: $input) { token account { id name email phone verification } } }";
+
+pub const CREATE_REGION: &str = "mutation($input: CreateRegionInput!) {
+    createRegion(input: $input) { id code name level parentId } }";
+
+pub const CREATE_PROPOSAL: &str = "mutation($input: CreateProposalInput!) {
+    createProposal(input: $input) { id code status level forum { id } } }";
+
+pub const TRANSITION: &str = "mutation($input: TransitionInput!) {
+    transitionProposal(input: $input) { id status level forum { id } } }";
+
+pub const GRANT_ROLE: &str = "mutation($input: GrantRoleInput!) {
+    grantRole(input: $input) { id accountId role forumId regionId grantedBy } }";
+
+pub const SET_STAGE: &str = "mutation($input: SetStageInput!) {
+    setStage(input: $input) { id cycleId level opensAt closesAt locked } }";
+
+pub const CREATE_FORUM: &str = "mutation($input: CreateForumInput!) {
+    createForum(input: $input) { id name level status budgetCeiling parentForum { id } } }";
+
+pub const ADD_COMMENT: &str = "mutation($proposalId: Int!, $parentId: Int, $body: String!) {
+    addComment(proposalId: $proposalId, parentId: $parentId, body: $body) { id parentId body hidden } }";
+
+/// The city the tests plan for, built through the API: Provinsi Jawa Timur › Kota Malang ›
+/// Kecamatan Klojen › Kelurahan Oro-oro Dowo (with an RW) and Kelurahan Kauman, beside Kota Batu;
+/// the catalogue; the 2027 cycle with its kelurahan, kecamatan and kota stages open now; and
+/// the forums kelurahan → kecamatan → kota with their budget ceilings.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub admin: User,
+    pub province: i32,
+    pub city: i32,
+    pub kecamatan: i32,
+    pub kelurahan: i32,
+    pub rw: i32,
+    pub kelurahan_b: i32,
+    pub other_city: i32,
+    pub other_kecamatan: i32,
+    pub other_kelurahan: i32,
+    pub agency: i32,
+    pub agency_b: i32,
+    pub sector: i32,
+    pub sector_b: i32,
+    pub activity: i32,
+    pub cycle: i32,
+    pub plan_year: i32,
+    pub stage_kelurahan: i32,
+    pub stage_kecamatan: i32,
+    pub stage_kota: i32,
+    pub forum_kota: i32,
+    pub forum_kecamatan: i32,
+    pub forum_kelurahan: i32,
+    pub forum_kelurahan_b: i32,
+}
+
+/// An RFC 3339 time `days` from now.
+pub fn days_from_now(days: i64) -> String {
+    (Utc::now() + Duration::days(days)).to_rfc3339()
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        // The first administrator: registered through the API (which hands out a token), then
+        // made an administrator the way an installation gets one, from the command line.
+        let admin = register(
+            app,
+            "Admin Bappeda",
+            json!({ "email": "admin@malangkota.go.id" }),
+        )
+        .await;
+        musrenbang::domain::accounts::bootstrap_admin(
+            &app.db,
+            "Admin Bappeda",
+            &admin.email,
+            PASSWORD,
+        )
+        .await
+        .expect("bootstrap_admin");
+        let a = Some(admin.token.as_str());
+        let region = |code: &'static str,
+                      name: &'static str,
+                      level: &'static str,
+                      parent: Option<i32>| {
+            let vars = json!({ "input": { "code": code, "name": name, "level": level, "parentId": parent } });
+            async move { id(&ok(&app.gql(CREATE_REGION, vars, a).await)["createRegion"]["id"]) }
+        };
+        let province = region("35", "Jawa Timur", "PROVINSI", None).await;
+        let city = region("35.73", "Kota Malang", "KABUPATEN_KOTA", Some(province)).await;
+        let kecamatan = region("35.73.05", "Klojen", "KECAMATAN", Some(city)).await;
+        let kelurahan = region(
+            "35.73.05.1005",
+            "Oro-oro Dowo",
+            "DESA_KELURAHAN",
+            Some(kecamatan),
+        )
+        .await;
+        let rw = region(
+            "35.73.05.1005.02",
+            "RW 02 Oro-oro Dowo",
+            "RW",
+            Some(kelurahan),
+        )
+        .await;
+        let kelurahan_b =
+            region("35.73.05.1009", "Kauman", "DESA_KELURAHAN", Some(kecamatan)).await;
+        let other_city = region("35.79", "Kota Batu", "KABUPATEN_KOTA", Some(province)).await;
+        let other_kecamatan = region("35.79.01", "Batu", "KECAMATAN", Some(other_city)).await;
+        let other_kelurahan = region(
+            "35.79.01.1005",
+            "Sisir",
+            "DESA_KELURAHAN",
+            Some(other_kecamatan),
+        )
+        .await;
+
+        let data = ok(&app
+            .gql(
+                "mutation {
+                    pu: createAgency(input: { code: \"1.03.01\", name: \"Dinas Pekerjaan Umum dan Penataan Ruang\", abbreviation: \"PUPR\" }) { id }
+                    dinkes: createAgency(input: { code: \"1.02.01\", name: \"Dinas Kesehatan\", abbreviation: \"Dinkes\" }) { id }
+                    works: createSector(input: { code: \"1.03\", name: \"Pekerjaan Umum dan Penataan Ruang\" }) { id }
+                    health: createSector(input: { code: \"1.02\", name: \"Kesehatan\" }) { id }
+                }",
+                json!({}),
+                a,
+            )
+            .await)
+            .clone();
+        let (agency, agency_b) = (id(&data["pu"]["id"]), id(&data["dinkes"]["id"]));
+        let (sector, sector_b) = (id(&data["works"]["id"]), id(&data["health"]["id"]));
+        let activity = id(&ok(&app
+            .gql(
+                "mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }",
+                json!({ "input": { "code": "1.03.10.2.01.0021", "name": "Pembangunan saluran drainase lingkungan",
+                    "sectorId": sector, "agencyId": agency, "unit": "meter", "unitCost": 1_500_000, "physical": true } }),
+                a,
+            )
+            .await)["createActivity"]["id"]);
+
+        let plan_year = 2027;
+        let cycle = id(&ok(&app
+            .gql(
+                "mutation($input: CreateCycleInput!) { createCycle(input: $input) { id } }",
+                json!({ "input": { "planYear": plan_year, "name": "Musrenbang RKPD Kota Malang 2027", "regionId": city } }),
+                a,
+            )
+            .await)["createCycle"]["id"]);
+        ok(&app
+            .gql(
+                "mutation($id: Int!) { setCycleStatus(cycleId: $id, status: ACTIVE) { status } }",
+                json!({ "id": cycle }),
+                a,
+            )
+            .await);
+        let stage = |level: &'static str| {
+            let vars = json!({ "input": { "cycleId": cycle, "level": level, "opensAt": days_from_now(-1), "closesAt": days_from_now(30) } });
+            async move { id(&ok(&app.gql(SET_STAGE, vars, a).await)["setStage"]["id"]) }
+        };
+        let stage_kelurahan = stage("DESA_KELURAHAN").await;
+        let stage_kecamatan = stage("KECAMATAN").await;
+        let stage_kota = stage("KABUPATEN_KOTA").await;
+
+        let forum = |vars: Value| async move {
+            id(&ok(&app.gql(CREATE_FORUM, json!({ "input": vars }), a).await)["createForum"]["id"])
+        };
+        let forum_kota = forum(json!({ "cycleId": cycle, "level": "KABUPATEN_KOTA", "regionId": city,
+            "name": "Musrenbang Kota Malang 2027", "budgetCeiling": 250_000_000_000i64, "selectionLimit": "BUDGET" }))
+        .await;
+        let forum_kecamatan = forum(json!({ "cycleId": cycle, "level": "KECAMATAN", "regionId": kecamatan,
+            "parentForumId": forum_kota, "name": "Musrenbang Kecamatan Klojen", "budgetCeiling": 6_500_000_000i64,
+            "selectionLimit": "BUDGET", "tolerancePercent": 5 }))
+        .await;
+        let forum_kelurahan = forum(
+            json!({ "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": kelurahan,
+            "parentForumId": forum_kecamatan, "name": "Musrenbang Kelurahan Oro-oro Dowo",
+            "budgetCeiling": 650_000_000i64, "selectionLimit": "BUDGET" }),
+        )
+        .await;
+        let forum_kelurahan_b = forum(
+            json!({ "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": kelurahan_b,
+            "parentForumId": forum_kecamatan, "name": "Musrenbang Kelurahan Kauman",
+            "selectionLimit": "COUNT", "maxCount": 10 }),
+        )
+        .await;
+        World {
+            admin,
+            province,
+            city,
+            kecamatan,
+            kelurahan,
+            rw,
+            kelurahan_b,
+            other_city,
+            other_kecamatan,
+            other_kelurahan,
+            agency,
+            agency_b,
+            sector,
+            sector_b,
+            activity,
+            cycle,
+            plan_year,
+            stage_kelurahan,
+            stage_kecamatan,
+            stage_kota,
+            forum_kota,
+            forum_kecamatan,
+            forum_kelurahan,
+            forum_kelurahan_b,
+        }
+    }
+
+    pub fn admin_token(&self) -> Option<&str> {
+        self.admin.token()
+    }
+
+    /// A resident living in `region` (unverified).
+    pub async fn resident(&self, app: &TestApp, name: &str, region: i32) -> User {
+        register(app, name, json!({ "homeRegionId": region })).await
+    }
+
+    /// A resident of Oro-oro Dowo, verified by the administrator.
+    pub async fn verified_resident(&self, app: &TestApp, name: &str) -> User {
+        let user = self.resident(app, name, self.kelurahan).await;
+        self.verify(app, user.id).await;
+        user
+    }
+
+    pub async fn verify(&self, app: &TestApp, account: i32) {
+        let response = app
+            .gql(
+                "mutation($id: Int!) { verifyAccount(accountId: $id, decision: VERIFIED) { verification } }",
+                json!({ "id": account }),
+                self.admin_token(),
+            )
+            .await;
+        assert_eq!(ok(&response)["verifyAccount"]["verification"], "VERIFIED");
+    }
+
+    /// A Bappeda planner of `region` (and its subtree).
+    pub async fn planner(&self, app: &TestApp, name: &str, region: i32) -> User {
+        let user = register(app, name, json!({})).await;
+        self.grant(
+            app,
+            json!({ "accountId": user.id, "role": "PLANNER", "regionId": region }),
+        )
+        .await;
+        user
+    }
+
+    /// A moderator (fasilitator) of `forum`.
+    pub async fn moderator(&self, app: &TestApp, name: &str, forum: i32) -> User {
+        let user = register(app, name, json!({})).await;
+        self.grant(
+            app,
+            json!({ "accountId": user.id, "role": "MODERATOR", "forumId": forum }),
+        )
+        .await;
+        user
+    }
+
+    pub async fn grant(&self, app: &TestApp, input: Value) -> i32 {
+        id(&ok(&app
+            .gql(GRANT_ROLE, json!({ "input": input }), self.admin_token())
+            .await)["grantRole"]["id"])
+    }
+
+    /// A realistic proposal input for Oro-oro Dowo's forum, with `changes` merged in.
+    pub fn proposal_input(&self, changes: Value) -> Value {
+        let mut input = json!({
+            "forumId": self.forum_kelurahan,
+            "title": "Perbaikan saluran drainase Jl. Kawi",
+            "problem": "Saluran tersumbat sehingga jalan tergenang setiap hujan deras.",
+            "solution": "Normalisasi dan pembangunan ulang saluran sepanjang 120 meter.",
+            "sectorId": self.sector,
+            "physical": true,
+            "activityId": self.activity,
+            "regionId": self.rw,
+            "address": "Jl. Kawi No. 12, RT 03/RW 02",
+            "latitude": -7.9712,
+            "longitude": 112.6215,
+            "volume": 120.0,
+            "unit": "meter",
+            "estimatedCost": 180_000_000i64,
+            "beneficiaries": 450,
+            "initialAgencyId": self.agency,
+        });
+        if let (Some(base), Some(changes)) = (input.as_object_mut(), changes.as_object()) {
+            for (key, value) in changes {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+        input
+    }
+
+    /// Creates a draft as `user`; returns its id.
+    pub async fn draft(&self, app: &TestApp, user: &User, changes: Value) -> i32 {
+        let response = app
+            .gql(
+                CREATE_PROPOSAL,
+                json!({ "input": self.proposal_input(changes) }),
+                user.token(),
+            )
+            .await;
+        id(&ok(&response)["createProposal"]["id"])
+    }
+
+    /// Moves a proposal to `to` as `user`; panics unless it succeeds.
+    pub async fn transition(
+        &self,
+        app: &TestApp,
+        user: &User,
+        proposal: i32,
+        to: &str,
+        note: Option<&str>,
+    ) -> Value {
+        let response = transition(app, user.token(), proposal, to, note).await;
+        ok(&response)["transitionProposal"].clone()
+    }
+
+    /// A submitted proposal of `proposer`.
+    pub async fn submitted(&self, app: &TestApp, proposer: &User, changes: Value) -> i32 {
+        let id = self.draft(app, proposer, changes).await;
+        self.transition(app, proposer, id, "SUBMITTED", None).await;
+        id
+    }
+
+    /// A proposal of `proposer` verified at the kelurahan forum by the administrator.
+    pub async fn verified(&self, app: &TestApp, proposer: &User, changes: Value) -> i32 {
+        let id = self.submitted(app, proposer, changes).await;
+        self.transition(app, &self.admin, id, "VERIFIED", None)
+            .await;
+        id
+    }
+
+    /// A proposal of `proposer` carried up to the kota forum and verified there.
+    pub async fn verified_at_top(&self, app: &TestApp, proposer: &User) -> i32 {
+        let id = self.verified(app, proposer, json!({})).await;
+        for _ in 0..2 {
+            self.transition(app, &self.admin, id, "FORWARDED", None)
+                .await;
+            self.transition(app, &self.admin, id, "VERIFIED", None)
+                .await;
+        }
+        id
+    }
+
+    /// Closes a forum through its lifecycle (draft → scheduled → in session → closed).
+    pub async fn close_forum(&self, app: &TestApp, forum: i32) {
+        for status in ["SCHEDULED", "IN_SESSION", "CLOSED"] {
+            let response = app
+                .gql(
+                    "mutation($id: Int!, $status: ForumStatus!) { setForumStatus(forumId: $id, status: $status) { status } }",
+                    json!({ "id": forum, "status": status }),
+                    self.admin_token(),
+                )
+                .await;
+            assert_eq!(ok(&response)["setForumStatus"]["status"], status);
+        }
+    }
+
+    /// Reschedules a stage of the cycle (as the administrator).
+    pub async fn schedule(
+        &self,
+        app: &TestApp,
+        level: &str,
+        opens_in_days: i64,
+        closes_in_days: i64,
+    ) {
+        let vars = json!({ "input": { "cycleId": self.cycle, "level": level,
+            "opensAt": days_from_now(opens_in_days), "closesAt": days_from_now(closes_in_days) } });
+        ok(&app.gql(SET_STAGE, vars, self.admin_token()).await);
+    }
+
+    pub async fn lock_stage(&self, app: &TestApp, stage: i32, locked: bool) {
+        let response = app
+            .gql(
+                "mutation($id: Int!, $locked: Boolean!) { lockStage(stageId: $id, locked: $locked) { locked } }",
+                json!({ "id": stage, "locked": locked }),
+                self.admin_token(),
+            )
+            .await;
+        assert_eq!(ok(&response)["lockStage"]["locked"], locked);
+    }
+
+    /// A proposal as `viewer` sees it, with its history.
+    pub async fn proposal(&self, app: &TestApp, viewer: Option<&str>, proposal: i32) -> Value {
+        app.gql(
+            "query($id: Int!) { proposal(id: $id) { id code status level title address estimatedCost
+                forum { id level } mergedInto { id } finalAgency { id }
+                history { fromStatus toStatus actorId note level forumId } } }",
+            json!({ "id": proposal }),
+            viewer,
+        )
+        .await
+    }
+}
+
+/// Registers an account with the given extra input (email, phone, homeRegionId); without an
+/// email or phone one is derived from the name.
+pub async fn register(app: &TestApp, name: &str, extra: Value) -> User {
+    let mut input = json!({ "name": name, "password": PASSWORD });
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '.' })
+        .collect();
+    if extra.get("email").is_none() && extra.get("phone").is_none() {
+        input["email"] = json!(format!("{slug}@warga.example.id"));
+    }
+    if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        for (key, value) in extra {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+    let email = input["email"].as_str().unwrap_or_default().to_owned();
+    let response = app.gql(REGISTER, json!({ "input": input }), None).await;
+    let payload = &ok(&response)["register"];
+    User {
+        id: id(&payload["account"]["id"]),
+        name: name.to_owned(),
+        email,
+        token: payload["token"].as_str().expect("a token").to_owned(),
+    }
+}
+
+pub async fn transition(
+    app: &TestApp,
+    token: Option<&str>,
+    proposal: i32,
+    to: &str,
+    note: Option<&str>,
+) -> Value {
+    app.gql(
+        TRANSITION,
+        json!({ "input": { "proposalId": proposal, "to": to, "note": note } }),
+        token,
+    )
+    .await
+}
+
+pub async fn login(app: &TestApp, identifier: &str, password: &str) -> Value {
+    app.gql(
+        "mutation($identifier: String!, $password: String!) {
+            login(identifier: $identifier, password: $password) { token account { id } } }",
+        json!({ "identifier": identifier, "password": password }),
+        None,
+    )
+    .await
+}
