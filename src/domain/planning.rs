@@ -20,6 +20,18 @@ use crate::{
     error::{AppError, AppResult},
 };
 
+/// Loads a cycle and its kabupaten/kota, refusing anyone but its planners and administrators.
+async fn planned_cycle(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    cycle_id: i32,
+) -> AppResult<(cycle::Model, region::Model)> {
+    let cycle = find::<cycle::Entity>(conn, cycle_id, "cycle").await?;
+    let region = find::<region::Entity>(conn, cycle.region_id, "region").await?;
+    access::require_planner_for(actor, &region)?;
+    Ok((cycle, region))
+}
+
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
 pub struct CreateCycleInput {
     #[validate(range(min = 2000, max = 2100))]
@@ -89,9 +101,7 @@ pub async fn set_cycle_status(
     status: CycleStatus,
 ) -> AppResult<cycle::Model> {
     let txn = db.begin().await?;
-    let current = find::<cycle::Entity>(&txn, cycle_id, "cycle").await?;
-    let region = find::<region::Entity>(&txn, current.region_id, "region").await?;
-    access::require_planner_for(actor, &region)?;
+    let (current, _) = planned_cycle(&txn, actor, cycle_id).await?;
     let allowed = matches!(
         (current.status, status),
         (CycleStatus::Draft, CycleStatus::Active) | (CycleStatus::Active, CycleStatus::Closed)
@@ -138,9 +148,7 @@ pub async fn set_stage(db: &Db, actor: &Actor, input: SetStageInput) -> AppResul
         ));
     }
     let txn = db.begin().await?;
-    let cycle = find::<cycle::Entity>(&txn, input.cycle_id, "cycle").await?;
-    let region = find::<region::Entity>(&txn, cycle.region_id, "region").await?;
-    access::require_planner_for(actor, &region)?;
+    let (cycle, _) = planned_cycle(&txn, actor, input.cycle_id).await?;
     let existing = stage::Entity::find()
         .filter(stage::Column::CycleId.eq(cycle.id))
         .filter(stage::Column::Level.eq(input.level))
@@ -194,9 +202,7 @@ pub async fn lock_stage(
 ) -> AppResult<stage::Model> {
     let txn = db.begin().await?;
     let found = find::<stage::Entity>(&txn, stage_id, "stage").await?;
-    let cycle = find::<cycle::Entity>(&txn, found.cycle_id, "cycle").await?;
-    let region = find::<region::Entity>(&txn, cycle.region_id, "region").await?;
-    access::require_planner_for(actor, &region)?;
+    planned_cycle(&txn, actor, found.cycle_id).await?;
     let before = found.clone();
     let mut active = found.into_active_model();
     active.locked = Set(locked);
@@ -306,9 +312,7 @@ pub async fn create_forum(
     validate(&input)?;
     check_selection_limit(input.selection_limit, input.budget_ceiling, input.max_count)?;
     let txn = db.begin().await?;
-    let cycle = find::<cycle::Entity>(&txn, input.cycle_id, "cycle").await?;
-    let cycle_region = find::<region::Entity>(&txn, cycle.region_id, "region").await?;
-    access::require_planner_for(actor, &cycle_region)?;
+    let (cycle, cycle_region) = planned_cycle(&txn, actor, input.cycle_id).await?;
     let region = find::<region::Entity>(&txn, input.region_id, "region").await?;
     if !regions::is_within(&region, &cycle_region) {
         return Err(AppError::field(
