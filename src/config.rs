@@ -58,6 +58,30 @@ pub enum Command {
         #[command(subcommand)]
         command: PbCommand,
     },
+    /// Writes forums' results for planners (an operator's tool: no account is checked): the
+    /// priority lists as csv, xlsx or json, the minutes as pdf, the ballots as pb.
+    Export {
+        /// csv, xlsx, json, pdf or pb.
+        #[arg(long)]
+        format: String,
+        /// One forum.
+        #[arg(long, required_unless_present = "cycle", conflicts_with = "cycle")]
+        forum: Option<i32>,
+        /// Every forum of a cycle, narrowed by --level and --region.
+        #[arg(long)]
+        cycle: Option<i32>,
+        /// rembuk_rw, desa_kelurahan, kecamatan, forum_opd or kabupaten_kota.
+        #[arg(long, requires = "cycle")]
+        level: Option<String>,
+        /// Only forums in this region's subtree.
+        #[arg(long, requires = "cycle")]
+        region: Option<i32>,
+        /// Where to write ("-" for standard output); the export's own file name if absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Loads official region codes from CSV: `code,name[,level][,parent_code]`.
     ImportRegions {
         file: PathBuf,

@@ -94,6 +94,22 @@ impl AppError {
         }
     }
 
+    /// The HTTP status of a plain (non-GraphQL) endpoint answering with this error.
+    pub fn http_status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) | Self::FailedPrecondition(_) | Self::ResyncRequired { .. } => {
+                StatusCode::CONFLICT
+            }
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated => "UNAUTHENTICATED",

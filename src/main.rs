@@ -1,8 +1,10 @@
+use std::collections::HashMap;
+
 use clap::Parser;
 use musrenbang::{
     config::{Cli, Command, PbCommand},
     db::Db,
-    demo, domain,
+    demo, domain, export,
     server::{self, AppState},
 };
 use tracing_subscriber::EnvFilter;
@@ -109,6 +111,49 @@ async fn main() -> anyhow::Result<()> {
                 "Imported {} proposals and {} ballots as forum {} with closed voting round {}.",
                 imported.proposals, imported.ballots, imported.forum_id, imported.round_id
             );
+        }
+        Command::Export {
+            format,
+            forum,
+            cycle,
+            level,
+            region,
+            out,
+            database,
+        } => {
+            let db = Db::connect(&database.database_url).await?;
+            // The same parameters as `GET /export`, so both check them alike.
+            let params: HashMap<String, String> = [
+                ("forum", forum.map(|id| id.to_string())),
+                ("cycle", cycle.map(|id| id.to_string())),
+                ("level", level),
+                ("region", region.map(|id| id.to_string())),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+            .collect();
+            let fail = |e: musrenbang::error::AppError| anyhow::anyhow!(e.message());
+            let format: export::Format = format.parse().map_err(fail)?;
+            let scope = export::Scope::from_params(&params).map_err(fail)?;
+            let prepared = export::prepare(&db, None, true, format, scope)
+                .await
+                .map_err(fail)?;
+            let path = out.unwrap_or_else(|| prepared.file_name().into());
+            if path.as_os_str() == "-" {
+                export::write(&db, &prepared, &mut tokio::io::stdout())
+                    .await
+                    .map_err(fail)?;
+            } else {
+                let mut file = tokio::fs::File::create(&path).await?;
+                export::write(&db, &prepared, &mut file)
+                    .await
+                    .map_err(fail)?;
+                println!(
+                    "Wrote {} ({} forums).",
+                    path.display(),
+                    prepared.forum_count()
+                );
+            }
         }
         Command::ImportRegions { file, database } => {
             let db = Db::connect(&database.database_url).await?;

@@ -1,11 +1,15 @@
 //! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
-//! subscriptions, see `realtime::ws`), `/healthz`, and the web app.
-use std::{path::PathBuf, sync::Arc, time::Duration};
+//! subscriptions, see `realtime::ws`), `/export` (files for planners), `/healthz`, and the web
+//! app.
+use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use async_graphql::{http::GraphiQLSource, parser::types::OperationType, Value};
 use axum::{
+    body::Body,
     body::Bytes,
-    extract::{ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, RawQuery, State},
+    extract::{
+        ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, Query, RawQuery, State,
+    },
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -17,6 +21,8 @@ use crate::{
     auth::LoginThrottle,
     db::Db,
     domain::{accounts, ballot_box::BallotBox},
+    error::AppError,
+    export,
     graphql::{build_schema, AppSchema, RequestAuth},
 };
 
@@ -55,6 +61,7 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
+        .route("/export", get(export_get))
         .with_state(api);
     match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
         Some(dir) => {
@@ -305,4 +312,77 @@ async fn graphql_post(State(api): State<Api>, headers: HeaderMap, body: Bytes) -
         }
     };
     execute(&api, &headers, media, request).await
+}
+
+/// An error of a plain endpoint, shaped as GraphQL errors are: `{"errors": [{"message",
+/// "extensions": {"code", …}}]}`, with the matching HTTP status.
+fn app_error_response(err: AppError) -> Response {
+    let status = err.http_status();
+    let error = async_graphql::Error::from(err);
+    let body = serde_json::json!({
+        "errors": [{ "message": error.message, "extensions": error.extensions }]
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, MediaType::Json.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /export?format=csv|xlsx|json|pdf|pb&forum=ID` or `&cycle=ID[&level=L][&region=ID]`.
+/// Refusals answer before the body starts; the file itself is streamed as it is written, and a
+/// failure midway aborts the response rather than end it as if complete.
+async fn export_get(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = request_auth(&api.state, &headers).await;
+    let prepared = async {
+        let format: export::Format = params
+            .get("format")
+            .ok_or_else(|| {
+                AppError::field("format", "required", "must be csv, xlsx, json, pdf or pb")
+            })?
+            .parse()?;
+        let scope = export::Scope::from_params(&params)?;
+        export::prepare(&api.state.db, auth.actor.as_ref(), false, format, scope).await
+    }
+    .await;
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(err) => return app_error_response(err),
+    };
+    let content_type = prepared.content_type();
+    let disposition = format!("attachment; filename=\"{}\"", prepared.file_name());
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let (finished, outcome) = tokio::sync::oneshot::channel::<bool>();
+    let db = api.state.db.clone();
+    tokio::spawn(async move {
+        let result = export::write(&db, &prepared, &mut writer).await;
+        if let Err(err) = &result {
+            tracing::error!(error = ?err, "export failed midway");
+        }
+        let _ = finished.send(result.is_ok());
+    });
+    use futures_util::StreamExt;
+    let failure = futures_util::stream::once(async move {
+        match outcome.await {
+            Ok(true) => None,
+            _ => Some(Err(std::io::Error::other("the export failed"))),
+        }
+    })
+    .filter_map(futures_util::future::ready);
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader).chain(failure));
+    let mut response = Response::new(body);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }

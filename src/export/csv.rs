@@ -1,0 +1,54 @@
+//! CSV as spreadsheets open it: UTF-8 with a byte-order mark (else Excel reads Indonesian text
+//! as ANSI), RFC 4180 quoting, CRLF line ends, and plain integer Rupiah so it re-imports.
+//! Written a page at a time into a buffer that the caller sends on.
+use std::io;
+
+use ::csv::{Terminator, WriterBuilder};
+
+use super::table::{plain, PriorityRow, COLUMNS};
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+fn writer(out: &mut Vec<u8>) -> ::csv::Writer<&mut Vec<u8>> {
+    WriterBuilder::new()
+        .terminator(Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// The byte-order mark and the header line.
+pub fn header(out: &mut Vec<u8>) -> io::Result<()> {
+    out.extend_from_slice(BYTE_ORDER_MARK);
+    let mut csv = writer(out);
+    csv.write_record(COLUMNS)?;
+    csv.flush()
+}
+
+pub fn rows(out: &mut Vec<u8>, rows: &[PriorityRow]) -> io::Result<()> {
+    let mut csv = writer(out);
+    for row in rows {
+        csv.write_record(row.cells().iter().map(plain))?;
+    }
+    csv.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::table::{sample_row, Decision};
+
+    #[test]
+    fn bom_crlf_quoting_and_plain_numbers() {
+        let mut out = Vec::new();
+        header(&mut out).unwrap();
+        rows(&mut out, &[sample_row(Some(1), Decision::Accommodated)]).unwrap();
+        assert!(out.starts_with(BYTE_ORDER_MARK));
+        let text = std::str::from_utf8(&out[3..]).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines.len(), 3, "two records and the final CRLF: {text:?}");
+        assert!(lines[0].starts_with("Forum,Peringkat,Kode usulan,"));
+        assert!(lines[1].contains(",\"Perbaikan saluran drainase Jl. Kawi, \"\"tahap 2\"\"\","));
+        assert!(lines[1].contains(",180000000,"));
+        assert!(lines[1].contains(",7/2,Utama,Diakomodir,"));
+        assert!(lines[1].ends_with("kecamatan — sesuai mufakat"));
+    }
+}

@@ -1,0 +1,365 @@
+//! Reads a forum's priority list as export rows, a page at a time: a closed forum's fixed list
+//! straight from its priority entries, an open forum's list as it stands, then the proposals the
+//! forum rejected during verification.
+use std::collections::HashMap;
+
+use entity::{
+    activity, agency, cycle,
+    enums::{ForumStatus, OutcomeList, PriorityOutcome, ProposalStatus, RegionLevel},
+    forum, priority_entry, proposal, proposal_status_change, region,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::table::{Decision, PriorityRow, Standing};
+use crate::{domain::escalation, error::AppResult};
+
+/// Rows read from the database at once: enough to keep queries few, small enough that a page
+/// of any scope stays a few megabytes.
+const PAGE: u64 = 2_000;
+
+/// A forum with what its export names: region, cycle and the forum its list goes to.
+#[derive(Debug, Clone)]
+pub struct ForumHeader {
+    pub forum: forum::Model,
+    pub region_name: String,
+    pub cycle: cycle::Model,
+    pub parent_forum_name: Option<String>,
+}
+
+impl ForumHeader {
+    /// Whether the forum's results are published: anyone may read them.
+    pub fn published(&self) -> bool {
+        matches!(
+            self.forum.status,
+            ForumStatus::Closed | ForumStatus::Ratified
+        )
+    }
+
+    /// Whether closing the forum fixed its list in priority entries.
+    pub fn fixed(&self) -> bool {
+        self.forum.closed_at.is_some()
+    }
+}
+
+/// Names looked up by id across a whole export: the catalogue is small, and regions are cached
+/// by the proposals' region, so a scope never loads a region twice.
+pub struct Lookups {
+    activities: HashMap<i32, String>,
+    agencies: HashMap<i32, String>,
+    /// Region id → the name of the desa/kelurahan it lies in (or its own, above that level).
+    locations: HashMap<i32, String>,
+}
+
+impl Lookups {
+    pub async fn load(conn: &impl ConnectionTrait) -> AppResult<Self> {
+        let activities = activity::Entity::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let agencies = agency::Entity::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        Ok(Self {
+            activities,
+            agencies,
+            locations: HashMap::new(),
+        })
+    }
+
+    /// Finds the desa/kelurahan of every region not seen yet, walking up the materialised path.
+    async fn locate(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        proposals: &[&proposal::Model],
+    ) -> AppResult<()> {
+        let mut missing: Vec<i32> = proposals
+            .iter()
+            .map(|p| p.region_id)
+            .filter(|id| !self.locations.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let regions = region::Entity::find()
+            .filter(region::Column::Id.is_in(missing))
+            .all(conn)
+            .await?;
+        let ancestor_ids: Vec<i32> = regions
+            .iter()
+            .flat_map(|r| r.path.split('/').filter_map(|s| s.parse().ok()))
+            .collect();
+        let villages: HashMap<i32, String> = region::Entity::find()
+            .filter(region::Column::Id.is_in(ancestor_ids))
+            .filter(region::Column::Level.eq(RegionLevel::DesaKelurahan))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        for region in regions {
+            let village = region
+                .path
+                .split('/')
+                .filter_map(|s| s.parse::<i32>().ok())
+                .find_map(|id| villages.get(&id).cloned());
+            self.locations
+                .insert(region.id, village.unwrap_or(region.name));
+        }
+        Ok(())
+    }
+
+    fn row(&self, header: &ForumHeader, proposal: &proposal::Model, listed: Listed) -> PriorityRow {
+        PriorityRow {
+            forum_id: header.forum.id,
+            forum_name: header.forum.name.clone(),
+            rank: listed.rank,
+            code: proposal.code.clone(),
+            title: proposal.title.clone(),
+            activity: proposal
+                .activity_id
+                .and_then(|id| self.activities.get(&id).cloned()),
+            location: self
+                .locations
+                .get(&proposal.region_id)
+                .cloned()
+                .unwrap_or_default(),
+            volume: proposal.volume,
+            unit: proposal.unit.clone(),
+            cost: listed.cost,
+            // The agency the forum settled on; before that, the one the proposer named.
+            agency: proposal
+                .final_agency_id
+                .or(proposal.initial_agency_id)
+                .and_then(|id| self.agencies.get(&id).cloned()),
+            support: listed.support,
+            standing: listed.standing,
+            decision: listed.decision,
+            note: listed.note,
+        }
+    }
+}
+
+/// What the list says of one proposal.
+struct Listed {
+    rank: Option<i32>,
+    cost: i64,
+    support: String,
+    standing: Standing,
+    decision: Decision,
+    note: String,
+}
+
+fn standing(list: OutcomeList) -> Standing {
+    match list {
+        OutcomeList::Main => Standing::Main,
+        OutcomeList::Reserve => Standing::Reserve,
+        OutcomeList::Out => Standing::Out,
+    }
+}
+
+fn decision(outcome: PriorityOutcome) -> Decision {
+    match outcome {
+        PriorityOutcome::Forwarded | PriorityOutcome::Accepted => Decision::Accommodated,
+        PriorityOutcome::NotSelected => Decision::NotAccommodated,
+        PriorityOutcome::Reserve => Decision::Pending,
+    }
+}
+
+enum Stage {
+    /// The fixed list, after this rank.
+    Fixed {
+        after_rank: i32,
+    },
+    /// The list as it stands now (one page: an open forum's list is computed whole).
+    Draft,
+    Rejected,
+    Done,
+}
+
+/// The rows of one forum, page by page.
+pub struct ForumRows<'a> {
+    header: &'a ForumHeader,
+    stage: Stage,
+}
+
+impl<'a> ForumRows<'a> {
+    pub fn new(header: &'a ForumHeader) -> Self {
+        let stage = if header.fixed() {
+            Stage::Fixed { after_rank: 0 }
+        } else {
+            Stage::Draft
+        };
+        Self { header, stage }
+    }
+
+    /// The next page of rows, or `None` when the forum has no more.
+    pub async fn next_page(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        lookups: &mut Lookups,
+    ) -> AppResult<Option<Vec<PriorityRow>>> {
+        loop {
+            let page = match self.stage {
+                Stage::Fixed { after_rank } => {
+                    let page = self.fixed_page(conn, lookups, after_rank).await?;
+                    self.stage = match page.last() {
+                        Some(last) if page.len() as u64 == PAGE => Stage::Fixed {
+                            after_rank: last.rank.unwrap_or(i32::MAX),
+                        },
+                        _ => Stage::Rejected,
+                    };
+                    page
+                }
+                Stage::Draft => {
+                    self.stage = Stage::Rejected;
+                    self.draft_page(conn, lookups).await?
+                }
+                Stage::Rejected => {
+                    self.stage = Stage::Done;
+                    self.rejected_page(conn, lookups).await?
+                }
+                Stage::Done => return Ok(None),
+            };
+            if !page.is_empty() {
+                return Ok(Some(page));
+            }
+        }
+    }
+
+    async fn fixed_page(
+        &self,
+        conn: &impl ConnectionTrait,
+        lookups: &mut Lookups,
+        after_rank: i32,
+    ) -> AppResult<Vec<PriorityRow>> {
+        let entries = priority_entry::Entity::find()
+            .filter(priority_entry::Column::ForumId.eq(self.header.forum.id))
+            .filter(priority_entry::Column::Rank.gt(after_rank))
+            .order_by_asc(priority_entry::Column::Rank)
+            .limit(PAGE)
+            .all(conn)
+            .await?;
+        let proposals = proposals_by_id(conn, entries.iter().map(|e| e.proposal_id)).await?;
+        lookups
+            .locate(conn, &proposals.values().collect::<Vec<_>>())
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|entry| {
+                let proposal = proposals.get(&entry.proposal_id)?;
+                Some(lookups.row(
+                    self.header,
+                    proposal,
+                    Listed {
+                        rank: Some(entry.rank),
+                        cost: entry.cost,
+                        support: entry.support,
+                        standing: standing(entry.list),
+                        decision: decision(entry.outcome),
+                        note: entry.note,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    async fn draft_page(
+        &self,
+        conn: &impl ConnectionTrait,
+        lookups: &mut Lookups,
+    ) -> AppResult<Vec<PriorityRow>> {
+        let draft = escalation::draft_list(conn, &self.header.forum, None).await?;
+        lookups
+            .locate(
+                conn,
+                &draft.rows.iter().map(|r| &r.proposal).collect::<Vec<_>>(),
+            )
+            .await?;
+        Ok(draft
+            .rows
+            .into_iter()
+            .map(|listed| {
+                lookups.row(
+                    self.header,
+                    &listed.proposal,
+                    Listed {
+                        rank: Some(listed.rank),
+                        cost: listed.cost,
+                        support: listed.support,
+                        standing: standing(listed.list),
+                        // Nothing is decided before the forum closes.
+                        decision: Decision::Pending,
+                        note: listed.note,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Proposals the forum rejected while verifying, with the note of the rejection.
+    async fn rejected_page(
+        &self,
+        conn: &impl ConnectionTrait,
+        lookups: &mut Lookups,
+    ) -> AppResult<Vec<PriorityRow>> {
+        let changes = proposal_status_change::Entity::find()
+            .filter(proposal_status_change::Column::ForumId.eq(self.header.forum.id))
+            .filter(proposal_status_change::Column::ToStatus.eq(ProposalStatus::Rejected))
+            .order_by_asc(proposal_status_change::Column::Id)
+            .all(conn)
+            .await?;
+        let proposals = proposals_by_id(conn, changes.iter().map(|c| c.proposal_id)).await?;
+        lookups
+            .locate(conn, &proposals.values().collect::<Vec<_>>())
+            .await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(changes
+            .into_iter()
+            .filter(|change| seen.insert(change.proposal_id))
+            .filter_map(|change| {
+                let proposal = proposals.get(&change.proposal_id)?;
+                let reason = change.note.unwrap_or_default();
+                Some(lookups.row(
+                    self.header,
+                    proposal,
+                    Listed {
+                        rank: None,
+                        cost: proposal.estimated_cost,
+                        support: String::new(),
+                        standing: Standing::RejectedAtVerification,
+                        decision: Decision::NotAccommodated,
+                        note: if reason.is_empty() {
+                            "Ditolak saat verifikasi".to_owned()
+                        } else {
+                            format!("Ditolak saat verifikasi: {reason}")
+                        },
+                    },
+                ))
+            })
+            .collect())
+    }
+}
+
+async fn proposals_by_id(
+    conn: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> AppResult<HashMap<i32, proposal::Model>> {
+    let ids: Vec<i32> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
