@@ -18,7 +18,11 @@ export function ProposalPage({ id }: { id: number }) {
     requestPolicy: justCreated ? 'network-only' : 'cache-and-network',
     query: PROPOSAL,
     variables: { id },
-    topic: { fields: ['proposalUpdated', 'proposalChanged'], args: { proposalId: id } },
+    // Its forum's activity names the proposal in status changes and comments.
+    topic: (data) =>
+      data?.proposal?.forum
+        ? { stream: { field: 'forumActivity', idArg: 'forumId', id: data.proposal.forum.id }, filter: (event) => event.data?.proposalId === id }
+        : undefined,
     intervalMs: 15000,
   });
   const refresh = () => refetch({ requestPolicy: 'network-only' });
