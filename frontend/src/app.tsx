@@ -39,7 +39,7 @@ const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
   ['/forum', () => <ForumsPage />],
   ['/forum/:id', (p) => <ForumPage id={Number(p.id)} />],
   ['/forum/:id/hasil', (p) => <ResultsPage id={Number(p.id)} />],
-  ['/forum/:id/sesi', (p) => <LiveSessionPage id={Number(p.id)} />],
+  ['/sesi/:id', (p) => <LiveSessionPage id={Number(p.id)} />],
   ['/putaran/:id', (p) => <RoundPage id={Number(p.id)} />],
   ['/moderasi', () => <ModerationPage />],
   ['/perencanaan', () => <PlanningPage />],

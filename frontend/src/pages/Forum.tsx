@@ -1,5 +1,6 @@
 import { useQuery } from '@urql/preact';
 import { Badge, Breadcrumbs, ErrorBox, Loading, PageTitle } from '../components/ui';
+import { ForumSessions } from '../components/SessionSchedule';
 import { ForumSettingsForm, ForumStatusControl, OpenRoundForm } from '../components/ForumForms';
 import { toApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
@@ -81,11 +82,10 @@ export default function ForumPage({ id }: { id: number }) {
           <Link href={`/forum/${f.id}/hasil`} class="button button--secondary">
             {t('results.title')}
           </Link>
-          <Link href={`/forum/${f.id}/sesi`} class="button button--secondary">
-            {t('live.sessionTitle')}
-          </Link>
         </p>
       </section>
+
+      <ForumSessions forumId={f.id} forumName={f.name} staff={f.viewerIsStaff} />
 
       <section class="card" aria-labelledby="rounds-heading">
         <h2 id="rounds-heading">{t('forum.rounds')}</h2>
