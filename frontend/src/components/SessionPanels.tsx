@@ -1,6 +1,6 @@
 import { useClient, useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Field, announce } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber } from '../lib/format';
@@ -417,6 +417,12 @@ function HideForm({ messageId, name }: { messageId: number; name: string }) {
 export function Chat({ state, viewerId }: { state: SessionState; viewerId: number | null }) {
   const { run, error, busy } = useRun();
   const [body, setBody] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+  const newest = state.chat[state.chat.length - 1]?.id;
+  // Keep the newest line in view, as chat apps do.
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [newest]);
   const canWrite = (state.viewerCheckedIn || state.viewerIsModerator) && running(state);
   const muted = state.viewerMutedUntil && Date.parse(state.viewerMutedUntil) > Date.now() ? state.viewerMutedUntil : null;
   return (
@@ -424,7 +430,7 @@ export function Chat({ state, viewerId }: { state: SessionState; viewerId: numbe
       {state.chat.length === 0 ? (
         <p>{t('live.noChat')}</p>
       ) : (
-        <div class="chat" role="log" aria-labelledby="chat-heading" tabIndex={0}>
+        <div class="chat" role="log" aria-labelledby="chat-heading" tabIndex={0} ref={log}>
           <ol class="chat__lines">
           {state.chat.map((m) => (
             <li key={m.id} class={m.hidden ? 'chat__line chat__line--hidden' : 'chat__line'}>
