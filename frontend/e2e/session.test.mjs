@@ -48,7 +48,7 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   await agenda.getByLabel(/Judul topik/).fill('Lain-lain dan penutup');
   await agenda.getByLabel('Batas waktu (menit)').fill('5');
   await agenda.getByRole('button', { name: 'Tambah acara' }).click();
-  await agenda.locator('.agenda__item').nth(1).getByText('Lain-lain dan penutup').waitFor();
+  await agenda.locator('.agenda__item').nth(1).locator('strong', { hasText: 'Lain-lain dan penutup' }).waitFor();
   assert.equal(await agenda.locator('.agenda__item').count(), 2);
   const firstTitle = (await agenda.locator('.agenda__item strong').first().textContent()).trim();
   await agenda.getByRole('button', { name: `Bahas sekarang: ${firstTitle}` }).click();
@@ -76,7 +76,7 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
 
   // Speaker queue: hand raised → in the moderator's queue → floor given → the resident sees it.
   await res.getByRole('button', { name: /Angkat tangan/ }).click();
-  await panel(mod, 'speakers-heading').getByTestId('queue').getByText(resident.name).waitFor();
+  await panel(mod, 'speakers-heading').getByTestId('queue').locator('.queue__name', { hasText: resident.name }).waitFor();
   await panel(mod, 'speakers-heading').getByRole('button', { name: `Beri giliran ke ${resident.name}` }).click();
   await res.getByTestId('floor').getByText(resident.name).waitFor();
   await res.getByText('Anda sedang mendapat giliran bicara.').waitFor();

@@ -256,9 +256,8 @@ export function Agenda({ state }: { state: SessionState }) {
                 {editable && (
                   <div class="button-row">
                     {!current && state.status === 'OPEN' && (
-                      <button type="button" class="button button--small" onClick={() => run(SET_CURRENT_ITEM, { sessionId: state.id, itemId: item.id }, item.title)}>
+                      <button type="button" class="button button--small" aria-label={`${t('live.discuss')}: ${item.title}`} onClick={() => run(SET_CURRENT_ITEM, { sessionId: state.id, itemId: item.id }, item.title)}>
                         {t('live.discuss')}
-                        <span class="visually-hidden">: {item.title}</span>
                       </button>
                     )}
                     <button type="button" class="button button--secondary button--small" disabled={index === 0} aria-label={t('live.moveUp', { title: item.title })} onClick={() => run(MOVE_AGENDA_ITEM, { itemId: item.id, position: index })}>
@@ -512,7 +511,7 @@ export function Speakers({ state, viewerId }: { state: SessionState; viewerId: n
         <ol class="list" data-testid="queue">
           {state.queue.map((q) => (
             <li key={q.requestId}>
-              {q.name}
+              <span class="queue__name">{q.name}</span>
               {moderator && live && (
                 <div class="button-row">
                   <button type="button" class="button button--small" disabled={busy} onClick={() => run(GIVE_FLOOR, { sessionId: state.id, accountId: q.accountId, seconds: floorSeconds })}>
