@@ -8,7 +8,7 @@ export const ME_FIELDS = gql`
     email
     phone
     homeRegion { id name level parentId }
-    roles { id role forumId regionId }
+    roles { id role forumId regionId agencyId }
   }
 `;
 
@@ -126,7 +126,7 @@ export const MY_PROPOSALS = gql`
     myProposals(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ...ProposalSummary availableTransitions { to noteRequired } }
+      nodes { ...ProposalSummary implementationStatus cycle { id planYear } forum { id status level } path { carriedOverToId } availableTransitions { to noteRequired } }
     }
   }
   ${PROPOSAL_SUMMARY}
@@ -401,3 +401,86 @@ export const END_FLOOR = gql`mutation EndFloor($sessionId: Int!) { endFloor(sess
 export const OPEN_POLL = gql`mutation OpenPoll($input: OpenPollInput!) { openPoll(input: $input) { id } }`;
 export const ANSWER_POLL = gql`mutation AnswerPoll($pollId: Int!, $choice: Int!) { answerPoll(pollId: $pollId, choice: $choice) { id myAnswer } }`;
 export const CLOSE_POLL = gql`mutation ClosePoll($pollId: Int!) { closePoll(pollId: $pollId) { id } }`;
+
+// Escalation between levels: the priority list, closing a forum, the reserve, carry-over,
+// implementation and a proposal's whole path (src/domain/escalation.rs, proposal_path.rs).
+export const FORUM_PRIORITY = gql`
+  query ForumPriority($id: Int!) {
+    forum(id: $id) {
+      id name level status closedAt viewerIsStaff budgetCeiling selectionLimit maxCount tolerancePercent
+      parentForum { id name }
+      votingRounds { id isOpen isClosed }
+      unverified: proposals(statuses: [SUBMITTED, FORWARDED, RETURNED], first: 0) { totalCount }
+      priorityList {
+        fixed roundId budget
+        rows {
+          rank list reason support cost outcome note promotedAt
+          proposal { id code title status level estimatedCost region { id name } forum { id name } }
+        }
+      }
+    }
+  }
+`;
+
+export const CLOSE_FORUM = gql`
+  mutation CloseForum($input: CloseForumInput!) { closeForum(input: $input) { id status closedAt } }
+`;
+
+export const PROMOTE_RESERVE = gql`
+  mutation PromoteReserve($forumId: Int!, $proposalId: Int!) {
+    promoteReserve(forumId: $forumId, proposalId: $proposalId) { id status level forum { id name } }
+  }
+`;
+
+export const CARRY_OVER = gql`
+  mutation CarryOver($input: CarryOverInput!) { carryOverProposal(input: $input) { id code status cycle { id name planYear } } }
+`;
+
+export const ACTIVE_CYCLES = gql`
+  query ActiveCycles { cycles(first: 20) { nodes { id name planYear status } } }
+`;
+
+export const REPORT_IMPLEMENTATION = gql`
+  mutation ReportImplementation($input: ReportImplementationInput!) {
+    reportImplementation(input: $input) { id status happenedOn note photoUrl }
+  }
+`;
+
+export const PROPOSAL_PATH = gql`
+  query ProposalPath($id: Int!) {
+    proposal(id: $id) {
+      id status implementationStatus
+      finalAgency { id } initialAgency { id }
+      carriedOverFrom { id code title cycle { id name } }
+      path {
+        carriedOverFromId carriedOverToId inPlan implementationStatus
+        implementation { id status happenedOn note photoUrl createdAt }
+        levels {
+          forumId forumName level status arrivedAt leftAt
+          changes { id fromStatus toStatus note createdAt actorId }
+          recommendations { id recommender decision amount volume note createdAt }
+          votes { roundId roundTitle method closed ballots votes points }
+          priority { rank list reason support outcome note promotedAt }
+        }
+      }
+    }
+  }
+`;
+
+export const ADMIN_ACCOUNTS = gql`
+  query AdminAccounts($filter: AccountFilter!, $first: Int, $after: String) {
+    accounts(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id name email phone verification homeRegion { id name } roles { id role forumId regionId agencyId createdAt } }
+    }
+  }
+`;
+
+export const GRANT_ROLE = gql`
+  mutation GrantRole($input: GrantRoleInput!) { grantRole(input: $input) { id role forumId regionId agencyId } }
+`;
+
+export const REVOKE_ROLE = gql`
+  mutation RevokeRole($grantId: Int!) { revokeRole(grantId: $grantId) { id } }
+`;
