@@ -987,7 +987,20 @@ async fn stage_and_forum_preconditions(backend: Backend) {
     ok(&set_status("SCHEDULED").await);
     ok(&set_status("IN_SESSION").await);
     closed(set_status("CLOSED").await, "Musrenbang Kecamatan Klojen");
-    for verified in [submitted, second] {
+    let listed = ok(&app
+        .gql(
+            "query($id: Int!) { forum(id: $id) { proposals(statuses: [VERIFIED, RESERVE], first: 100) { nodes { id } } } }",
+            json!({ "id": w.forum_kelurahan }),
+            w.admin_token(),
+        )
+        .await)["forum"]["proposals"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| id(&p["id"]))
+        .collect::<Vec<_>>();
+    assert!(listed.contains(&submitted) && listed.contains(&second));
+    for verified in listed {
         w.transition(
             &app,
             &c.fasilitator,

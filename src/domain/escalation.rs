@@ -340,15 +340,18 @@ async fn close_in(txn: &Txn, actor: &Actor, input: CloseForumInput) -> AppResult
             "{open_children} lower forums that send proposals here are still running"
         )));
     }
+    let draft = draft_list(txn, &forum, input.agreed_order.as_deref()).await?;
     let parent = match forum.parent_forum_id {
         Some(id) => {
             let parent = find::<forum::Entity>(txn, id, "parent forum").await?;
-            proposals::require_forum_open(&parent)?;
+            // A closed parent takes nothing more; a forum with nothing to send up may still close.
+            if draft.rows.iter().any(|r| r.list == OutcomeList::Main) {
+                proposals::require_forum_open(&parent)?;
+            }
             Some(parent)
         }
         None => None,
     };
-    let draft = draft_list(txn, &forum, input.agreed_order.as_deref()).await?;
 
     let mut counts: HashMap<&'static str, i32> = HashMap::new();
     for row in draft.rows {
