@@ -10,7 +10,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 200,
   },
   server: {
-    proxy: { '/graphql': { target: process.env.MUSRENBANG_API ?? 'http://127.0.0.1:8080', ws: true } },
+    proxy: {
+      '/graphql': { target: process.env.MUSRENBANG_API ?? 'http://127.0.0.1:8080', ws: true },
+      '/export': { target: process.env.MUSRENBANG_API ?? 'http://127.0.0.1:8080' },
+    },
   },
   test: {
     environment: 'happy-dom',

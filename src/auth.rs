@@ -128,6 +128,13 @@ impl Actor {
     }
 
     /// A planner of a region plans for its whole subtree.
+    /// Staff of the agency (OPD), who report the implementation of its plan items.
+    pub fn works_for(&self, agency_id: i32) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Agency && g.agency_id == Some(agency_id))
+    }
+
     pub fn plans_for(&self, region: &region::Model) -> bool {
         self.grants.iter().any(|g| {
             g.role == Role::Planner

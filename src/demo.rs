@@ -5,10 +5,12 @@ use chrono::Duration;
 use entity::{
     account, activity, agency, comment, cycle,
     enums::{
-        CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType, RegionLevel, Role,
-        SelectionLimit, VerificationStatus,
+        CycleStatus, ForumLevel, ForumStatus, ImplementationStatus, OutcomeList, OutcomeReason,
+        PriorityOutcome, ProposalStatus, ProposerType, RegionLevel, Role, SelectionLimit,
+        VerificationStatus,
     },
-    forum, proposal, proposal_status_change, region, role_grant, sector, stage,
+    forum, implementation_update, priority_entry, proposal, proposal_status_change, region,
+    role_grant, sector, stage,
 };
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
@@ -766,8 +768,19 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
         }
     }
 
+    let followed = seed_last_year(
+        txn,
+        &city,
+        &kelurahan_forums,
+        &residents,
+        &planner,
+        &agencies,
+    )
+    .await?;
+
     Ok(format!(
-        "Demo loaded: Kota Madiun, cycle 2027, {} kelurahan forums, {created} proposals.\n\
+        "Demo loaded: Kota Madiun, cycle 2027, {} kelurahan forums, {created} proposals; \
+         the 2026 cycle closed with {followed} proposals to follow into the plan.\n\
          Every demo account uses the password: {DEMO_PASSWORD}\n\
          \x20 admin@musrenbang.test       (administrator)\n\
          \x20 perencana@musrenbang.test   (planner, Bappeda Kota Madiun)\n\
@@ -777,4 +790,358 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
         moderator_lines.join("\n"),
         NAMES.len()
     ))
+}
+
+/// The forums of one level in last year's cycle that a proposal passed through.
+struct Level<'a> {
+    forum: &'a forum::Model,
+    moderator: i32,
+}
+
+/// What became of a proposal at one level of last year's cycle.
+#[derive(Clone, Copy)]
+enum Fate {
+    MovedUp,
+    Accepted,
+    NotAccepted,
+    NotSelected,
+    Reserve,
+}
+
+/// Last year's (2026) cycle, closed: in the first two kelurahan of every kecamatan, residents'
+/// proposals went up level by level; some entered the plan and are being carried out, some
+/// were not accepted, some were not selected (they can be carried over into 2027).
+async fn seed_last_year(
+    txn: &DatabaseTransaction,
+    city: &region::Model,
+    kelurahan_forums: &[(
+        forum::Model,
+        forum::Model,
+        Vec<region::Model>,
+        account::Model,
+        account::Model,
+        region::Model,
+    )],
+    residents: &[account::Model],
+    planner: &account::Model,
+    agencies: &[agency::Model],
+) -> anyhow::Result<usize> {
+    let plan = cycle::ActiveModel {
+        plan_year: Set(2026),
+        name: Set("Musrenbang RKPD Kota Madiun Tahun 2026".into()),
+        region_id: Set(city.id),
+        status: Set(CycleStatus::Closed),
+        created_by: Set(None),
+        created_at: Set(now() - Duration::days(420)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let closed_forum =
+        |level, region_id, parent, name: String, closed_days_ago: i64| forum::ActiveModel {
+            cycle_id: Set(plan.id),
+            level: Set(level),
+            region_id: Set(region_id),
+            agency_id: Set(None),
+            parent_forum_id: Set(parent),
+            name: Set(name),
+            status: Set(ForumStatus::Closed),
+            budget_ceiling: Set(Some(match level {
+                ForumLevel::KabupatenKota => 20_000_000_000,
+                ForumLevel::Kecamatan => 2_000_000_000,
+                _ => 300_000_000,
+            })),
+            selection_limit: Set(SelectionLimit::Budget),
+            max_count: Set(None),
+            tolerance_percent: Set(5),
+            created_at: Set(now() - Duration::days(400)),
+            closed_at: Set(Some(now() - Duration::days(closed_days_ago))),
+            ..Default::default()
+        };
+    let city_forum = closed_forum(
+        ForumLevel::KabupatenKota,
+        city.id,
+        None,
+        "Musrenbang Kota Madiun 2026".into(),
+        300,
+    )
+    .insert(txn)
+    .await?;
+    let mut followed = 0;
+    let mut kecamatan_forums: Vec<(i32, forum::Model)> = Vec::new();
+    for (index, (kel_forum_2027, kec_forum_2027, rts, moderator, kec_moderator, kel)) in
+        kelurahan_forums.iter().enumerate()
+    {
+        if index % 4 >= 2 {
+            continue;
+        }
+        let kec_forum = match kecamatan_forums
+            .iter()
+            .find(|(region, _)| *region == kec_forum_2027.region_id)
+        {
+            Some((_, forum)) => forum.clone(),
+            None => {
+                let forum = closed_forum(
+                    ForumLevel::Kecamatan,
+                    kec_forum_2027.region_id,
+                    Some(city_forum.id),
+                    kec_forum_2027.name.replace("Musrenbang", "Musrenbang 2026"),
+                    330,
+                )
+                .insert(txn)
+                .await?;
+                kecamatan_forums.push((forum.region_id, forum.clone()));
+                forum
+            }
+        };
+        let kel_forum = closed_forum(
+            ForumLevel::DesaKelurahan,
+            kel_forum_2027.region_id,
+            Some(kec_forum.id),
+            format!("Musrenbang Kelurahan {} 2026", kel.name),
+            360,
+        )
+        .insert(txn)
+        .await?;
+        let kelurahan = Level {
+            forum: &kel_forum,
+            moderator: moderator.id,
+        };
+        let kecamatan = Level {
+            forum: &kec_forum,
+            moderator: kec_moderator.id,
+        };
+        let kota = Level {
+            forum: &city_forum,
+            moderator: planner.id,
+        };
+        let paths: [(&str, i64, Vec<(&Level, Fate)>); 4] = [
+            (
+                "Perbaikan jalan lingkungan",
+                180_000_000,
+                vec![
+                    (&kelurahan, Fate::MovedUp),
+                    (&kecamatan, Fate::MovedUp),
+                    (&kota, Fate::Accepted),
+                ],
+            ),
+            (
+                "Pembangunan gedung serbaguna",
+                950_000_000,
+                vec![
+                    (&kelurahan, Fate::MovedUp),
+                    (&kecamatan, Fate::MovedUp),
+                    (&kota, Fate::NotAccepted),
+                ],
+            ),
+            (
+                "Pelatihan kewirausahaan pemuda",
+                60_000_000,
+                vec![(&kelurahan, Fate::NotSelected)],
+            ),
+            (
+                "Taman bermain anak",
+                140_000_000,
+                vec![(&kelurahan, Fate::Reserve)],
+            ),
+        ];
+        for (n, (title, cost, path)) in paths.into_iter().enumerate() {
+            let proposer = &residents[(index * 4 + n) % residents.len()];
+            let rt = &rts[n % rts.len()];
+            let (last_level, last_fate) = *path.last().expect("a path has a level");
+            let status = match last_fate {
+                Fate::Accepted => ProposalStatus::Accepted,
+                Fate::NotAccepted => ProposalStatus::NotAccepted,
+                Fate::NotSelected => ProposalStatus::Rejected,
+                Fate::Reserve => ProposalStatus::Reserve,
+                Fate::MovedUp => ProposalStatus::Forwarded,
+            };
+            let created = proposal::ActiveModel {
+                code: Set(format!("seed-2026-{index}-{n}")),
+                cycle_id: Set(plan.id),
+                forum_id: Set(last_level.forum.id),
+                level: Set(last_level.forum.level),
+                status: Set(status),
+                title: Set(format!("{title} {} Kelurahan {} (2026)", rt.name, kel.name)),
+                problem: Set("Warga sudah lama mengeluhkan kondisi ini di rembuk RW.".into()),
+                solution: Set("Dikerjakan sesuai standar kegiatan dinas terkait.".into()),
+                sector_id: Set(None),
+                physical: Set(n != 2),
+                activity_id: Set(None),
+                region_id: Set(rt.id),
+                address: Set(format!("Jl. Pahlawan No. {}, {}", 10 + n, rt.name)),
+                latitude: Set(None),
+                longitude: Set(None),
+                volume: Set(1.0),
+                unit: Set("paket".into()),
+                estimated_cost: Set(cost),
+                beneficiaries: Set(300),
+                proposer_type: Set(ProposerType::Resident),
+                proposer_id: Set(proposer.id),
+                initial_agency_id: Set(Some(agencies[n % agencies.len()].id)),
+                final_agency_id: Set(Some(agencies[n % agencies.len()].id)),
+                merged_into_id: Set(None),
+                carried_over_from_id: Set(None),
+                implementation_status: Set(match last_fate {
+                    Fate::Accepted if index % 2 == 0 => Some(ImplementationStatus::Done),
+                    Fate::Accepted => Some(ImplementationStatus::InProgress),
+                    _ => None,
+                }),
+                created_at: Set(now() - Duration::days(400)),
+                updated_at: Set(now() - Duration::days(300)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            let mut active = created.clone().into_active_model();
+            active.code = Set(format!("USL-2026-{:06}", created.id));
+            let proposal = active.update(txn).await?;
+            followed += 1;
+            history(
+                txn,
+                &proposal,
+                ForumLevel::DesaKelurahan,
+                kel_forum.id,
+                None,
+                ProposalStatus::Draft,
+                proposer.id,
+                None,
+                400,
+            )
+            .await?;
+            history(
+                txn,
+                &proposal,
+                ForumLevel::DesaKelurahan,
+                kel_forum.id,
+                Some(ProposalStatus::Draft),
+                ProposalStatus::Submitted,
+                proposer.id,
+                None,
+                399,
+            )
+            .await?;
+            let mut arrived = ProposalStatus::Submitted;
+            for (step, (level, fate)) in path.iter().enumerate() {
+                let days = 390 - 30 * step as i64;
+                let forum = level.forum;
+                history(
+                    txn,
+                    &proposal,
+                    forum.level,
+                    forum.id,
+                    Some(arrived),
+                    ProposalStatus::Verified,
+                    level.moderator,
+                    None,
+                    days,
+                )
+                .await?;
+                let (to, outcome, list, reason, note) = match fate {
+                    Fate::MovedUp => (
+                        ProposalStatus::Forwarded,
+                        PriorityOutcome::Forwarded,
+                        OutcomeList::Main,
+                        OutcomeReason::Selected,
+                        "Masuk daftar prioritas",
+                    ),
+                    Fate::Accepted => (
+                        ProposalStatus::Accepted,
+                        PriorityOutcome::Accepted,
+                        OutcomeList::Main,
+                        OutcomeReason::Selected,
+                        "Masuk daftar prioritas",
+                    ),
+                    Fate::NotAccepted => (
+                        ProposalStatus::NotAccepted,
+                        PriorityOutcome::NotSelected,
+                        OutcomeList::Out,
+                        OutcomeReason::CostExceedsBudget,
+                        "Biaya melebihi pagu forum",
+                    ),
+                    Fate::NotSelected => (
+                        ProposalStatus::Rejected,
+                        PriorityOutcome::NotSelected,
+                        OutcomeList::Out,
+                        OutcomeReason::NoSupport,
+                        "Tidak mendapat dukungan suara",
+                    ),
+                    Fate::Reserve => (
+                        ProposalStatus::Reserve,
+                        PriorityOutcome::Reserve,
+                        OutcomeList::Reserve,
+                        OutcomeReason::DidNotFitRemainingBudget,
+                        "Tidak cukup pagu: sisa Rp 45.000.000 saat gilirannya",
+                    ),
+                };
+                history(
+                    txn,
+                    &proposal,
+                    forum.level,
+                    forum.id,
+                    Some(ProposalStatus::Verified),
+                    to,
+                    level.moderator,
+                    Some(note),
+                    days - 10,
+                )
+                .await?;
+                priority_entry::ActiveModel {
+                    forum_id: Set(forum.id),
+                    proposal_id: Set(proposal.id),
+                    round_id: Set(None),
+                    rank: Set(n as i32 + 1),
+                    list: Set(list),
+                    reason: Set(reason),
+                    support: Set(String::new()),
+                    cost: Set(cost),
+                    outcome: Set(outcome),
+                    note: Set(note.into()),
+                    promoted_at: Set(None),
+                    created_at: Set(now() - Duration::days(days - 10)),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                arrived = to;
+            }
+            if let Some(reached) = proposal.implementation_status {
+                let milestones = [
+                    (
+                        ImplementationStatus::Planned,
+                        250,
+                        "Masuk DPA Dinas; lelang dijadwalkan April.",
+                    ),
+                    (
+                        ImplementationStatus::InProgress,
+                        150,
+                        "Pekerjaan fisik dimulai, progres 40%.",
+                    ),
+                    (
+                        ImplementationStatus::Done,
+                        40,
+                        "Pekerjaan selesai dan diserahterimakan kepada warga.",
+                    ),
+                ];
+                for (status, days_ago, note) in milestones {
+                    implementation_update::ActiveModel {
+                        proposal_id: Set(proposal.id),
+                        status: Set(status),
+                        happened_on: Set((now() - Duration::days(days_ago)).date_naive()),
+                        note: Set(note.into()),
+                        photo_url: Set(None),
+                        author_id: Set(planner.id),
+                        created_at: Set(now() - Duration::days(days_ago)),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    if status == reached {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(followed)
 }

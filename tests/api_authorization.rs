@@ -90,6 +90,10 @@ enum Op {
     AddRecommendation,
     AddComment,
     HideComment,
+    CloseForum,
+    PromoteReserve,
+    CarryOver,
+    ReportImplementation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +101,7 @@ enum Group {
     Accounts,
     Planning,
     Proposals,
+    Escalation,
 }
 
 impl Op {
@@ -109,6 +114,7 @@ impl Op {
             | SetStage | LockStage | CreateForum | UpdateForum | SetForumStatus | RatifyForum => {
                 Group::Planning
             }
+            CloseForum | PromoteReserve | CarryOver | ReportImplementation => Group::Escalation,
             _ => Group::Proposals,
         }
     }
@@ -157,6 +163,12 @@ const MATRIX: &[(Op, [Expect; 9])] = &[
     (Op::AddRecommendation, [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::AddComment,        [U,   A,   A,   A,    A,   A,   A,   A,    A]),
     (Op::HideComment,       [U,   F,   F,   F,    A,   F,   A,   F,    A]),
+    (Op::CloseForum,        [U,   F,   F,   F,    A,   F,   A,   F,    A]),
+    (Op::PromoteReserve,    [U,   F,   F,   F,    A,   F,   A,   F,    A]),
+    // The proposer carries their own proposal over; the forum's staff may do it for them.
+    (Op::CarryOver,         [U,   F,   A,   F,    A,   F,   A,   F,    A]),
+    // The responsible agency reports; of this table's callers, planners and administrators.
+    (Op::ReportImplementation, [U, F,  F,   F,    F,   F,   A,   F,    A]),
 ];
 
 /// The people and standing records the table is run against.
@@ -176,6 +188,8 @@ struct Fixture<'a> {
     draft: i32,
     submitted: i32,
     stage_opd: i32,
+    /// The next year's cycle proposals are carried over into, made on first use.
+    next_cycle: Option<i32>,
     serial: u32,
 }
 
@@ -264,6 +278,7 @@ async fn fixture(app: &TestApp) -> Fixture<'_> {
         draft,
         submitted,
         stage_opd,
+        next_cycle: None,
         serial: 0,
     }
 }
@@ -531,6 +546,72 @@ async fn prepare(fx: &mut Fixture<'_>, op: Op, caller: Caller) -> Call {
             &["addComment", "body"],
             json!(format!("Komentar warga {n}")),
         ),
+        Op::CloseForum => {
+            let forum = staffed_forum(fx, n, json!({ "selectionLimit": "UNLIMITED" })).await;
+            open_forum_session(fx, forum).await;
+            call(
+                "mutation($id: Int!) { closeForum(input: { forumId: $id }) { status } }",
+                json!({ "id": forum }),
+                &["closeForum", "status"],
+                json!("CLOSED"),
+            )
+        }
+        Op::PromoteReserve => {
+            // At most one moves up; once the limit is raised the reserve has room.
+            let forum = staffed_forum(fx, n, json!({ "selectionLimit": "COUNT", "maxCount": 1 })).await;
+            let here = json!({ "forumId": forum });
+            w.verified(app, &proposer, here.clone()).await;
+            let reserve = w.verified(app, &proposer, here).await;
+            open_forum_session(fx, forum).await;
+            ok(&app
+                .gql(
+                    "mutation($id: Int!) { closeForum(input: { forumId: $id }) { status } }",
+                    json!({ "id": forum }),
+                    w.admin_token(),
+                )
+                .await);
+            let closed = musrenbang::domain::find::<entity::forum::Entity>(app.db.reader(), forum, "forum")
+                .await
+                .unwrap();
+            let mut raised: entity::forum::ActiveModel = closed.into();
+            raised.max_count = sea_orm::Set(Some(2));
+            sea_orm::ActiveModelTrait::update(raised, app.db.writer()).await.unwrap();
+            call(
+                "mutation($f: Int!, $p: Int!) { promoteReserve(forumId: $f, proposalId: $p) { status } }",
+                json!({ "f": forum, "p": reserve }),
+                &["promoteReserve", "status"],
+                json!("ACCEPTED"),
+            )
+        }
+        Op::CarryOver => {
+            let next_cycle = match fx.next_cycle {
+                Some(cycle) => cycle,
+                None => {
+                    let cycle = next_year_cycle(fx).await;
+                    fx.next_cycle = Some(cycle);
+                    cycle
+                }
+            };
+            let rejected = w.verified(app, &proposer, json!({})).await;
+            w.transition(app, &w.admin, rejected, "REJECTED", Some("Tidak sesuai prioritas")).await;
+            call(
+                "mutation($p: Int!, $c: Int!) { carryOverProposal(input: { proposalId: $p, cycleId: $c }) { status } }",
+                json!({ "p": rejected, "c": next_cycle }),
+                &["carryOverProposal", "status"],
+                json!("SUBMITTED"),
+            )
+        }
+        Op::ReportImplementation => {
+            let accepted = w.verified_at_top(app, &proposer).await;
+            w.transition(app, &w.admin, accepted, "ACCEPTED", None).await;
+            call(
+                "mutation($input: ReportImplementationInput!) { reportImplementation(input: $input) { status } }",
+                json!({ "input": { "proposalId": accepted, "status": "IN_PROGRESS",
+                    "happenedOn": chrono::Utc::now().date_naive().to_string(), "note": "Pengerjaan dimulai" } }),
+                &["reportImplementation", "status"],
+                json!("IN_PROGRESS"),
+            )
+        }
         Op::HideComment => {
             let other = fx.user(OtherResident).unwrap().token.clone();
             let response = app
@@ -545,6 +626,75 @@ async fn prepare(fx: &mut Fixture<'_>, op: Op, caller: Caller) -> Call {
             )
         }
     }
+}
+
+/// A fresh kelurahan forum of this cycle that the table's moderator moderates too.
+async fn staffed_forum(fx: &Fixture<'_>, n: u32, limits: Value) -> i32 {
+    let mut input = json!({ "cycleId": fx.world.cycle, "level": "DESA_KELURAHAN",
+        "regionId": fx.world.kelurahan, "name": format!("Musrenbang susulan {n}") });
+    for (key, value) in limits.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    let response = fx
+        .app
+        .gql(
+            CREATE_FORUM,
+            json!({ "input": input }),
+            fx.world.admin_token(),
+        )
+        .await;
+    let forum = id(&ok(&response)["createForum"]["id"]);
+    let moderator = fx.user(Moderator).unwrap().id;
+    fx.world
+        .grant(
+            fx.app,
+            json!({ "accountId": moderator, "role": "MODERATOR", "forumId": forum }),
+        )
+        .await;
+    forum
+}
+
+async fn open_forum_session(fx: &Fixture<'_>, forum: i32) {
+    for status in ["SCHEDULED", "IN_SESSION"] {
+        ok(&fx
+            .app
+            .gql(
+                "mutation($id: Int!, $s: ForumStatus!) { setForumStatus(forumId: $id, status: $s) { status } }",
+                json!({ "id": forum, "s": status }),
+                fx.world.admin_token(),
+            )
+            .await);
+    }
+}
+
+/// Next year's active cycle with an open kelurahan stage and forum for Oro-oro Dowo.
+async fn next_year_cycle(fx: &Fixture<'_>) -> i32 {
+    let (app, w) = (fx.app, &fx.world);
+    let cycle = id(&ok(&app
+        .gql(
+            "mutation($r: Int!) { createCycle(input: { planYear: 2028, name: \"Musrenbang RKPD 2028\", regionId: $r }) { id } }",
+            json!({ "r": w.city }),
+            w.admin_token(),
+        )
+        .await)["createCycle"]["id"]);
+    ok(&app
+        .gql(
+            "mutation($id: Int!) { setCycleStatus(cycleId: $id, status: ACTIVE) { status } }",
+            json!({ "id": cycle }),
+            w.admin_token(),
+        )
+        .await);
+    let stage = json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "opensAt": days_from_now(-1), "closesAt": days_from_now(30) } });
+    ok(&app.gql(SET_STAGE, stage, w.admin_token()).await);
+    ok(&app
+        .gql(
+            CREATE_FORUM,
+            json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": w.kelurahan,
+                "name": "Musrenbang Kelurahan Oro-oro Dowo 2028", "selectionLimit": "UNLIMITED" } }),
+            w.admin_token(),
+        )
+        .await);
+    cycle
 }
 
 async fn revoke(app: &TestApp, token: Option<&str>, grant: i32) {
@@ -642,7 +792,7 @@ async fn run_matrix(backend: Backend, group: Group) {
             }
         }
     }
-    assert!(rows >= 90, "only {rows} rows ran");
+    assert!(rows >= 36, "only {rows} rows ran");
     assert!(
         mismatches.is_empty(),
         "{} of {rows} rows differ:\n{}",
@@ -661,6 +811,10 @@ async fn catalogue_cycles_and_forums(backend: Backend) {
 
 async fn proposals_and_comments(backend: Backend) {
     run_matrix(backend, Group::Proposals).await;
+}
+
+async fn escalation_and_after_the_plan(backend: Backend) {
+    run_matrix(backend, Group::Escalation).await;
 }
 
 /// Every mutation of the planning core has a row, and the table has a column for every caller.
@@ -692,6 +846,10 @@ fn the_table_covers_every_mutation() {
         ("add_recommendation", Op::AddRecommendation),
         ("add_comment", Op::AddComment),
         ("hide_comment", Op::HideComment),
+        ("close_forum", Op::CloseForum),
+        ("promote_reserve", Op::PromoteReserve),
+        ("carry_over_proposal", Op::CarryOver),
+        ("report_implementation", Op::ReportImplementation),
     ];
     for (resolver, op) in covered {
         assert!(
@@ -705,5 +863,6 @@ fn the_table_covers_every_mutation() {
 backend_tests!(
     accounts_and_regions,
     catalogue_cycles_and_forums,
-    proposals_and_comments
+    proposals_and_comments,
+    escalation_and_after_the_plan
 );

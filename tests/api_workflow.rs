@@ -976,7 +976,55 @@ async fn stage_and_forum_preconditions(backend: Backend) {
         "Musrenbang Kecamatan Klojen",
     );
     let fresh = w.draft(&app, &c.warga, json!({})).await;
-    w.close_forum(&app, w.forum_kelurahan).await;
+    // Its parent closed, the kelurahan cannot send its selection up: closing refuses.
+    let set_status = |status: &'static str| {
+        app.gql(
+            "mutation($id: Int!, $status: ForumStatus!) { setForumStatus(forumId: $id, status: $status) { status } }",
+            json!({ "id": w.forum_kelurahan, "status": status }),
+            w.admin_token(),
+        )
+    };
+    ok(&set_status("SCHEDULED").await);
+    ok(&set_status("IN_SESSION").await);
+    closed(set_status("CLOSED").await, "Musrenbang Kecamatan Klojen");
+    let listed = ok(&app
+        .gql(
+            "query($id: Int!) { forum(id: $id) { proposals(statuses: [VERIFIED, RESERVE], first: 100) { nodes { id } } } }",
+            json!({ "id": w.forum_kelurahan }),
+            w.admin_token(),
+        )
+        .await)["forum"]["proposals"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| id(&p["id"]))
+        .collect::<Vec<_>>();
+    assert!(listed.contains(&submitted) && listed.contains(&second));
+    for verified in listed {
+        w.transition(
+            &app,
+            &c.fasilitator,
+            verified,
+            "REJECTED",
+            Some("Forum kecamatan sudah ditutup"),
+        )
+        .await;
+    }
+    assert_eq!(
+        ok(&set_status("CLOSED").await)["setForumStatus"]["status"],
+        "CLOSED"
+    );
+    // The forum's close is the deadline for the proposal it never verified.
+    let unverified = w.proposal(&app, w.admin_token(), draft).await;
+    assert_eq!(ok(&unverified)["proposal"]["status"], "REJECTED");
+    assert_eq!(
+        ok(&unverified)["proposal"]["history"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["note"],
+        "Belum diverifikasi saat forum ditutup"
+    );
     let kelurahan = "Musrenbang Kelurahan Oro-oro Dowo";
     closed(
         app.gql(
@@ -985,14 +1033,6 @@ async fn stage_and_forum_preconditions(backend: Backend) {
             c.warga.token(),
         )
         .await,
-        kelurahan,
-    );
-    closed(
-        transition(&app, c.fasilitator.token(), draft, "VERIFIED", None).await,
-        kelurahan,
-    );
-    closed(
-        transition(&app, c.fasilitator.token(), second, "RESERVE", None).await,
         kelurahan,
     );
     closed(

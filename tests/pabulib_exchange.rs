@@ -56,7 +56,7 @@ async fn imported_election_keeps_its_outcome(backend: Backend) {
         .rows
         .iter()
         .filter(|r| !r.selected)
-        .all(|r| r.reason != domain::outcome::OutcomeReason::Selected));
+        .all(|r| r.reason != entity::enums::OutcomeReason::Selected));
 
     // The anonymous ballots are public and the round can be exported and tallied again.
     let round = app

@@ -111,6 +111,8 @@ string_enum!(
         Moderator = "moderator",
         Planner = "planner",
         Admin = "admin",
+        /// Staff of an agency (OPD), scoped to it: report the implementation of its plan items.
+        Agency = "agency",
     }
 );
 
@@ -230,6 +232,12 @@ string_enum!(
         ProposalStatusChanged = "proposal_status_changed",
         CommentAdded = "comment_added",
         CommentHidden = "comment_hidden",
+        /// The forum closed and fixed its priority list; `data` counts what moved where.
+        ForumClosed = "forum_closed",
+        /// A reserve proposal was promoted because budget remained.
+        ReservePromoted = "reserve_promoted",
+        /// The responsible agency reported progress on a plan item.
+        ImplementationReported = "implementation_reported",
         SessionScheduled = "session_scheduled",
         SessionStatusChanged = "session_status_changed",
         AgendaItemAdded = "agenda_item_added",
@@ -306,5 +314,58 @@ string_enum!(
         YesNoAbstain = "yes_no_abstain",
         /// The moderator's own options.
         Options = "options",
+    }
+);
+
+string_enum!(
+    /// Where a proposal stands on a forum's priority list.
+    OutcomeList {
+        /// Within the ceiling: moves up.
+        Main = "main",
+        /// Cadangan: promoted if budget remains.
+        Reserve = "reserve",
+        Out = "out",
+    }
+);
+
+string_enum!(
+    /// Why a proposal is, or is not, on the main list.
+    OutcomeReason {
+        Selected = "selected",
+        AddedByGreedyCompletion = "greedy_completion",
+        DidNotFitRemainingBudget = "did_not_fit",
+        SupportersShareRanOut = "share_ran_out",
+        NoSupport = "no_support",
+        CostExceedsBudget = "cost_exceeds_budget",
+        RuleStopped = "rule_stopped",
+        /// The forum sends up at most a number of proposals and that number was reached.
+        CountLimitReached = "count_limit",
+        /// The forum decided otherwise, by consensus; see `decisionReason`.
+        ForumDecision = "forum_decision",
+        /// Verified but not put to the vote.
+        NotInRound = "not_in_round",
+    }
+);
+
+string_enum!(
+    /// What closing a forum did with a proposal on its priority list.
+    PriorityOutcome {
+        /// Diteruskan: moved up to the parent forum.
+        Forwarded = "forwarded",
+        /// Diakomodir: accepted into the plan (at the highest forum).
+        Accepted = "accepted",
+        /// Cadangan: kept at this forum, promoted if budget remains.
+        Reserve = "reserve",
+        /// Tidak diakomodir: closed with the reason.
+        NotSelected = "not_selected",
+    }
+);
+
+string_enum!(
+    /// How far an agency has carried out a plan item.
+    ImplementationStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
     }
 );

@@ -20,6 +20,8 @@ pub struct Model {
     pub max_count: Option<i32>,
     pub tolerance_percent: i32,
     pub created_at: DateTimeUtc,
+    /// When the forum closed and its priority list was fixed.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

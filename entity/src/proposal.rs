@@ -35,6 +35,10 @@ pub struct Model {
     pub initial_agency_id: Option<i32>,
     pub final_agency_id: Option<i32>,
     pub merged_into_id: Option<i32>,
+    /// The unselected proposal of an earlier cycle this one continues.
+    pub carried_over_from_id: Option<i32>,
+    /// For proposals accepted into the plan: how far the agency has carried it out.
+    pub implementation_status: Option<ImplementationStatus>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

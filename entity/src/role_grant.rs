@@ -14,6 +14,8 @@ pub struct Model {
     pub role: Role,
     pub forum_id: Option<i32>,
     pub region_id: Option<i32>,
+    /// For the agency role: the agency (OPD) whose planned work the account reports on.
+    pub agency_id: Option<i32>,
     pub granted_by: Option<i32>,
     pub created_at: DateTimeUtc,
 }

@@ -1,5 +1,5 @@
 // Two residents in two browser contexts: one watches the live tally, the other votes; the
-// first sees the count change without reloading (polling today, subscriptions later).
+// first sees the count change without reloading (votingTally over graphql-ws).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BASE, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openRound, residentsOf, shoot, signInUi, token } from './helpers.mjs';
@@ -24,7 +24,7 @@ test('a second resident sees the tally change after a vote', async () => {
   await signInUi(watcher, residents[0].email);
   await watcher.goto(`${BASE}/putaran/${round.id}`);
   await watcher.getByTestId('ballot-count').getByText('0 surat suara masuk').waitFor();
-  await watcher.getByText('Diperbarui otomatis').first().waitFor();
+  await watcher.locator('#tally-heading').getByText('Langsung').waitFor(); // the votingTally subscription
 
   const voter = await newPage(browser);
   await signInUi(voter, residents[1].email);

@@ -4,7 +4,7 @@ import { makeClient } from './lib/graphql';
 import { localeStore, setLocale, t } from './lib/i18n';
 import { LOGOUT, ME } from './lib/queries';
 import { Link, match, navigate, useRoute } from './lib/router';
-import { isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
+import { isAdmin, isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
 import { useStore } from './lib/store';
 import { LiveRegion, Loading } from './components/ui';
 import { lazyPage } from './lazy';
@@ -24,6 +24,7 @@ const ResultsPage = lazyPage(() => import('./pages/Results'));
 const ModerationPage = lazyPage(() => import('./pages/Moderation'));
 const PlanningPage = lazyPage(() => import('./pages/Planning'));
 const LiveSessionPage = lazyPage(() => import('./pages/LiveSession'));
+const AdminPage = lazyPage(() => import('./pages/Admin'));
 
 type Params = Record<string, string>;
 const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
@@ -39,10 +40,11 @@ const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
   ['/forum', () => <ForumsPage />],
   ['/forum/:id', (p) => <ForumPage id={Number(p.id)} />],
   ['/forum/:id/hasil', (p) => <ResultsPage id={Number(p.id)} />],
-  ['/forum/:id/sesi', (p) => <LiveSessionPage id={Number(p.id)} />],
+  ['/sesi/:id', (p) => <LiveSessionPage id={Number(p.id)} />],
   ['/putaran/:id', (p) => <RoundPage id={Number(p.id)} />],
   ['/moderasi', () => <ModerationPage />],
   ['/perencanaan', () => <PlanningPage />],
+  ['/admin', () => <AdminPage />],
 ];
 
 function resolve(path: string) {
@@ -120,6 +122,7 @@ function Header({ path }: { path: string }) {
           {me && item('/usulan/baru', t('nav.newProposal'))}
           {isStaff(me) && item('/moderasi', t('nav.moderation'))}
           {isPlanner(me) && item('/perencanaan', t('nav.planning'))}
+          {isAdmin(me) && item('/admin', t('nav.admin'))}
         </ul>
         <div class="account">
           {me ? (

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_planning_core;
 mod m20261123_000002_voting;
 mod m20261123_000003_realtime;
+mod m20261123_000004_escalation;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_planning_core::Migration),
             Box::new(m20261123_000002_voting::Migration),
             Box::new(m20261123_000003_realtime::Migration),
+            Box::new(m20261123_000004_escalation::Migration),
         ]
     }
 }

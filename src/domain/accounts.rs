@@ -417,6 +417,8 @@ pub struct GrantRoleInput {
     pub forum_id: Option<i32>,
     /// Required for PLANNER: the region planned for (with its subtree).
     pub region_id: Option<i32>,
+    /// Required for AGENCY: the agency (OPD) whose plan items the account reports on.
+    pub agency_id: Option<i32>,
 }
 
 /// Administrators grant every role; planners appoint moderators of forums in their region.
@@ -427,6 +429,7 @@ pub async fn grant_role(
 ) -> AppResult<role_grant::Model> {
     let txn = db.begin().await?;
     find::<account::Entity>(&txn, input.account_id, "account").await?;
+    let mut agency_id = None;
     let (forum_id, region_id) = match input.role {
         Role::Moderator => {
             let forum_id = input.forum_id.ok_or_else(|| {
@@ -449,6 +452,19 @@ pub async fn grant_role(
             find::<region::Entity>(&txn, region_id, "region").await?;
             (None, Some(region_id))
         }
+        Role::Agency => {
+            access::require_admin(actor)?;
+            let id = input.agency_id.ok_or_else(|| {
+                AppError::field(
+                    "agencyId",
+                    "required",
+                    "agency staff are appointed to an agency",
+                )
+            })?;
+            find::<entity::agency::Entity>(&txn, id, "agency").await?;
+            agency_id = Some(id);
+            (None, None)
+        }
         Role::Admin | Role::Resident => {
             access::require_admin(actor)?;
             (None, None)
@@ -465,6 +481,10 @@ pub async fn grant_role(
         Some(id) => existing.filter(role_grant::Column::RegionId.eq(id)),
         None => existing.filter(role_grant::Column::RegionId.is_null()),
     };
+    existing = match agency_id {
+        Some(id) => existing.filter(role_grant::Column::AgencyId.eq(id)),
+        None => existing.filter(role_grant::Column::AgencyId.is_null()),
+    };
     if existing.count(&txn).await? > 0 {
         return Err(AppError::Conflict(
             "the account already holds this role".into(),
@@ -475,6 +495,7 @@ pub async fn grant_role(
         role: Set(input.role),
         forum_id: Set(forum_id),
         region_id: Set(region_id),
+        agency_id: Set(agency_id),
         granted_by: Set(Some(actor.id())),
         created_at: Set(now()),
         ..Default::default()

@@ -3,11 +3,11 @@
 //! (mufakat) on top.
 use std::collections::HashMap;
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use entity::{
     ballot,
-    enums::{BallotMethod, ForumStatus},
+    enums::{BallotMethod, ForumStatus, OutcomeList, OutcomeReason, SelectionLimit},
     forum, proposal, round_decision, round_proposal, voting_round,
 };
 use num_bigint::BigInt;
@@ -24,29 +24,6 @@ use crate::{
     error::{AppError, AppResult},
     ranking::{self, BallotKind, Reason, Rule, Support},
 };
-
-/// Why a proposal is, or is not, on the main list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum OutcomeReason {
-    Selected,
-    AddedByGreedyCompletion,
-    DidNotFitRemainingBudget,
-    SupportersShareRanOut,
-    NoSupport,
-    CostExceedsBudget,
-    RuleStopped,
-    /// The forum decided otherwise, by consensus; see `decisionReason`.
-    ForumDecision,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum OutcomeList {
-    /// Within the ceiling: moves up.
-    Main,
-    /// Cadangan: promoted if budget remains.
-    Reserve,
-    Out,
-}
 
 #[derive(Debug, Clone, SimpleObject)]
 pub struct OutcomeRow {
@@ -90,12 +67,14 @@ pub(crate) fn money(amount: i64) -> BigRational {
     BigRational::from_integer(BigInt::from(amount))
 }
 
-/// The budget a forum's selection works with: the ceiling plus its tolerated deviation, or
-/// everything when the forum has no ceiling.
+/// The budget a forum's selection works with: the ceiling plus its tolerated deviation when
+/// the forum is limited by budget; otherwise (or without a ceiling) everything.
 pub fn selection_budget(forum: &forum::Model, costs: impl Iterator<Item = i64>) -> i64 {
-    match forum.budget_ceiling {
-        Some(ceiling) => ceiling + ceiling * i64::from(forum.tolerance_percent) / 100,
-        None => costs.sum(),
+    match (forum.selection_limit, forum.budget_ceiling) {
+        (SelectionLimit::Budget, Some(ceiling)) => {
+            ceiling + ceiling * i64::from(forum.tolerance_percent) / 100
+        }
+        _ => costs.sum(),
     }
 }
 
@@ -222,8 +201,18 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
             ));
         }
     }
-    let (proposals, projects, ballots) = load_round(conn, &round).await?;
-    let budget = selection_budget(&forum, projects.iter().map(|(_, cost)| *cost));
+    compute(conn, &round, &forum).await
+}
+
+/// The outcome of a round under its forum's rule, limit and recorded decisions, read through
+/// `conn` (the forum's close computes it inside its transaction).
+pub async fn compute(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    forum: &forum::Model,
+) -> AppResult<RoundOutcome> {
+    let (proposals, projects, ballots) = load_round(conn, round).await?;
+    let budget = selection_budget(forum, projects.iter().map(|(_, cost)| *cost));
     let rule: Rule = round
         .rule
         .parse()
@@ -240,12 +229,25 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
         .collect();
     let mut rows = Vec::with_capacity(computed.projects.len());
     let mut total_cost = 0;
+    let count_limit = match forum.selection_limit {
+        SelectionLimit::Count => forum.max_count.map(|n| n.max(0) as usize),
+        _ => None,
+    };
+    let mut selected_by_rule_so_far = 0;
     for entry in &computed.projects {
         let p = &proposals[entry.project];
         let decision = decisions.get(&p.id);
-        let selected = decision.map_or(entry.selected, |d| d.selected);
+        // A forum limited by count sends up the first proposals the rule selected, in rank order.
+        let over_count =
+            entry.selected && count_limit.is_some_and(|n| selected_by_rule_so_far >= n);
+        let selected_by_rule = entry.selected && !over_count;
+        if selected_by_rule {
+            selected_by_rule_so_far += 1;
+        }
+        let selected = decision.map_or(selected_by_rule, |d| d.selected);
         let reason = match (&entry.reason, decision) {
-            (_, Some(d)) if d.selected != entry.selected => OutcomeReason::ForumDecision,
+            (_, Some(d)) if d.selected != selected_by_rule => OutcomeReason::ForumDecision,
+            _ if over_count => OutcomeReason::CountLimitReached,
             (Reason::Selected, _) => OutcomeReason::Selected,
             (Reason::AddedByGreedyCompletion, _) => OutcomeReason::AddedByGreedyCompletion,
             (Reason::DidNotFitRemainingBudget { .. }, _) => OutcomeReason::DidNotFitRemainingBudget,
@@ -265,11 +267,11 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
             cost: whole(&entry.cost),
             support: support_text(&entry.support),
             cumulative_cost: whole(&entry.cumulative_cost),
-            selected_by_rule: entry.selected,
+            selected_by_rule,
             selected,
             list: if selected {
                 OutcomeList::Main
-            } else if entry.support.is_positive() {
+            } else if entry.support.is_positive() || over_count {
                 OutcomeList::Reserve
             } else {
                 OutcomeList::Out
@@ -283,7 +285,7 @@ pub async fn outcome(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult
         });
     }
     Ok(RoundOutcome {
-        rule: round.rule,
+        rule: round.rule.clone(),
         budget,
         ballots: ballots.len() as i64,
         total_cost,

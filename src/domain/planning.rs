@@ -498,6 +498,14 @@ pub async fn set_forum_status(
     status: ForumStatus,
 ) -> AppResult<forum::Model> {
     use ForumStatus::*;
+    if status == Closed {
+        // Closing fixes the priority list and moves the proposals: one way, with its checks.
+        let input = super::escalation::CloseForumInput {
+            forum_id,
+            agreed_order: None,
+        };
+        return super::escalation::close_forum(db, actor, input).await;
+    }
     let txn = db.begin().await?;
     let current = find::<forum::Entity>(&txn, forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &current).await?;

@@ -126,7 +126,7 @@ async fn check_references(
     Ok(())
 }
 
-fn require_forum_open(forum: &forum::Model) -> AppResult<()> {
+pub(crate) fn require_forum_open(forum: &forum::Model) -> AppResult<()> {
     if matches!(forum.status, ForumStatus::Closed | ForumStatus::Ratified) {
         Err(AppError::precondition(format!("{} is closed", forum.name)))
     } else {
@@ -134,7 +134,7 @@ fn require_forum_open(forum: &forum::Model) -> AppResult<()> {
     }
 }
 
-async fn record_change(
+pub(crate) async fn record_change(
     conn: &impl ConnectionTrait,
     proposal: &proposal::Model,
     from: Option<ProposalStatus>,
@@ -156,6 +156,33 @@ async fn record_change(
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// Inserts a new draft, gives it its code (USL-<plan year>-<id>) and starts its history.
+pub(crate) async fn insert_draft(
+    txn: &Txn,
+    mut draft: proposal::ActiveModel,
+    actor_id: i32,
+) -> AppResult<proposal::Model> {
+    let cycle_id = match &draft.cycle_id {
+        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
+        sea_orm::ActiveValue::NotSet => {
+            return Err(AppError::Internal("a new proposal needs its cycle".into()))
+        }
+    };
+    let cycle = find::<entity::cycle::Entity>(txn, cycle_id, "cycle").await?;
+    // A unique placeholder until the id is known; the code is derived from the id below.
+    draft.code = Set(format!(
+        "new-{}",
+        crate::auth::new_token().1.get(..24).unwrap_or_default()
+    ));
+    let created = draft.insert(txn).await?;
+    let code = format!("USL-{}-{:06}", cycle.plan_year, created.id);
+    let mut active = created.into_active_model();
+    active.code = Set(code);
+    let created = active.update(txn).await?;
+    record_change(txn, &created, None, ProposalStatus::Draft, actor_id, None).await?;
+    Ok(created)
 }
 
 pub async fn create(
@@ -184,14 +211,8 @@ pub async fn create(
         input.initial_agency_id,
     )
     .await?;
-    let cycle = find::<entity::cycle::Entity>(&txn, forum.cycle_id, "cycle").await?;
     let at = now();
-    let created = proposal::ActiveModel {
-        // A unique placeholder until the id is known; the code is derived from the id below.
-        code: Set(format!(
-            "new-{}",
-            crate::auth::new_token().1.get(..24).unwrap_or_default()
-        )),
+    let draft = proposal::ActiveModel {
         cycle_id: Set(forum.cycle_id),
         forum_id: Set(forum.id),
         level: Set(forum.level),
@@ -215,25 +236,13 @@ pub async fn create(
         initial_agency_id: Set(input.initial_agency_id),
         final_agency_id: Set(input.initial_agency_id),
         merged_into_id: Set(None),
+        carried_over_from_id: Set(None),
+        implementation_status: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let code = format!("USL-{}-{:06}", cycle.plan_year, created.id);
-    let mut active = created.into_active_model();
-    active.code = Set(code);
-    let created = active.update(&txn).await?;
-    record_change(
-        &txn,
-        &created,
-        None,
-        ProposalStatus::Draft,
-        actor.id(),
-        None,
-    )
-    .await?;
+    };
+    let created = insert_draft(&txn, draft, actor.id()).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -469,6 +478,9 @@ pub async fn transition_in(
         }
         _ => {}
     }
+    if input.to == ProposalStatus::Accepted {
+        active.implementation_status = Set(Some(entity::enums::ImplementationStatus::Planned));
+    }
     let updated = active.update(txn).await?;
     // The change is recorded at the level where it was decided.
     record_change(
@@ -492,6 +504,42 @@ pub async fn transition_in(
         )
         .await?;
     }
+    publish_transition(txn, actor, &before, &updated, note).await?;
+    Ok(updated)
+}
+
+/// A status change that follows from a forum's close or a planner's promotion rather than from
+/// the workflow table: moved to `destination` when given, recorded at the level where it was
+/// decided, shown on both forums' activity.
+pub(crate) async fn apply_status(
+    txn: &Txn,
+    actor: &Actor,
+    current: proposal::Model,
+    to: ProposalStatus,
+    destination: Option<&forum::Model>,
+    note: Option<String>,
+) -> AppResult<proposal::Model> {
+    let before = current.clone();
+    let mut active = current.into_active_model();
+    active.status = Set(to);
+    active.updated_at = Set(now());
+    if let Some(parent) = destination {
+        active.forum_id = Set(parent.id);
+        active.level = Set(parent.level);
+    }
+    if to == ProposalStatus::Accepted {
+        active.implementation_status = Set(Some(entity::enums::ImplementationStatus::Planned));
+    }
+    let updated = active.update(txn).await?;
+    record_change(
+        txn,
+        &before,
+        Some(before.status),
+        to,
+        actor.id(),
+        note.clone(),
+    )
+    .await?;
     publish_transition(txn, actor, &before, &updated, note).await?;
     Ok(updated)
 }

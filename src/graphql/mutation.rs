@@ -2,19 +2,22 @@ use async_graphql::{Context, Object, Result};
 use entity::{
     activity, agency,
     enums::{CycleStatus, ForumStatus, VerificationStatus},
-    proposal_attachment, recommendation, region, role_grant, sector, stage,
+    implementation_update, proposal_attachment, recommendation, region, role_grant, sector, stage,
 };
 
 use super::{
-    db, signed_in, state,
+    actor, db, signed_in, state,
     types::{Account, AuthPayload, Comment, Cycle, Done, Forum, Proposal, VotingRound},
     RequestAuth,
 };
 use crate::{
     domain::{
         accounts::{self, GrantRoleInput, RegisterInput},
+        carry_over::{self, CarryOverInput},
         catalogue::{self, CreateActivityInput, CreateAgencyInput, CreateSectorInput},
         comments,
+        escalation::{self, CloseForumInput},
+        implementation::{self, ReportImplementationInput},
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
         proposals::{
             self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput,
@@ -173,6 +176,48 @@ impl MutationRoot {
         Ok(Forum(
             planning::set_forum_status(db(ctx), signed_in(ctx)?, forum_id, status).await?,
         ))
+    }
+
+    /// Closes a forum in session: fixes its priority list, sends the main list up to the
+    /// parent forum (into the plan at the highest forum), keeps the reserve, closes the rest
+    /// with the reason. `setForumStatus(CLOSED)` does the same without an agreed order.
+    async fn close_forum(&self, ctx: &Context<'_>, input: CloseForumInput) -> Result<Forum> {
+        Ok(Forum(
+            escalation::close_forum(db(ctx), signed_in(ctx)?, input).await?,
+        ))
+    }
+
+    /// Moves a reserve proposal of a closed forum up while the forum's limit leaves room.
+    async fn promote_reserve(
+        &self,
+        ctx: &Context<'_>,
+        forum_id: i32,
+        proposal_id: i32,
+    ) -> Result<Proposal> {
+        let entry =
+            escalation::promote_reserve(db(ctx), signed_in(ctx)?, forum_id, proposal_id).await?;
+        let proposal = proposals::get(db(ctx), actor(ctx), entry.proposal_id).await?;
+        Ok(Proposal(proposal))
+    }
+
+    /// Continues a proposal that was not selected in a later cycle, linked to the original.
+    async fn carry_over_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: CarryOverInput,
+    ) -> Result<Proposal> {
+        Ok(Proposal(
+            carry_over::carry_over(db(ctx), signed_in(ctx)?, input).await?,
+        ))
+    }
+
+    /// The responsible agency reports progress on a plan item (planned, in progress, done).
+    async fn report_implementation(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportImplementationInput,
+    ) -> Result<implementation_update::Model> {
+        Ok(implementation::report(db(ctx), signed_in(ctx)?, input).await?)
     }
 
     /// Starts a proposal as a draft; submit it with `transitionProposal(to: SUBMITTED)`.

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use entity::{
     account, activity, agency, comment, cycle,
     enums::{
-        CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType, SelectionLimit,
-        VerificationStatus,
+        CycleStatus, ForumLevel, ForumStatus, ImplementationStatus, OutcomeList, OutcomeReason,
+        PriorityOutcome, ProposalStatus, ProposerType, SelectionLimit, VerificationStatus,
     },
     forum, proposal, proposal_attachment, proposal_status_change, recommendation, region,
     role_grant, sector, stage,
@@ -279,6 +279,35 @@ impl Forum {
             .map(VotingRound)
             .collect())
     }
+    /// When the forum closed and fixed its priority list.
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    /// The priority list (daftar prioritas): fixed once the forum closed; before, as closing
+    /// it now would fix it.
+    async fn priority_list(&self, ctx: &Context<'_>) -> Result<PriorityList> {
+        let view = domain::escalation::priority_list(db(ctx).reader(), &self.0).await?;
+        Ok(PriorityList {
+            fixed: view.fixed,
+            round_id: view.round_id,
+            budget: view.budget,
+            rows: view
+                .rows
+                .into_iter()
+                .map(|row| PriorityEntry {
+                    proposal: Proposal(row.proposal),
+                    rank: row.rank,
+                    list: row.list,
+                    reason: row.reason,
+                    support: row.support,
+                    cost: row.cost,
+                    outcome: row.outcome,
+                    note: row.note,
+                    promoted_at: row.promoted_at,
+                })
+                .collect(),
+        })
+    }
     /// Whether the viewer runs this forum (moderator, planner above it, administrator).
     async fn viewer_is_staff(&self, ctx: &Context<'_>) -> Result<bool> {
         match actor(ctx) {
@@ -288,6 +317,33 @@ impl Forum {
             None => Ok(false),
         }
     }
+}
+
+#[derive(SimpleObject)]
+pub struct PriorityList {
+    /// Whether the forum has closed and the list is final.
+    pub fixed: bool,
+    /// The voting round the ranking comes from, if the forum voted.
+    pub round_id: Option<i32>,
+    /// The Rupiah the forum may send up (ceiling plus tolerance), when limited by budget.
+    pub budget: Option<i64>,
+    pub rows: Vec<PriorityEntry>,
+}
+
+#[derive(SimpleObject)]
+pub struct PriorityEntry {
+    pub proposal: Proposal,
+    pub rank: i32,
+    pub list: OutcomeList,
+    pub reason: OutcomeReason,
+    /// Votes, points or score, exactly; empty when the forum did not vote.
+    pub support: String,
+    pub cost: i64,
+    /// What closing the forum did; none while it is open.
+    pub outcome: Option<PriorityOutcome>,
+    /// The reason in words (Bahasa Indonesia), as the minutes give it.
+    pub note: String,
+    pub promoted_at: Option<DateTime<Utc>>,
 }
 
 /// A status the viewer may move a proposal to, and whether a note is needed.
@@ -423,6 +479,20 @@ impl Proposal {
             .iter()
             .filter(|c| c.hidden_at.is_none())
             .count())
+    }
+    /// How far the responsible agency has carried it out, once accepted into the plan.
+    async fn implementation_status(&self) -> Option<ImplementationStatus> {
+        self.0.implementation_status
+    }
+    /// Its whole path: levels, decisions with reasons, votes, plan and implementation.
+    async fn path(&self, ctx: &Context<'_>) -> Result<domain::proposal_path::ProposalPath> {
+        Ok(domain::proposal_path::path(db(ctx), &self.0).await?)
+    }
+    /// The proposal of an earlier cycle this one continues.
+    async fn carried_over_from(&self, ctx: &Context<'_>) -> Result<Option<Proposal>> {
+        Ok(load::<proposal::Entity>(ctx, self.0.carried_over_from_id)
+            .await?
+            .map(Proposal))
     }
     /// The statuses the viewer may move this proposal to now (ignoring the stage's schedule).
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<AvailableTransition>> {

@@ -34,16 +34,23 @@ export function nextForumStatuses(status: string, planner: boolean): string[] {
   }
 }
 
-export function ForumStatusControl({ forumId, status, planner, onDone }: { forumId: number; status: string; planner: boolean; onDone?: () => void }) {
+export function ForumStatusControl({ forumId, status, planner, onDone, closeHref }: { forumId: number; status: string; planner: boolean; onDone?: () => void; closeHref?: string }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [state, setStatus] = useMutation(SET_FORUM_STATUS);
   const next = nextForumStatuses(status, planner);
   if (next.length === 0) return null;
+  // Closing fixes the priority list and moves proposals: it is done there, after a confirmation.
+  const closes = next.includes('CLOSED') && status === 'IN_SESSION';
   return (
     <div class="stack-sm">
       <ErrorBox error={error} />
+      {closes && (
+        <p>
+          <a href={closeHref ?? `/forum/${forumId}#prioritas`}>{t('priority.closeThere')}</a>
+        </p>
+      )}
       <div class="button-row">
-        {next.map((s) => (
+        {next.filter((s) => !(closes && s === 'CLOSED')).map((s) => (
           <button
             key={s}
             type="button"

@@ -1,11 +1,11 @@
 import { useClient, useMutation, useQuery } from '@urql/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { BarChart, BudgetBar } from './charts';
 import { ErrorBox, Field, LiveBadge, Loading, TableWrap, announce, Badge } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { useLiveQuery } from '../lib/live';
+import { follow, transportOf, type LiveMode } from '../lib/live';
 import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/queries';
 import { Link } from '../lib/router';
 
@@ -22,14 +22,48 @@ export function tallyValue(method: string, row: { votes: number; points: number;
   return row.votes;
 }
 
+const TALLY_SUBSCRIPTION = `subscription Tally($roundId: Int!) { votingTally(roundId: $roundId) { ballots final rows { proposalId cost votes points borda } } }`;
+
+/**
+ * The round's totals: loaded once, then replaced by each `votingTally` update (whole totals,
+ * so nothing to resume); while the socket is down the query is polled instead.
+ */
+function useTally(roundId: number, live: boolean) {
+  const client = useClient();
+  const [result, refetch] = useQuery({ query: ROUND_TALLY, variables: { id: roundId } });
+  const [pushed, setPushed] = useState<{ roundId: number; tally: any } | null>(null);
+  const [mode, setMode] = useState<LiveMode>('paused');
+  useEffect(() => {
+    if (!live) {
+      setMode('paused');
+      return;
+    }
+    const stop = follow(transportOf(client), {
+      payload: { query: TALLY_SUBSCRIPTION, variables: { roundId } },
+      onData: (data) => {
+        if (!data.votingTally) return;
+        setPushed({ roundId, tally: data.votingTally });
+        // The final totals are the last update: the server ends the stream, nothing to follow.
+        if (data.votingTally.final) {
+          stop();
+          setMode('paused');
+        }
+      },
+      onErrors: () => false,
+      poll: () => refetch({ requestPolicy: 'network-only' }),
+      onMode: setMode,
+    });
+    return stop;
+  }, [client, roundId, live]);
+  // A polled answer (socket down) is newer than the last pushed totals.
+  useEffect(() => setPushed(null), [result.data]);
+  const tally = pushed?.roundId === roundId ? pushed.tally : result.data?.votingRound.tally;
+  return { tally, error: pushed ? null : result.error, mode };
+}
+
 export function TallyView({ roundId, method, proposals, live }: { roundId: number; method: string; proposals: Titled[]; live: boolean }) {
-  const [result, , mode] = useLiveQuery({
-    query: ROUND_TALLY,
-    variables: { id: roundId },
-    live,
-    topic: { fields: ['roundUpdated', 'tallyUpdated', 'ballotCast'], args: { roundId } },
-  });
-  const tally = result.data?.votingRound.tally;
+  const { tally, error: queryError, mode } = useTally(roundId, live);
+  const result = { error: queryError };
   const error = toApiError(result.error);
   const titles = new Map(proposals.map((p) => [p.id, p]));
   const unit = method === 'CUMULATIVE' ? 'tally.points' : method === 'RANKING' ? 'tally.borda' : 'tally.votes';

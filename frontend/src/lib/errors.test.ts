@@ -55,6 +55,9 @@ describe('translating error codes', () => {
     expect(fieldMessage({ field: 'latitude', code: 'range', message: 'must lie within Indonesia (-11.5 to 6.5)' }, 'id')).toBe('koordinat harus berada di wilayah Indonesia');
     expect(fieldMessage({ field: 'estimatedCost', code: 'range', message: 'must be between 0 and 1000000000000' }, 'id')).toBe('harus antara 0 dan 1000000000000');
     expect(fieldMessage({ field: 'note', code: 'required', message: 'say why the proposal becomes rejected' }, 'id')).toBe('wajib diisi');
+    // Implementation reports (src/domain/implementation.rs).
+    expect(fieldMessage({ field: 'photoUrl', code: 'url', message: 'is invalid (url)' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');
+    expect(fieldMessage({ field: 'happenedOn', code: 'future', message: 'report what has happened, not what is planned' }, 'id')).toBe('tanggal tidak boleh di masa depan');
     expect(fieldMessage({ field: 'email', code: 'unique', message: 'an account with this email already exists' }, 'id')).toBe('sudah terdaftar');
     expect(fieldMessage({ field: 'x', code: 'odd', message: 'something else' }, 'id')).toBe('something else');
   });

@@ -97,6 +97,8 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]>
   [/^must be a positive quantity$/, (_m, l) => t('field.positive', undefined, l)],
   [/already exists$/, (_m, l) => t('field.unique', undefined, l)],
   [/^give an email address or a phone number$/, (_m, l) => t('field.emailOrPhone', undefined, l)],
+  [/^is invalid \(url\)$/, (_m, l) => t('field.url', undefined, l)],
+  [/^report what has happened, not what is planned$/, (_m, l) => t('field.future', undefined, l)],
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange, gql } from '@urql/core';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export const API_PATH = '/graphql';
@@ -9,6 +9,7 @@ function wsUrl(path: string): string {
 }
 
 let ws: WsClient | null = null;
+const sockets = new WeakMap<Client, WsClient>();
 
 /**
  * One urql client per signed-in session: queries and mutations over HTTP POST with the bearer
@@ -24,11 +25,13 @@ export function makeClient(
     url: options.wsUrl ?? wsUrl(API_PATH),
     webSocketImpl: options.webSocketImpl,
     lazy: true,
-    retryAttempts: 2,
+    // A phone on a train loses its connection often; keep trying for a while (randomised
+    // exponential back-off) before the live layer falls back to polling.
+    retryAttempts: 8,
     connectionParams: () => (token ? { token } : {}),
   });
   ws = socket;
-  return new Client({
+  const client = new Client({
     url: options.httpUrl ?? API_PATH,
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
@@ -49,61 +52,15 @@ export function makeClient(
       fetchExchange,
     ],
   });
+  sockets.set(client, socket);
+  return client;
 }
-
-/** A subscription field and whether it needs a selection set (object results). */
-export interface SubscriptionField {
-  name: string;
-  needsSelection: boolean;
-}
-
-const SUBSCRIPTION_FIELDS = gql`
-  query LiveSupport {
-    __schema {
-      subscriptionType {
-        fields {
-          name
-          type { kind ofType { kind ofType { kind ofType { kind } } } }
-        }
-      }
-    }
-  }
-`;
-
-interface TypeRef {
-  kind: string;
-  ofType?: TypeRef | null;
-}
-
-function namedKind(type: TypeRef): string {
-  let t: TypeRef | null | undefined = type;
-  while (t && (t.kind === 'NON_NULL' || t.kind === 'LIST')) t = t.ofType;
-  return t?.kind ?? 'SCALAR';
-}
-
-const support = new WeakMap<Client, Promise<Map<string, SubscriptionField>>>();
 
 /**
- * The schema's subscription fields, asked once per client. An empty map (no Subscription type
- * yet, or the question failed) means: poll.
+ * The graphql-ws client behind an urql client. Event streams use it directly rather than
+ * through urql because they must change `since` in the payload that graphql-ws re-sends when
+ * it reconnects (it serialises the same payload object on every attempt).
  */
-export function subscriptionFields(client: Client): Promise<Map<string, SubscriptionField>> {
-  let found = support.get(client);
-  if (!found) {
-    found = client
-      .query(SUBSCRIPTION_FIELDS, {}, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        const fields: Array<{ name: string; type: TypeRef }> = result.data?.__schema?.subscriptionType?.fields ?? [];
-        return new Map(
-          fields.map((f) => {
-            const kind = namedKind(f.type);
-            return [f.name, { name: f.name, needsSelection: kind === 'OBJECT' || kind === 'INTERFACE' || kind === 'UNION' }];
-          }),
-        );
-      })
-      .catch(() => new Map());
-    support.set(client, found);
-  }
-  return found;
+export function socketOf(client: Client): WsClient | undefined {
+  return sockets.get(client);
 }

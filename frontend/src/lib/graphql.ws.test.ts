@@ -1,46 +1,55 @@
 // @vitest-environment node
-// The live layer against a real graphql-transport-ws server (graphql-ws's own), as the
-// Musrenbang server will offer on /graphql: the token travels in connection_init, events
-// trigger a refresh, and closing the view completes the subscription.
+// The live layer against a real graphql-transport-ws server (graphql-ws's own) that serves an
+// event log like the Musrenbang server's `sessionEvents(sessionId, since)`: the token travels
+// in connection_init, and after the server drops the connection the client comes back on its
+// own asking for what follows the last event it saw — no gap, no duplicate.
 import { createServer, type Server } from 'node:http';
 import { buildSchema, execute, graphql, parse, subscribe, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { makeClient } from './graphql';
-import { watch, type LiveMode } from './live';
+import { followEvents, transportOf, type LiveMode } from './live';
 
 const schema = buildSchema(`
-  type Query { hello: String }
-  type Round { id: Int! }
-  type Subscription { roundUpdated(roundId: Int!): Round! }
+  scalar JSON
+  type LiveEvent { sequence: Int! kind: String! at: String! actorId: Int subjectId: Int data: JSON }
+  type Query { sessionEvents(sessionId: Int!, since: Int!, first: Int): [LiveEvent!]! }
+  type Subscription { sessionEvents(sessionId: Int!, since: Int): LiveEvent! }
 `);
 
 let server: Server;
+let wss: WebSocketServer;
 let port = 0;
-const seen: { token?: unknown; subscribed: number[]; completed: number } = { subscribed: [], completed: 0 };
-let push: (roundId: number) => void = () => undefined;
+const log: Array<{ sequence: number; kind: string; at: string; data: unknown }> = [];
+const seen: { token?: unknown; since: unknown[]; completed: number } = { since: [], completed: 0 };
+const listeners = new Set<() => void>();
+
+function publish(kind: string) {
+  log.push({ sequence: log.length + 1, kind, at: new Date().toISOString(), data: { n: log.length + 1 } });
+  listeners.forEach((l) => l());
+}
 
 const rootValue = {
-  // An async iterator (not a generator) so that the server's return() ends it at once.
-  roundUpdated: ({ roundId }: { roundId: number }) => {
-    seen.subscribed.push(roundId);
-    let pending: ((result: IteratorResult<unknown>) => void) | null = null;
-    push = (id) => {
-      if (id === roundId && pending) {
-        const resolve = pending;
-        pending = null;
-        resolve({ value: { roundUpdated: { id } }, done: false });
-      }
-    };
+  sessionEvents: ({ since }: { since: number | null }) => {
+    seen.since.push(since);
+    let last = since ?? log.length;
+    let wake: (() => void) | null = null;
+    const listener = () => wake?.();
+    listeners.add(listener);
     return {
       [Symbol.asyncIterator]() {
         return this;
       },
-      next: () => new Promise<IteratorResult<unknown>>((resolve) => (pending = resolve)),
-      return: async () => {
+      async next(): Promise<IteratorResult<unknown>> {
+        while (log.length <= last) await new Promise<void>((resolve) => (wake = resolve));
+        const event = log[last++];
+        return { value: { sessionEvents: event }, done: false };
+      },
+      async return() {
         seen.completed++;
-        pending?.({ value: undefined, done: true });
+        listeners.delete(listener);
+        wake?.();
         return { value: undefined, done: true as const };
       },
     };
@@ -52,11 +61,11 @@ beforeAll(async () => {
     let body = '';
     for await (const chunk of req) body += chunk;
     const { query, variables } = JSON.parse(body || '{}');
-    const result = await graphql({ schema, source: query, variableValues: variables, rootValue });
+    const result = await graphql({ schema, source: query, variableValues: variables, rootValue: { sessionEvents: ({ since }: { since: number }) => log.slice(since) } });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result));
   });
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  wss = new WebSocketServer({ server, path: '/graphql' });
   useServer(
     {
       schema,
@@ -83,25 +92,39 @@ afterAll(async () => {
 });
 
 describe('live data over graphql-ws', () => {
-  it('subscribes with the token in connection_init and refreshes on each event', async () => {
+  it('resumes after a dropped connection with since = the last event seen', async () => {
     const client = makeClient('geheim-token', {
       httpUrl: `http://127.0.0.1:${port}/graphql`,
       wsUrl: `ws://127.0.0.1:${port}/graphql`,
       webSocketImpl: WebSocket,
     });
-    const refresh = vi.fn();
+    publish('CHAT_MESSAGE'); // 1, before the page loaded
+    const got: number[] = [];
     const modes: LiveMode[] = [];
-    const stop = watch(client, { fields: ['tallyUpdated', 'roundUpdated'], args: { roundId: 7 } }, refresh, (m) => modes.push(m));
-    await vi.waitFor(() => expect(seen.subscribed).toEqual([7]), { timeout: 5000 });
-    expect(modes).toEqual(['connecting', 'subscription']);
+    const stop = followEvents(transportOf(client), { field: 'sessionEvents', idArg: 'sessionId', id: 5 }, {
+      since: 1,
+      onEvent: (e) => got.push(e.sequence),
+      onMode: (m) => modes.push(m),
+      pollMs: 60_000,
+    });
+    await vi.waitFor(() => expect(seen.since).toEqual([1]), { timeout: 5000 });
     expect(seen.token).toBe('geheim-token');
-    push(7);
-    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(1), { timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 20));
-    push(8); // another round: no refresh
-    await new Promise((r) => setTimeout(r, 50));
-    expect(refresh).toHaveBeenCalledTimes(1);
+    publish('HAND_RAISED');
+    publish('FLOOR_GIVEN');
+    await vi.waitFor(() => expect(got).toEqual([2, 3]), { timeout: 5000 });
+
+    // The connection drops; meanwhile two more events happen.
+    for (const socket of wss.clients) socket.terminate();
+    await vi.waitFor(() => expect(modes.at(-1)).toBe('polling'), { timeout: 5000 });
+    publish('CHAT_MESSAGE');
+    publish('POLL_OPENED');
+    // graphql-ws reconnects by itself and re-sends the subscription, now from 3.
+    await vi.waitFor(() => expect(seen.since).toEqual([1, 3]), { timeout: 15_000 });
+    await vi.waitFor(() => expect(got).toEqual([2, 3, 4, 5]), { timeout: 5000 });
+    expect(modes.at(-1)).toBe('subscription');
+    publish('POLL_CLOSED');
+    await vi.waitFor(() => expect(got).toEqual([2, 3, 4, 5, 6]), { timeout: 5000 });
     stop();
-    await vi.waitFor(() => expect(seen.completed).toBe(1), { timeout: 5000 });
-  }, 20_000);
+    await vi.waitFor(() => expect(seen.completed).toBe(2), { timeout: 5000 });
+  }, 30_000);
 });

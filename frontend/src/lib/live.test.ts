@@ -1,96 +1,137 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Client } from '@urql/core';
-import { pickField, subscriptionDocument, watch, type LiveMode } from './live';
+import { follow, followEvents, resyncSequence, streamDocuments, type GraphQLResultLike, type LiveEvent, type LiveMode, type Transport } from './live';
 
-/** A client stub: an introspection answer, and subscriptions the test can drive. */
-function stubClient(subscriptionFields: Array<{ name: string; kind: string }> | null) {
-  const sinks: Array<(r: { error?: unknown; data?: unknown }) => void> = [];
-  const documents: string[] = [];
-  let unsubscribed = 0;
-  const client = {
-    query: () => ({
-      toPromise: async () => ({
-        data: { __schema: { subscriptionType: subscriptionFields && { fields: subscriptionFields.map((f) => ({ name: f.name, type: { kind: 'NON_NULL', ofType: { kind: f.kind } } })) } } },
-      }),
-    }),
-    subscription: (doc: string) => {
-      documents.push(doc);
-      return {
-        subscribe(sink: (r: { error?: unknown; data?: unknown }) => void) {
-          sinks.push(sink);
-          return { unsubscribe: () => unsubscribed++ };
-        },
+type Sink = { next(v: GraphQLResultLike): void; error(e: unknown): void; complete(): void };
+
+/** A transport the test drives: subscriptions it can feed, HTTP answers it sets, a socket it can drop. */
+function stubTransport() {
+  const subs: Array<{ payload: { query: string; variables: Record<string, unknown> }; sink: Sink; closed: boolean; sentSince: unknown }> = [];
+  const queries: Array<{ query: string; variables: Record<string, unknown> }> = [];
+  let answer: any = { data: {} };
+  let socket: (up: boolean) => void = () => undefined;
+  const transport: Transport = {
+    subscribe(payload, sink) {
+      const sub = { payload, sink, closed: false, sentSince: payload.variables.since };
+      subs.push(sub);
+      return () => {
+        sub.closed = true;
       };
     },
-  } as unknown as Client;
-  return { client, sinks, documents, unsubscribed: () => unsubscribed };
+    query: async (query, variables) => {
+      queries.push({ query, variables });
+      return answer;
+    },
+    onSocket: (listener) => {
+      socket = listener;
+      return () => (socket = () => undefined);
+    },
+  };
+  return {
+    transport,
+    subs,
+    queries,
+    answer: (a: any) => (answer = a),
+    socket: (up: boolean) => socket(up),
+  };
 }
 
-const flush = () => new Promise((r) => setTimeout(r, 0));
+const event = (sequence: number, kind = 'CHAT_MESSAGE', data: any = {}): LiveEvent => ({ sequence, kind, at: '2027-03-01T02:00:00Z', actorId: 1, subjectId: null, data });
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+const stream = { field: 'sessionEvents', idArg: 'sessionId', id: 9 } as const;
 
-describe('the live-data layer', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }));
+describe('following an event stream', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] }));
   afterEach(() => vi.useRealTimers());
 
-  it('polls while the schema has no Subscription type', async () => {
-    const { client } = stubClient(null);
-    const refresh = vi.fn();
+  it('subscribes with since, delivers each event once and in order, and resumes after the last', () => {
+    const { transport, subs } = stubTransport();
+    const seen: number[] = [];
     const modes: LiveMode[] = [];
-    const stop = watch(client, { fields: ['roundUpdated'], args: { roundId: 7 } }, refresh, (m) => modes.push(m), 4000);
-    await flush();
-    expect(modes).toEqual(['connecting', 'polling']);
-    vi.advanceTimersByTime(12_000);
-    expect(refresh).toHaveBeenCalledTimes(3);
+    const stop = followEvents(transport, stream, { since: 4, onEvent: (e) => seen.push(e.sequence), onMode: (m) => modes.push(m) });
+    expect(subs).toHaveLength(1);
+    expect(subs[0].payload.query).toBe(streamDocuments(stream).subscription);
+    expect(subs[0].payload.variables).toEqual({ id: 9, since: 4 });
+    expect(modes).toEqual(['connecting', 'subscription']);
+    for (const s of [3, 4, 5, 6, 6, 5, 7]) subs[0].sink.next({ data: { sessionEvents: event(s) } });
+    expect(seen).toEqual([5, 6, 7]);
+    // graphql-ws re-sends this same payload when it reconnects: it must ask for what follows 7.
+    expect(subs[0].payload.variables.since).toBe(7);
     stop();
-    vi.advanceTimersByTime(12_000);
-    expect(refresh).toHaveBeenCalledTimes(3);
+    expect(subs[0].closed).toBe(true);
   });
 
-  it('subscribes when the schema has the topic, and refreshes on each event', async () => {
-    const { client, sinks, documents, unsubscribed } = stubClient([{ name: 'roundUpdated', kind: 'OBJECT' }]);
-    const refresh = vi.fn();
+  it('polls the event log over HTTP while the socket is down, gaplessly, and stops when it is back', async () => {
+    const { transport, subs, queries, answer, socket } = stubTransport();
+    const seen: number[] = [];
     const modes: LiveMode[] = [];
-    const stop = watch(client, { fields: ['tallyUpdated', 'roundUpdated'], args: { roundId: 7 } }, refresh, (m) => modes.push(m));
+    const stop = followEvents(transport, stream, { since: 2, onEvent: (e) => seen.push(e.sequence), onMode: (m) => modes.push(m), pollMs: 1000 });
+    subs[0].sink.next({ data: { sessionEvents: event(3) } });
+    socket(false);
+    expect(modes.at(-1)).toBe('polling');
+    answer({ data: { sessionEvents: [event(3), event(4), event(5)] } });
+    vi.advanceTimersByTime(1000);
+    await flush();
+    expect(queries[0].variables).toEqual({ id: 9, since: 3 });
+    expect(queries[0].query).toContain('sessionEvents(sessionId: $id, since: $since, first: 500)');
+    expect(seen).toEqual([3, 4, 5]);
+    expect(subs[0].payload.variables.since).toBe(5);
+    socket(true); // catches up once at reconnection, then listens
     await flush();
     expect(modes.at(-1)).toBe('subscription');
-    expect(documents).toEqual(['subscription Live { roundUpdated(roundId: 7) { __typename } }']);
-    vi.advanceTimersByTime(20_000);
-    expect(refresh).not.toHaveBeenCalled();
-    sinks[0]({ data: {} });
-    sinks[0]({ data: {} });
-    expect(refresh).toHaveBeenCalledTimes(2);
+    const polls = queries.length;
+    vi.advanceTimersByTime(5000);
+    expect(queries.length).toBe(polls);
+    subs[0].sink.next({ data: { sessionEvents: event(5) } });
+    subs[0].sink.next({ data: { sessionEvents: event(6) } });
+    expect(seen).toEqual([3, 4, 5, 6]);
     stop();
-    expect(unsubscribed()).toBe(1);
   });
 
-  it('falls back to polling when the subscription fails', async () => {
-    const { client, sinks } = stubClient([{ name: 'roundUpdated', kind: 'OBJECT' }]);
-    const refresh = vi.fn();
-    const modes: LiveMode[] = [];
-    const stop = watch(client, { fields: ['roundUpdated'], args: { roundId: 1 } }, refresh, (m) => modes.push(m), 1000);
+  it('on RESYNC_REQUIRED reloads the state and subscribes again after the reloaded sequence', async () => {
+    const { transport, subs } = stubTransport();
+    const seen: number[] = [];
+    const onResync = vi.fn(async () => 40);
+    followEvents(transport, stream, { since: 10, onEvent: (e) => seen.push(e.sequence), onMode: () => undefined, onResync });
+    subs[0].sink.next({ data: { sessionEvents: event(11) } });
+    subs[0].sink.next({ errors: [{ message: 'too far behind', extensions: { code: 'RESYNC_REQUIRED', lastSequence: 11 } }] });
+    expect(subs[0].closed).toBe(true);
+    expect(onResync).toHaveBeenCalledTimes(1);
     await flush();
-    sinks[0]({ error: new Error('socket closed') });
+    expect(subs).toHaveLength(2);
+    expect(subs[1].sentSince).toBe(40);
+    subs[1].sink.next({ data: { sessionEvents: event(40) } });
+    subs[1].sink.next({ data: { sessionEvents: event(41) } });
+    expect(seen).toEqual([11, 41]);
+  });
+
+  it('subscribes again later when the server ends or refuses the stream, polling meanwhile', () => {
+    const { transport, subs, queries } = stubTransport();
+    const modes: LiveMode[] = [];
+    const poll = vi.fn();
+    const stop = follow(transport, { payload: { query: 'subscription { x }', variables: {} }, onData: () => undefined, onErrors: () => false, poll, onMode: (m) => modes.push(m), pollMs: 1000, retryMs: 10_000 });
+    subs[0].sink.error(new Error('gave up'));
     expect(modes.at(-1)).toBe('polling');
     vi.advanceTimersByTime(3000);
-    expect(refresh).toHaveBeenCalledTimes(3);
+    expect(poll).toHaveBeenCalledTimes(3);
+    vi.advanceTimersByTime(7000);
+    expect(subs).toHaveLength(2);
+    expect(modes.at(-1)).toBe('subscription');
+    const polled = poll.mock.calls.length;
+    vi.advanceTimersByTime(5000);
+    expect(poll).toHaveBeenCalledTimes(polled);
+    expect(queries).toHaveLength(0);
     stop();
+    subs[1].sink.complete();
+    vi.advanceTimersByTime(60_000);
+    expect(subs).toHaveLength(2);
   });
 
-  it('polls when the schema has subscriptions but not this topic', async () => {
-    const { client, documents } = stubClient([{ name: 'somethingElse', kind: 'OBJECT' }]);
-    const modes: LiveMode[] = [];
-    const stop = watch(client, { fields: ['roundUpdated'], args: { roundId: 1 } }, () => undefined, (m) => modes.push(m));
-    await flush();
-    expect(modes.at(-1)).toBe('polling');
-    expect(documents).toEqual([]);
-    stop();
-  });
-
-  it('writes subscription documents for object and scalar results', () => {
-    expect(subscriptionDocument({ name: 'ballotCast', needsSelection: false }, { roundId: 3 })).toBe('subscription Live { ballotCast(roundId: 3) }');
-    expect(subscriptionDocument({ name: 'ping', needsSelection: false }, {})).toBe('subscription Live { ping }');
-    const available = new Map([['b', { name: 'b', needsSelection: true }]]);
-    expect(pickField(available, { fields: ['a', 'b'], args: {} })?.name).toBe('b');
-    expect(pickField(available, undefined)).toBeUndefined();
+  it('reads lastSequence from RESYNC_REQUIRED only', () => {
+    expect(resyncSequence([{ extensions: { code: 'RESYNC_REQUIRED', lastSequence: 17 } }])).toBe(17);
+    expect(resyncSequence([{ extensions: { code: 'NOT_FOUND' } }])).toBeNull();
+    expect(resyncSequence(undefined)).toBeNull();
+    expect(streamDocuments({ field: 'forumActivity', idArg: 'forumId', id: 1 }).query).toContain('forumEvents(forumId: $id');
   });
 });

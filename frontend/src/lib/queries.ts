@@ -8,7 +8,7 @@ export const ME_FIELDS = gql`
     email
     phone
     homeRegion { id name level parentId }
-    roles { id role forumId regionId }
+    roles { id role forumId regionId agencyId }
   }
 `;
 
@@ -126,7 +126,7 @@ export const MY_PROPOSALS = gql`
     myProposals(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ...ProposalSummary availableTransitions { to noteRequired } }
+      nodes { ...ProposalSummary implementationStatus cycle { id planYear } forum { id status level } path { carriedOverToId } availableTransitions { to noteRequired } }
     }
   }
   ${PROPOSAL_SUMMARY}
@@ -329,4 +329,158 @@ export const FORUM_RESULTS = gql`
     }
   }
   ${FORUM_SUMMARY}
+`;
+
+// Live sessions. The page loads SESSION_SEQUENCE first, then SESSION, and follows
+// sessionEvents after that sequence: whatever happens between the two reads is replayed.
+export const LIVE_SESSIONS = gql`
+  query LiveSessions($forumId: Int!) {
+    liveSessions(forumId: $forumId) { id title startsAt place onlineUrl status openedAt closedAt }
+  }
+`;
+
+export const SESSION_SEQUENCE = gql`query SessionSequence($id: Int!) { liveSession(id: $id) { id lastSequence } }`;
+
+const AGENDA_FIELDS = `id position title proposalId proposal { id code status } timeBoxMinutes startedAt endedAt endsAt decision decisionNote mergedIntoId`;
+
+export const SESSION = gql`
+  query Session($id: Int!) {
+    liveSession(id: $id) {
+      id title startsAt place onlineUrl status openedAt closedAt
+      forum { id name }
+      currentItem { id }
+      agenda { ${AGENDA_FIELDS} }
+      attendance { id accountId name roleOrInstitution gender channel checkedInAt }
+      chat(last: 50) { id authorId author { id name } replyToId createdAt hidden hiddenReason body }
+      speakerQueue { id accountId account { id name } status raisedAt floorAt floorSeconds endsAt }
+      polls { id agendaItemId question kind closedAt myAnswer results { total options { index label votes } } }
+      viewerIsModerator viewerCheckedIn viewerMutedUntil
+      minutes {
+        number
+        header { title forumName forumLevel regionName cycleName planYear startsAt openedAt closedAt place onlineUrl chair }
+        attendance { number name roleOrInstitution gender channel checkedInAt }
+        attendanceSummary { total male female genderUnspecified online inHall }
+        agenda { position title proposalCode proposalStatus decision note mergedIntoCode startedAt endedAt polls { pollId question kind results { total options { index label votes } } } }
+        priorities { source roundId rule budget totalCost rows { rank proposalId code title cost support selected list status } }
+      }
+    }
+  }
+`;
+
+export const SCHEDULE_SESSION = gql`
+  mutation ScheduleSession($input: ScheduleSessionInput!) { scheduleSession(input: $input) { id title status startsAt } }
+`;
+export const SESSION_STEP = {
+  open: gql`mutation OpenSession($id: Int!) { openSession(sessionId: $id) { id status } }`,
+  pause: gql`mutation PauseSession($id: Int!) { pauseSession(sessionId: $id) { id status } }`,
+  resume: gql`mutation ResumeSession($id: Int!) { resumeSession(sessionId: $id) { id status } }`,
+  close: gql`mutation CloseSession($id: Int!) { closeSession(sessionId: $id) { id status } }`,
+};
+export const ADD_AGENDA_ITEM = gql`mutation AddAgendaItem($input: AgendaItemInput!) { addAgendaItem(input: $input) { id } }`;
+export const MOVE_AGENDA_ITEM = gql`mutation MoveAgendaItem($itemId: Int!, $position: Int!) { moveAgendaItem(itemId: $itemId, position: $position) { id } }`;
+export const REMOVE_AGENDA_ITEM = gql`mutation RemoveAgendaItem($itemId: Int!) { removeAgendaItem(itemId: $itemId) { id } }`;
+export const SET_CURRENT_ITEM = gql`mutation SetCurrentItem($sessionId: Int!, $itemId: Int) { setCurrentItem(sessionId: $sessionId, itemId: $itemId) { id } }`;
+export const DECIDE_AGENDA_ITEM = gql`mutation DecideAgendaItem($input: DecideItemInput!) { decideAgendaItem(input: $input) { id decision } }`;
+export const CHECK_IN = gql`
+  mutation CheckIn($sessionId: Int!, $role: String, $gender: Gender) { checkIn(sessionId: $sessionId, roleOrInstitution: $role, gender: $gender) { id } }
+`;
+export const MARK_PRESENT = gql`mutation MarkPresent($input: MarkPresentInput!) { markPresent(input: $input) { id } }`;
+export const SEND_CHAT = gql`
+  mutation SendChat($sessionId: Int!, $body: String!, $replyToId: Int) { sendChatMessage(sessionId: $sessionId, body: $body, replyToId: $replyToId) { id } }
+`;
+export const HIDE_CHAT = gql`mutation HideChat($messageId: Int!, $reason: String!) { hideChatMessage(messageId: $messageId, reason: $reason) { id } }`;
+export const MUTE = gql`
+  mutation Mute($sessionId: Int!, $accountId: Int!, $minutes: Int!) { muteParticipant(sessionId: $sessionId, accountId: $accountId, minutes: $minutes) { id } }
+`;
+export const RAISE_HAND = gql`mutation RaiseHand($sessionId: Int!) { raiseHand(sessionId: $sessionId) { id } }`;
+export const LOWER_HAND = gql`mutation LowerHand($sessionId: Int!, $accountId: Int) { lowerHand(sessionId: $sessionId, accountId: $accountId) { id } }`;
+export const GIVE_FLOOR = gql`
+  mutation GiveFloor($sessionId: Int!, $accountId: Int, $seconds: Int) { giveFloor(sessionId: $sessionId, accountId: $accountId, seconds: $seconds) { id } }
+`;
+export const END_FLOOR = gql`mutation EndFloor($sessionId: Int!) { endFloor(sessionId: $sessionId) { id } }`;
+export const OPEN_POLL = gql`mutation OpenPoll($input: OpenPollInput!) { openPoll(input: $input) { id } }`;
+export const ANSWER_POLL = gql`mutation AnswerPoll($pollId: Int!, $choice: Int!) { answerPoll(pollId: $pollId, choice: $choice) { id myAnswer } }`;
+export const CLOSE_POLL = gql`mutation ClosePoll($pollId: Int!) { closePoll(pollId: $pollId) { id } }`;
+
+// Escalation between levels: the priority list, closing a forum, the reserve, carry-over,
+// implementation and a proposal's whole path (src/domain/escalation.rs, proposal_path.rs).
+export const FORUM_PRIORITY = gql`
+  query ForumPriority($id: Int!) {
+    forum(id: $id) {
+      id name level status closedAt viewerIsStaff budgetCeiling selectionLimit maxCount tolerancePercent
+      parentForum { id name }
+      votingRounds { id isOpen isClosed }
+      unverified: proposals(statuses: [SUBMITTED, FORWARDED, RETURNED], first: 0) { totalCount }
+      priorityList {
+        fixed roundId budget
+        rows {
+          rank list reason support cost outcome note promotedAt
+          proposal { id code title status level estimatedCost region { id name } forum { id name } }
+        }
+      }
+    }
+  }
+`;
+
+export const CLOSE_FORUM = gql`
+  mutation CloseForum($input: CloseForumInput!) { closeForum(input: $input) { id status closedAt } }
+`;
+
+export const PROMOTE_RESERVE = gql`
+  mutation PromoteReserve($forumId: Int!, $proposalId: Int!) {
+    promoteReserve(forumId: $forumId, proposalId: $proposalId) { id status level forum { id name } }
+  }
+`;
+
+export const CARRY_OVER = gql`
+  mutation CarryOver($input: CarryOverInput!) { carryOverProposal(input: $input) { id code status cycle { id name planYear } } }
+`;
+
+export const ACTIVE_CYCLES = gql`
+  query ActiveCycles { cycles(first: 20) { nodes { id name planYear status } } }
+`;
+
+export const REPORT_IMPLEMENTATION = gql`
+  mutation ReportImplementation($input: ReportImplementationInput!) {
+    reportImplementation(input: $input) { id status happenedOn note photoUrl }
+  }
+`;
+
+export const PROPOSAL_PATH = gql`
+  query ProposalPath($id: Int!) {
+    proposal(id: $id) {
+      id status implementationStatus
+      finalAgency { id } initialAgency { id }
+      carriedOverFrom { id code title cycle { id name } }
+      path {
+        carriedOverFromId carriedOverToId inPlan implementationStatus
+        implementation { id status happenedOn note photoUrl createdAt }
+        levels {
+          forumId forumName level status arrivedAt leftAt
+          changes { id fromStatus toStatus note createdAt actorId }
+          recommendations { id recommender decision amount volume note createdAt }
+          votes { roundId roundTitle method closed ballots votes points }
+          priority { rank list reason support outcome note promotedAt }
+        }
+      }
+    }
+  }
+`;
+
+export const ADMIN_ACCOUNTS = gql`
+  query AdminAccounts($filter: AccountFilter!, $first: Int, $after: String) {
+    accounts(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id name email phone verification homeRegion { id name } roles { id role forumId regionId agencyId createdAt } }
+    }
+  }
+`;
+
+export const GRANT_ROLE = gql`
+  mutation GrantRole($input: GrantRoleInput!) { grantRole(input: $input) { id role forumId regionId agencyId } }
+`;
+
+export const REVOKE_ROLE = gql`
+  mutation RevokeRole($grantId: Int!) { revokeRole(grantId: $grantId) { id } }
 `;

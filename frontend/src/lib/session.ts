@@ -2,9 +2,11 @@ import { createStore, storage, useStore } from './store';
 
 export interface RoleGrant {
   id: number;
-  role: 'RESIDENT' | 'MODERATOR' | 'PLANNER' | 'ADMIN';
+  role: 'RESIDENT' | 'MODERATOR' | 'PLANNER' | 'ADMIN' | 'AGENCY';
   forumId: number | null;
   regionId: number | null;
+  /** For AGENCY: the agency (OPD) whose plan items the account reports on. */
+  agencyId?: number | null;
 }
 
 export interface Me {
@@ -41,4 +43,6 @@ export const isAdmin = (me: Me | null | undefined) => !!me?.roles.some((r) => r.
 export const isPlanner = (me: Me | null | undefined) => !!me?.roles.some((r) => r.role === 'PLANNER' || r.role === 'ADMIN');
 export const moderatedForumIds = (me: Me | null | undefined) =>
   (me?.roles ?? []).filter((r) => r.role === 'MODERATOR' && r.forumId !== null).map((r) => r.forumId as number);
+export const agencyIds = (me: Me | null | undefined) =>
+  (me?.roles ?? []).filter((r) => r.role === 'AGENCY' && r.agencyId != null).map((r) => r.agencyId as number);
 export const isStaff = (me: Me | null | undefined) => isPlanner(me) || moderatedForumIds(me).length > 0;

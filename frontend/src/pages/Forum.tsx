@@ -1,6 +1,9 @@
 import { useQuery } from '@urql/preact';
 import { Badge, Breadcrumbs, ErrorBox, Loading, PageTitle } from '../components/ui';
+import { ForumSessions } from '../components/SessionSchedule';
 import { ForumSettingsForm, ForumStatusControl, OpenRoundForm } from '../components/ForumForms';
+import { PriorityList } from '../components/PriorityList';
+import { ExportPanel } from '../components/ExportPanel';
 import { toApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
@@ -81,10 +84,16 @@ export default function ForumPage({ id }: { id: number }) {
           <Link href={`/forum/${f.id}/hasil`} class="button button--secondary">
             {t('results.title')}
           </Link>
-          <Link href={`/forum/${f.id}/sesi`} class="button button--secondary">
-            {t('live.sessionTitle')}
-          </Link>
         </p>
+      </section>
+
+      <ForumSessions forumId={f.id} forumName={f.name} staff={f.viewerIsStaff} />
+
+      <PriorityList forumId={f.id} onChanged={refresh} />
+
+      <section class="card" aria-labelledby="export-heading">
+        <h2 id="export-heading">{t('export.title')}</h2>
+        <ExportPanel scope={{ forum: f.id }} idPrefix="forum-export" hint={f.status === 'CLOSED' || f.status === 'RATIFIED' ? t('export.forumHint') : t('export.forumOpenHint')} />
       </section>
 
       <section class="card" aria-labelledby="rounds-heading">
@@ -112,7 +121,7 @@ export default function ForumPage({ id }: { id: number }) {
             <Link href={`/moderasi?forum=${f.id}`}>{t('forum.toQueue', { n: formatNumber(f.submitted.totalCount) })}</Link>
           </p>
           <h3>{t('forum.status')}</h3>
-          <ForumStatusControl forumId={f.id} status={f.status} planner={planner} onDone={refresh} />
+          <ForumStatusControl forumId={f.id} status={f.status} planner={planner} onDone={refresh} closeHref="#prioritas" />
           <details>
             <summary>{t('round.openTitle')}</summary>
             <OpenRoundForm forumId={f.id} ceiling={f.budgetCeiling} />

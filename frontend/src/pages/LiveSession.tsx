@@ -1,20 +1,243 @@
-import { Notice, PageTitle } from '../components/ui';
-import { t } from '../lib/i18n';
+import { useClient } from '@urql/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Agenda, Attendance, Chat, CheckIn, CurrentItem, Panel, PollResultsView, Polls, Speakers, useRun } from '../components/SessionPanels';
+import { Badge, Breadcrumbs, ErrorBox, LiveBadge, Loading, PageTitle, TableWrap, announce } from '../components/ui';
+import { toApiError, type ApiError } from '../lib/errors';
+import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
+import { label, t } from '../lib/i18n';
+import { followEvents, transportOf, type LiveMode } from '../lib/live';
+import { SESSION, SESSION_SEQUENCE, SESSION_STEP } from '../lib/queries';
 import { Link } from '../lib/router';
+import { useMe } from '../lib/session';
+import { applyEvent, fromSnapshot, needsReload, type SessionState } from '../lib/sessionState';
 
-/** Placeholder: live sessions (agenda, chat, speaker queue, attendance, polls) arrive with the realtime API. */
-export default function LiveSessionPage({ id }: { id: number }) {
+/**
+ * The session loaded, then followed: the sequence is read before the session so that whatever
+ * happens between the two reads is replayed by `sessionEvents(since:)` and applied again
+ * (harmlessly: applying is idempotent).
+ */
+function useSession(id: number, viewerId: number | null) {
+  const client = useClient();
+  const [state, setState] = useState<SessionState | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [mode, setMode] = useState<LiveMode>('connecting');
+  const viewer = useRef(viewerId);
+  viewer.current = viewerId;
+  useEffect(() => {
+    let cancelled = false;
+    let stop = () => {};
+    const fetchSession = async () => {
+      const r = await client.query(SESSION, { id }, { requestPolicy: 'network-only' }).toPromise();
+      if (r.error) throw r.error;
+      return r.data.liveSession;
+    };
+    const load = async (): Promise<number> => {
+      const seq = await client.query(SESSION_SEQUENCE, { id }, { requestPolicy: 'network-only' }).toPromise();
+      if (seq.error) throw seq.error;
+      const since: number = seq.data.liveSession.lastSequence;
+      const session = await fetchSession();
+      if (!cancelled) setState(fromSnapshot(session, since));
+      return since;
+    };
+    load().then(
+      (since) => {
+        if (cancelled) return;
+        stop = followEvents(transportOf(client), { field: 'sessionEvents', idArg: 'sessionId', id }, {
+          since,
+          onMode: setMode,
+          // Too far behind: start again from a fresh load.
+          onResync: load,
+          onEvent: (event) => {
+            setState((s) => s && applyEvent(s, event, viewer.current));
+            if (event.kind === 'SESSION_STATUS_CHANGED') announce(t('live.statusChanged', { status: label('live.status', event.data?.status) }));
+            // The minutes are assembled at the close and are not part of the event.
+            if (needsReload(event)) fetchSession().then((s) => !cancelled && setState((old) => old && { ...old, minutes: s.minutes }), () => undefined);
+          },
+        });
+      },
+      (e) => !cancelled && setError(toApiError(e)),
+    );
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [client, id]);
+  return { state, setState, error, mode };
+}
+
+function Lifecycle({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const step = (name: keyof typeof SESSION_STEP) => () => {
+    if (name === 'close' && !window.confirm(t('live.confirmClose'))) return;
+    void run(SESSION_STEP[name], { id: state.id });
+  };
+  const buttons: Array<[keyof typeof SESSION_STEP, boolean]> = [
+    ['open', state.status === 'SCHEDULED'],
+    ['pause', state.status === 'OPEN'],
+    ['resume', state.status === 'PAUSED'],
+    ['close', state.status === 'OPEN' || state.status === 'PAUSED'],
+  ];
   return (
     <div class="stack">
-      <PageTitle title={t('live.sessionTitle')}>{t('live.sessionTitle')}</PageTitle>
-      <Notice kind="warning">
-        <p>
-          <strong>{t('live.placeholder')}</strong>
-        </p>
-        <p>{t('live.placeholderText')}</p>
-      </Notice>
+      <ErrorBox error={error} />
+      <div class="button-row">
+        {buttons
+          .filter(([, shown]) => shown)
+          .map(([name]) => (
+            <button key={name} type="button" class={name === 'close' ? 'button button--danger' : 'button'} disabled={busy} onClick={step(name)}>
+              {t(`live.step.${name}`)}
+            </button>
+          ))}
+      </div>
+    </div>
+  );
+}
+
+function Minutes({ minutes }: { minutes: any }) {
+  const h = minutes.header;
+  const s = minutes.attendanceSummary;
+  return (
+    <Panel id="minutes-heading" title={t('live.minutes')}>
+      <dl class="facts">
+        <div>
+          <dt>{t('live.minutesNumber')}</dt>
+          <dd>{minutes.number}</dd>
+        </div>
+        <div>
+          <dt>{t('live.chair')}</dt>
+          <dd>{h.chair}</dd>
+        </div>
+        <div>
+          <dt>{t('live.startsAt')}</dt>
+          <dd>{formatDateTime(h.openedAt ?? h.startsAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('live.status.CLOSED')}</dt>
+          <dd>{formatDateTime(h.closedAt)}</dd>
+        </div>
+      </dl>
+      <h3>{t('live.attendance')}</h3>
+      <p data-testid="minutes-summary">
+        {t('live.summary', { total: s.total, male: s.male, female: s.female, unknown: s.genderUnspecified, online: s.online, inHall: s.inHall })}
+      </p>
+      <ol class="list">
+        {minutes.attendance.map((a: any) => (
+          <li key={a.number}>
+            {a.name} <span class="muted">· {a.roleOrInstitution}</span>
+          </li>
+        ))}
+      </ol>
+      <h3>{t('live.agenda')}</h3>
+      <ol class="list">
+        {minutes.agenda.map((item: any) => (
+          <li key={item.position}>
+            <strong>{item.title}</strong>
+            {item.proposalCode && ` · ${item.proposalCode}`}
+            {item.decision && (
+              <>
+                {' — '}
+                {label('live.decision', item.decision)}
+                {item.proposalStatus && ` (${label('status', item.proposalStatus)})`}
+              </>
+            )}
+            {item.note && <p class="muted">{item.note}</p>}
+            {item.polls.map((p: any) => (
+              <div key={p.pollId}>
+                <p>{p.question}</p>
+                <PollResultsView poll={{ id: p.pollId, kind: p.kind, results: p.results }} />
+              </div>
+            ))}
+          </li>
+        ))}
+      </ol>
+      <h3>{t('live.priorities')}</h3>
+      <TableWrap label={t('live.priorities')}>
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('live.rank')}</th>
+              <th scope="col">{t('live.title')}</th>
+              <th scope="col">{t('live.cost')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {minutes.priorities.rows.map((r: any) => (
+              <tr key={r.proposalId}>
+                <td>{formatNumber(r.rank)}</td>
+                <td>
+                  {r.code} · {r.title}
+                </td>
+                <td>{formatRupiah(r.cost)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
       <p>
-        <Link href={`/forum/${id}`}>{t('live.back')}</Link>
+        <button type="button" class="button button--secondary" onClick={() => window.print()}>
+          {t('live.print')}
+        </button>
+      </p>
+    </Panel>
+  );
+}
+
+export default function LiveSessionPage({ id }: { id: number }) {
+  const me = useMe();
+  const viewerId = me?.id ?? null;
+  const { state, setState, error, mode } = useSession(id, viewerId);
+  if (!state) return error ? <ErrorBox error={error} /> : <Loading />;
+  const moderator = state.viewerIsModerator;
+  const onAnswered = (pollId: number, choice: number) =>
+    setState((s) => s && { ...s, polls: s.polls.map((p) => (p.id === pollId ? { ...p, myAnswer: choice } : p)) });
+  return (
+    <div class="stack session">
+      <Breadcrumbs
+        items={[
+          { href: '/forum', text: t('nav.forums') },
+          { href: `/forum/${state.forum.id}`, text: state.forum.name },
+          { text: state.title },
+        ]}
+      />
+      <PageTitle title={state.title}>{state.title}</PageTitle>
+      <p class="session__meta">
+        <Badge tone={state.status.toLowerCase()}>
+          <span data-testid="session-status">{label('live.status', state.status)}</span>
+        </Badge>{' '}
+        {formatDateTime(state.startsAt)}
+        {state.place && ` · ${state.place}`}
+        {state.onlineUrl && (
+          <>
+            {' · '}
+            <a href={state.onlineUrl} rel="noopener noreferrer" target="_blank">
+              {t('live.onlineUrl')}
+            </a>
+          </>
+        )}{' '}
+        <span class="badge">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span> {state.status !== 'CLOSED' && <LiveBadge mode={mode} />}
+      </p>
+      {moderator && (
+        <section class="card" aria-labelledby="control-heading">
+          <h2 id="control-heading">{t('live.controlRoom')}</h2>
+          <Lifecycle state={state} />
+        </section>
+      )}
+      {state.minutes && <Minutes minutes={state.minutes} />}
+      <CheckIn state={state} />
+      <div class="session__grid">
+        <div class="session__column">
+          <CurrentItem state={state} />
+          <Speakers state={state} viewerId={viewerId} />
+          <Polls state={state} onAnswered={onAnswered} />
+        </div>
+        <div class="session__column">
+          <Chat state={state} viewerId={viewerId} />
+          <Agenda state={state} />
+          <Attendance state={state} />
+        </div>
+      </div>
+      <p>
+        <Link href={`/forum/${state.forum.id}`}>{t('live.back')}</Link>
       </p>
     </div>
   );

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { Badge, ErrorBox, Field, Loading, Notice, PageTitle, TableWrap, announce } from '../components/ui';
 import { ForumSettingsForm, ForumStatusControl } from '../components/ForumForms';
+import { ExportPanel } from '../components/ExportPanel';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatRupiah, fromLocalInput, parseRupiah, toLocalInput } from '../lib/format';
 import { label, t } from '../lib/i18n';
@@ -285,6 +286,46 @@ function CycleForums({ cycle }: { cycle: any }) {
   );
 }
 
+/** Exports of a cycle: the whole cycle, or one level in one region. */
+function CycleExports({ cycle }: { cycle: any }) {
+  const [level, setLevel] = useState('DESA_KELURAHAN');
+  const [regionId, setRegionId] = useState('');
+  const [regions] = useQuery({ query: REGIONS, variables: { level: REGION_FOR_LEVEL[level], within: cycle.region?.id, first: 100 } });
+  const id = `cx-${cycle.id}`;
+  return (
+    <section class="card stack-sm" aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>{t('export.cycleTitle')}</h3>
+      <h4>{t('export.wholeCycle')}</h4>
+      <ExportPanel scope={{ cycle: cycle.id }} idPrefix={`${id}-all`} groupLabel={t('export.wholeCycle')} />
+      <h4>{t('export.byLevel')}</h4>
+      <div class="grid-2">
+        <div class="field">
+          <label for={`${id}-level`}>{t('forum.level')}</label>
+          <select id={`${id}-level`} value={level} onChange={(e) => (setLevel(e.currentTarget.value), setRegionId(''))}>
+            {FORUM_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {label('level', l)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`${id}-region`}>{t('planning.region')}</label>
+          <select id={`${id}-region`} value={regionId} onChange={(e) => setRegionId(e.currentTarget.value)}>
+            <option value="">{t('export.allRegions')}</option>
+            {(regions.data?.regions.nodes ?? []).map((r: any) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <ExportPanel scope={{ cycle: cycle.id, level, region: regionId ? Number(regionId) : null }} idPrefix={`${id}-level-exports`} groupLabel={t('export.byLevel')} />
+    </section>
+  );
+}
+
 function CreateCycleForm({ onDone }: { onDone: () => void }) {
   const [year, setYear] = useState(String(new Date().getFullYear() + 1));
   const [name, setName] = useState('');
@@ -443,6 +484,7 @@ export default function PlanningPage() {
             </TableWrap>
           </div>
           <CycleForums cycle={selected} />
+          <CycleExports cycle={selected} />
         </section>
       )}
       <details class="card">

@@ -9,6 +9,10 @@ import { useLiveQuery } from '../lib/live';
 import { PROPOSAL } from '../lib/queries';
 import { Link, useRoute } from '../lib/router';
 import { useMe } from '../lib/session';
+import { lazyPage } from '../lazy';
+
+// The path, votes, priority lists and implementation: loaded after the proposal itself.
+const ProposalJourney = lazyPage(() => import('../components/ProposalJourney'));
 
 export function ProposalPage({ id }: { id: number }) {
   const me = useMe();
@@ -18,7 +22,11 @@ export function ProposalPage({ id }: { id: number }) {
     requestPolicy: justCreated ? 'network-only' : 'cache-and-network',
     query: PROPOSAL,
     variables: { id },
-    topic: { fields: ['proposalUpdated', 'proposalChanged'], args: { proposalId: id } },
+    // Its forum's activity names the proposal in status changes and comments.
+    topic: (data) =>
+      data?.proposal?.forum
+        ? { stream: { field: 'forumActivity', idArg: 'forumId', id: data.proposal.forum.id }, filter: (event) => event.data?.proposalId === id }
+        : undefined,
     intervalMs: 15000,
   });
   const refresh = () => refetch({ requestPolicy: 'network-only' });
@@ -76,6 +84,8 @@ export function ProposalPage({ id }: { id: number }) {
           <TransitionActions proposalId={p.id} transitions={p.availableTransitions} onDone={refresh} idPrefix="tr" />
         </section>
       )}
+
+      <ProposalJourney proposalId={p.id} unit={p.unit} version={`${p.status}|${p.updatedAt}`} />
 
       <section class="card" aria-labelledby="details-heading">
         <h2 id="details-heading">{t('proposal.details')}</h2>

@@ -8,21 +8,18 @@ use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
     cycle,
-    enums::{AttendanceChannel, ForumLevel, Gender, ItemDecision, PollKind, ProposalStatus},
-    forum, live_session, proposal, proposal_status_change, region,
+    enums::{
+        AttendanceChannel, ForumLevel, Gender, ItemDecision, OutcomeList, PollKind, ProposalStatus,
+    },
+    forum, live_session, proposal, region, voting_round,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use super::{agenda, attendance, polls};
 use crate::{
     auth::Actor,
-    db::Db,
-    domain::{
-        find, now,
-        outcome::{self, OutcomeList},
-        voting,
-    },
+    domain::{escalation, find, now},
     error::AppResult,
 };
 
@@ -118,15 +115,6 @@ pub enum PrioritySource {
     VerifiedProposals,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-pub enum PriorityList {
-    /// Within the ceiling (utama).
-    Main,
-    /// Cadangan.
-    Reserve,
-    Out,
-}
-
 #[derive(Debug, Clone, SimpleObject, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriorityRow {
@@ -138,7 +126,7 @@ pub struct PriorityRow {
     /// Votes, points or Borda score of the round; empty without a round.
     pub support: String,
     pub selected: bool,
-    pub list: PriorityList,
+    pub list: OutcomeList,
     pub status: ProposalStatus,
 }
 
@@ -169,102 +157,56 @@ async fn proposals_by_id(
         .collect())
 }
 
-/// The priority list of a forum now.
+/// The forum's priority list as the session leaves it (see `escalation::priority_list`).
 pub async fn priorities(
-    db: &Db,
-    actor: &Actor,
+    conn: &impl ConnectionTrait,
     forum: &forum::Model,
 ) -> AppResult<MinutesPriorities> {
-    let conn = db.reader();
-    let at = now();
-    let closed_round = voting::rounds_of(db, forum.id)
-        .await?
-        .into_iter()
-        .find(|r| voting::is_closed(r, at));
-    if let Some(round) = closed_round {
-        let computed = outcome::outcome(db, Some(actor), round.id).await?;
-        let statuses =
-            proposals_by_id(conn, computed.rows.iter().map(|r| r.proposal_id).collect()).await?;
-        let rows = computed
+    let view = escalation::priority_list(conn, forum).await?;
+    let rule = match view.round_id {
+        Some(id) => Some(
+            find::<voting_round::Entity>(conn, id, "voting round")
+                .await?
+                .rule,
+        ),
+        None => None,
+    };
+    let total_cost = view
+        .rows
+        .iter()
+        .filter(|r| r.list == OutcomeList::Main)
+        .map(|r| r.cost)
+        .sum();
+    Ok(MinutesPriorities {
+        source: if view.round_id.is_some() {
+            PrioritySource::VotingRound
+        } else {
+            PrioritySource::VerifiedProposals
+        },
+        round_id: view.round_id,
+        rule,
+        budget: view.budget.or(forum.budget_ceiling),
+        total_cost,
+        rows: view
             .rows
-            .iter()
+            .into_iter()
             .map(|row| PriorityRow {
                 rank: row.rank,
-                proposal_id: row.proposal_id,
-                code: row.code.clone(),
-                title: row.title.clone(),
+                proposal_id: row.proposal.id,
+                code: row.proposal.code,
+                title: row.proposal.title,
                 cost: row.cost,
-                support: row.support.clone(),
-                selected: row.selected,
-                list: match row.list {
-                    OutcomeList::Main => PriorityList::Main,
-                    OutcomeList::Reserve => PriorityList::Reserve,
-                    OutcomeList::Out => PriorityList::Out,
-                },
-                status: statuses
-                    .get(&row.proposal_id)
-                    .map_or(ProposalStatus::Verified, |p| p.status),
+                support: row.support,
+                selected: row.list == OutcomeList::Main,
+                list: row.list,
+                status: row.proposal.status,
             })
-            .collect();
-        return Ok(MinutesPriorities {
-            source: PrioritySource::VotingRound,
-            round_id: Some(round.id),
-            rule: Some(computed.rule),
-            budget: Some(computed.budget),
-            total_cost: computed.total_cost,
-            rows,
-        });
-    }
-    // No round: what the forum verified (still here) or forwarded (now at the parent forum).
-    let mut here = proposal::Entity::find()
-        .filter(proposal::Column::ForumId.eq(forum.id))
-        .filter(
-            proposal::Column::Status.is_in([ProposalStatus::Verified, ProposalStatus::Forwarded]),
-        )
-        .order_by_asc(proposal::Column::Id)
-        .all(conn)
-        .await?;
-    let forwarded: Vec<i32> = proposal_status_change::Entity::find()
-        .filter(proposal_status_change::Column::ForumId.eq(forum.id))
-        .filter(proposal_status_change::Column::ToStatus.eq(ProposalStatus::Forwarded))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|c| c.proposal_id)
-        .filter(|id| !here.iter().any(|p| p.id == *id))
-        .collect();
-    here.extend(proposals_by_id(conn, forwarded).await?.into_values());
-    here.sort_by_key(|p| p.id);
-    here.dedup_by_key(|p| p.id);
-    let total_cost = here.iter().map(|p| p.estimated_cost).sum();
-    let rows = here
-        .into_iter()
-        .enumerate()
-        .map(|(index, p)| PriorityRow {
-            rank: index as i32 + 1,
-            proposal_id: p.id,
-            code: p.code,
-            title: p.title,
-            cost: p.estimated_cost,
-            support: String::new(),
-            selected: true,
-            list: PriorityList::Main,
-            status: p.status,
-        })
-        .collect();
-    Ok(MinutesPriorities {
-        source: PrioritySource::VerifiedProposals,
-        round_id: None,
-        rule: None,
-        budget: forum.budget_ceiling,
-        total_cost,
-        rows,
+            .collect(),
     })
 }
 
 /// Assembles the minutes of a closing session inside its closing transaction.
 pub(crate) async fn assemble(
-    db: &Db,
     conn: &impl ConnectionTrait,
     chair: &Actor,
     session: &live_session::Model,
@@ -359,6 +301,6 @@ pub(crate) async fn assemble(
         attendance,
         attendance_summary,
         agenda,
-        priorities: priorities(db, chair, forum).await?,
+        priorities: priorities(conn, forum).await?,
     })
 }

@@ -310,7 +310,7 @@ pub async fn step(
             active.current_item_id = Set(None);
             let mut closing = loaded.session.clone();
             closing.closed_at = Some(at);
-            let minutes = minutes::assemble(db, &txn, actor, &closing, &loaded.forum).await?;
+            let minutes = minutes::assemble(&txn, actor, &closing, &loaded.forum).await?;
             active.minutes = Set(Some(
                 serde_json::to_string(&minutes).map_err(|e| AppError::Internal(e.to_string()))?,
             ));

@@ -1,0 +1,702 @@
+import { useClient, useQuery } from '@urql/preact';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorBox, Field, announce } from './ui';
+import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
+import { formatDateTime, formatNumber } from '../lib/format';
+import { label, t } from '../lib/i18n';
+import {
+  ADD_AGENDA_ITEM,
+  ANSWER_POLL,
+  CHECK_IN,
+  CLOSE_POLL,
+  DECIDE_AGENDA_ITEM,
+  END_FLOOR,
+  GIVE_FLOOR,
+  HIDE_CHAT,
+  LOWER_HAND,
+  MARK_PRESENT,
+  MOVE_AGENDA_ITEM,
+  MUTE,
+  OPEN_POLL,
+  PROPOSALS,
+  RAISE_HAND,
+  REMOVE_AGENDA_ITEM,
+  SEND_CHAT,
+  SET_CURRENT_ITEM,
+} from '../lib/queries';
+import { Link } from '../lib/router';
+import { formatCountdown, openPoll, secondsLeft, type AgendaItem, type Poll, type SessionState } from '../lib/sessionState';
+
+/** Runs a mutation for a panel: its own error box, an announcement when it worked. */
+export function useRun() {
+  const client = useClient();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (doc: any, variables: Record<string, unknown>, done?: string): Promise<any | null> => {
+    setBusy(true);
+    const result = await client.mutation(doc, variables).toPromise();
+    setBusy(false);
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (problem) return null;
+    if (done) announce(done);
+    return result.data;
+  };
+  return { run, error, busy };
+}
+
+/** The current time, ticking every second while a countdown is on screen. */
+export function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/** "Time left 4:05", read out only when asked (role=timer is not live). */
+export function Countdown({ endsAt, testId }: { endsAt: string | null; testId?: string }) {
+  const now = useNow(!!endsAt);
+  const left = secondsLeft(endsAt, now);
+  if (left === null) return null;
+  return (
+    <span role="timer" class={`countdown${left < 0 ? ' countdown--over' : ''}`} data-testid={testId}>
+      {left < 0 ? t('live.overTime') : t('live.timeLeft')} {formatCountdown(left)}
+    </span>
+  );
+}
+
+export function Panel({ id, title, children, extra }: { id: string; title: string; children: ComponentChildren; extra?: ComponentChildren }) {
+  return (
+    <section class="card session-panel" aria-labelledby={id} data-testid={id}>
+      <h2 id={id}>
+        {title} {extra}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+const running = (s: SessionState) => s.status === 'OPEN' || s.status === 'PAUSED';
+
+export function CurrentItem({ state }: { state: SessionState }) {
+  const item = state.agenda.find((i) => i.id === state.currentItemId);
+  return (
+    <Panel id="current-heading" title={t('live.current')}>
+      {item ? (
+        <>
+          <p class="current-item" data-testid="current-item">
+            <strong>{item.title}</strong>
+            {item.proposalId && (
+              <>
+                {' · '}
+                <Link href={`/usulan/${item.proposalId}`}>{item.proposal?.code ?? `#${item.proposalId}`}</Link>
+              </>
+            )}
+          </p>
+          <p>
+            <Countdown endsAt={item.endsAt} testId="item-timer" />
+          </p>
+        </>
+      ) : (
+        <p>{t('live.noCurrent')}</p>
+      )}
+    </Panel>
+  );
+}
+
+function ItemDecision({ item }: { item: AgendaItem }) {
+  if (!item.decision) return null;
+  return (
+    <p class="muted">
+      <span class={`badge badge--${item.decision.toLowerCase()}`}>{label('live.decision', item.decision)}</span>
+      {item.decisionNote && ` — ${item.decisionNote}`}
+      {item.proposal && <> · {label('status', item.proposal.status)}</>}
+    </p>
+  );
+}
+
+function DecideForm({ item }: { item: AgendaItem }) {
+  const { run, error, busy } = useRun();
+  const [decision, setDecision] = useState('ACCEPTED');
+  const [note, setNote] = useState('');
+  const [mergedInto, setMergedInto] = useState('');
+  const fe = fieldErrors(error);
+  const p = `decide-${item.id}`;
+  return (
+    <details>
+      <summary>
+        {t('live.decide')}
+        <span class="visually-hidden">: {item.title}</span>
+      </summary>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const input = { itemId: item.id, decision, note: note.trim() || null, mergedIntoId: decision === 'MERGED' && mergedInto ? Number(mergedInto) : null };
+          await run(DECIDE_AGENDA_ITEM, { input }, t('live.decided'));
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id={`${p}-decision`} label={t('live.decision')} required>
+          {(a) => (
+            <select {...a} value={decision} onChange={(e) => setDecision(e.currentTarget.value)}>
+              {['ACCEPTED', 'REJECTED', 'DEFERRED', ...(item.proposalId ? ['MERGED'] : [])].map((d) => (
+                <option key={d} value={d}>
+                  {label('live.decision', d)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id={`${p}-note`} label={t('live.decisionNote')} error={fe.note}>
+          {(a) => <textarea {...a} rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+        </Field>
+        {decision === 'MERGED' && (
+          <Field id={`${p}-merged`} label={t('live.mergedInto')} error={fe.mergedIntoId} required>
+            {(a) => <input {...a} inputMode="numeric" value={mergedInto} onInput={(e) => setMergedInto(e.currentTarget.value)} />}
+          </Field>
+        )}
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.decide')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function AddItemForm({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const [proposalId, setProposalId] = useState('');
+  const [title, setTitle] = useState('');
+  const [minutes, setMinutes] = useState('10');
+  const [proposals] = useQuery({
+    query: PROPOSALS,
+    variables: { filter: { forumId: state.forum.id, statuses: ['SUBMITTED', 'VERIFIED', 'FORWARDED', 'RESERVE'] }, sort: 'NEWEST', first: 100 },
+  });
+  const onAgenda = new Set(state.agenda.map((i) => i.proposalId));
+  const choices = (proposals.data?.proposals.nodes ?? []).filter((p: any) => !onAgenda.has(p.id));
+  const fe = fieldErrors(error);
+  return (
+    <details>
+      <summary>{t('live.addItem')}</summary>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const input = {
+            sessionId: state.id,
+            proposalId: proposalId ? Number(proposalId) : null,
+            title: title.trim() || null,
+            timeBoxMinutes: minutes ? Number(minutes) : null,
+          };
+          if (await run(ADD_AGENDA_ITEM, { input }, t('live.itemAdded'))) {
+            setProposalId('');
+            setTitle('');
+          }
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id="agenda-proposal" label={t('live.itemProposal')} error={fe.proposalId}>
+          {(a) => (
+            <select {...a} value={proposalId} onChange={(e) => setProposalId(e.currentTarget.value)}>
+              <option value="">—</option>
+              {choices.map((p: any) => (
+                <option key={p.id} value={p.id}>
+                  {p.code} · {p.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="agenda-title" label={`${t('live.topicTitle')} (${t('live.freeTopic')})`} error={fe.title}>
+          {(a) => <input {...a} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+        </Field>
+        <Field id="agenda-minutes" label={t('live.timeBox')} error={fe.timeBoxMinutes}>
+          {(a) => <input {...a} type="number" min={1} max={480} value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.addItem')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function Agenda({ state }: { state: SessionState }) {
+  const { run, error } = useRun();
+  const moderator = state.viewerIsModerator;
+  const editable = moderator && state.status !== 'CLOSED';
+  return (
+    <Panel id="agenda-heading" title={t('live.agenda')}>
+      <ErrorBox error={error} />
+      {state.agenda.length === 0 ? (
+        <p>{t('live.emptyAgenda')}</p>
+      ) : (
+        <ol class="agenda">
+          {state.agenda.map((item, index) => {
+            const current = item.id === state.currentItemId;
+            return (
+              <li key={item.id} class={current ? 'agenda__item agenda__item--current' : 'agenda__item'} aria-current={current ? 'step' : undefined}>
+                <p>
+                  <strong>{item.title}</strong>
+                  {item.proposalId && (
+                    <>
+                      {' · '}
+                      <Link href={`/usulan/${item.proposalId}`}>{item.proposal?.code ?? `#${item.proposalId}`}</Link>
+                    </>
+                  )}
+                  {item.timeBoxMinutes !== null && <span class="muted"> · {t('live.minutesShort', { n: item.timeBoxMinutes })}</span>}
+                  {current && <span class="badge badge--open"> {t('live.discussing')}</span>}
+                </p>
+                <ItemDecision item={item} />
+                {editable && (
+                  <div class="button-row">
+                    {!current && state.status === 'OPEN' && (
+                      <button type="button" class="button button--small" aria-label={`${t('live.discuss')}: ${item.title}`} onClick={() => run(SET_CURRENT_ITEM, { sessionId: state.id, itemId: item.id }, item.title)}>
+                        {t('live.discuss')}
+                      </button>
+                    )}
+                    <button type="button" class="button button--secondary button--small" disabled={index === 0} aria-label={t('live.moveUp', { title: item.title })} onClick={() => run(MOVE_AGENDA_ITEM, { itemId: item.id, position: index })}>
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      class="button button--secondary button--small"
+                      disabled={index === state.agenda.length - 1}
+                      aria-label={t('live.moveDown', { title: item.title })}
+                      onClick={() => run(MOVE_AGENDA_ITEM, { itemId: item.id, position: index + 2 })}
+                    >
+                      ↓
+                    </button>
+                    <button type="button" class="button button--secondary button--small" aria-label={t('live.remove', { title: item.title })} onClick={() => run(REMOVE_AGENDA_ITEM, { itemId: item.id })}>
+                      ✕
+                    </button>
+                  </div>
+                )}
+                {editable && running(state) && !item.decision && <DecideForm item={item} />}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      {editable && <AddItemForm state={state} />}
+    </Panel>
+  );
+}
+
+export function CheckIn({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const [role, setRole] = useState('');
+  const [gender, setGender] = useState('');
+  if (state.viewerCheckedIn || state.viewerIsModerator || state.status === 'CLOSED') return null;
+  return (
+    <Panel id="checkin-heading" title={t('live.checkIn')}>
+      <p>{t('live.checkInText')}</p>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          await run(CHECK_IN, { sessionId: state.id, role: role.trim() || null, gender: gender || null }, t('live.checkedIn'));
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id="checkin-role" label={t('live.role')} hint={t('live.roleHint')}>
+          {(a) => <input {...a} value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
+        </Field>
+        <GenderSelect id="checkin-gender" value={gender} onChange={setGender} />
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.checkIn')}
+        </button>
+      </form>
+    </Panel>
+  );
+}
+
+function GenderSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <Field id={id} label={t('live.gender')}>
+      {(a) => (
+        <select {...a} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+          <option value="">—</option>
+          <option value="FEMALE">{t('live.gender.FEMALE')}</option>
+          <option value="MALE">{t('live.gender.MALE')}</option>
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function MarkPresentForm({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('');
+  const [gender, setGender] = useState('');
+  const fe = fieldErrors(error);
+  return (
+    <details>
+      <summary>{t('live.markPresent')}</summary>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const input = { sessionId: state.id, name: name.trim(), roleOrInstitution: role.trim(), gender: gender || null };
+          if (await run(MARK_PRESENT, { input }, t('live.marked', { name: name.trim() }))) {
+            setName('');
+            setRole('');
+            setGender('');
+          }
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id="present-name" label={t('live.name')} error={fe.name} required>
+          {(a) => <input {...a} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+        </Field>
+        <Field id="present-role" label={t('live.role')} error={fe.roleOrInstitution} required>
+          {(a) => <input {...a} value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
+        </Field>
+        <GenderSelect id="present-gender" value={gender} onChange={setGender} />
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.markPresent')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function Attendance({ state }: { state: SessionState }) {
+  return (
+    <Panel id="attendance-heading" title={t('live.attendance')} extra={<span class="badge" data-testid="attendance-count">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span>}>
+      <details open={state.viewerIsModerator}>
+        <summary>{t('live.attendance')}</summary>
+        <ol class="list attendance">
+          {state.attendance.map((a) => (
+            <li key={a.id}>
+              {a.name} <span class="muted">· {a.roleOrInstitution} · {label('live.channel', a.channel)}</span>
+            </li>
+          ))}
+        </ol>
+      </details>
+      {state.viewerIsModerator && state.status !== 'CLOSED' && <MarkPresentForm state={state} />}
+    </Panel>
+  );
+}
+
+function HideForm({ messageId, name }: { messageId: number; name: string }) {
+  const { run, error, busy } = useRun();
+  const [reason, setReason] = useState('');
+  return (
+    <details class="chat__tool">
+      <summary>
+        {t('live.hide')}
+        <span class="visually-hidden">: {t('live.hideMessage', { name })}</span>
+      </summary>
+      <form
+        class="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          await run(HIDE_CHAT, { messageId, reason: reason.trim() }, t('live.hidden'));
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id={`hide-${messageId}`} label={t('live.hideReason')} required>
+          {(a) => <input {...a} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button button--small" disabled={busy}>
+          {t('live.hideMessage', { name })}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function Chat({ state, viewerId }: { state: SessionState; viewerId: number | null }) {
+  const { run, error, busy } = useRun();
+  const [body, setBody] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+  const newest = state.chat[state.chat.length - 1]?.id;
+  // Keep the newest line in view, as chat apps do.
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [newest]);
+  const canWrite = (state.viewerCheckedIn || state.viewerIsModerator) && running(state);
+  const muted = state.viewerMutedUntil && Date.parse(state.viewerMutedUntil) > Date.now() ? state.viewerMutedUntil : null;
+  return (
+    <Panel id="chat-heading" title={t('live.chat')}>
+      {state.chat.length === 0 ? (
+        <p>{t('live.noChat')}</p>
+      ) : (
+        <div class="chat" role="log" aria-labelledby="chat-heading" tabIndex={0} ref={log}>
+          <ol class="chat__lines">
+          {state.chat.map((m) => (
+            <li key={m.id} class={m.hidden ? 'chat__line chat__line--hidden' : 'chat__line'}>
+              <p class="chat__meta">
+                <strong>{m.authorName}</strong> <span class="muted">{formatDateTime(m.createdAt)}</span>
+              </p>
+              {m.hidden && (
+                <p class="muted">
+                  <em>{t('live.hidden')}</em>
+                  {m.hiddenReason && ` (${m.hiddenReason})`}
+                </p>
+              )}
+              {m.body !== null && <p class="chat__body">{m.body}</p>}
+              {state.viewerIsModerator && running(state) && m.authorId !== viewerId && (
+                <div class="button-row">
+                  {!m.hidden && <HideForm messageId={m.id} name={m.authorName} />}
+                  <button type="button" class="button button--secondary button--small" onClick={() => run(MUTE, { sessionId: state.id, accountId: m.authorId, minutes: 10 }, t('live.muted', { name: m.authorName }))}>
+                    {t('live.mute', { name: m.authorName })}
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+          </ol>
+        </div>
+      )}
+      <ErrorBox error={error} />
+      {muted && <p role="status">{t('live.youAreMuted', { time: formatDateTime(muted) })}</p>}
+      {canWrite && !muted && (
+        <form
+          class="chat__form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (!body.trim()) return;
+            if (await run(SEND_CHAT, { sessionId: state.id, body: body.trim(), replyToId: null })) setBody('');
+          }}
+        >
+          <label for="chat-body" class="visually-hidden">
+            {t('live.message')}
+          </label>
+          <input id="chat-body" value={body} maxLength={1000} autocomplete="off" onInput={(e) => setBody(e.currentTarget.value)} />
+          <button type="submit" class="button" disabled={busy}>
+            {t('live.send')}
+          </button>
+        </form>
+      )}
+    </Panel>
+  );
+}
+
+export function Speakers({ state, viewerId }: { state: SessionState; viewerId: number | null }) {
+  const { run, error, busy } = useRun();
+  const [seconds, setSeconds] = useState('180');
+  const moderator = state.viewerIsModerator;
+  const live = running(state);
+  const mine = state.queue.some((q) => q.accountId === viewerId);
+  const speaking = state.speaker?.accountId === viewerId && viewerId !== null;
+  const floorSeconds = Number(seconds) || null;
+  return (
+    <Panel id="speakers-heading" title={t('live.speakers')}>
+      <ErrorBox error={error} />
+      <div class="floor" data-testid="floor">
+        <h3>{t('live.onFloor')}</h3>
+        {state.speaker ? (
+          <p>
+            <strong>{state.speaker.name}</strong> <Countdown endsAt={state.speaker.endsAt} testId="floor-timer" />
+          </p>
+        ) : (
+          <p>{t('live.nobodyOnFloor')}</p>
+        )}
+        {speaking && (
+          <p class="alert alert--success" role="status">
+            {t('live.youOnFloor')}
+          </p>
+        )}
+      </div>
+      <h3>{t('live.waiting', { n: formatNumber(state.queue.length) })}</h3>
+      {state.queue.length > 0 && (
+        <ol class="list" data-testid="queue">
+          {state.queue.map((q) => (
+            <li key={q.requestId}>
+              <span class="queue__name">{q.name}</span>
+              {moderator && live && (
+                <div class="button-row">
+                  <button type="button" class="button button--small" disabled={busy} onClick={() => run(GIVE_FLOOR, { sessionId: state.id, accountId: q.accountId, seconds: floorSeconds })}>
+                    {t('live.giveFloor', { name: q.name })}
+                  </button>
+                  <button type="button" class="button button--secondary button--small" onClick={() => run(LOWER_HAND, { sessionId: state.id, accountId: q.accountId })}>
+                    {t('live.lowerOf', { name: q.name })}
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {moderator && live && (
+        <div class="stack">
+          <Field id="floor-seconds" label={t('live.floorSeconds')}>
+            {(a) => <input {...a} type="number" min={10} max={3600} value={seconds} onInput={(e) => setSeconds(e.currentTarget.value)} />}
+          </Field>
+          <div class="button-row">
+            <button type="button" class="button button--secondary" disabled={busy || state.queue.length === 0} onClick={() => run(GIVE_FLOOR, { sessionId: state.id, accountId: null, seconds: floorSeconds })}>
+              {t('live.next')}
+            </button>
+            <button type="button" class="button button--secondary" disabled={busy || !state.speaker} onClick={() => run(END_FLOOR, { sessionId: state.id })}>
+              {t('live.endFloor')}
+            </button>
+          </div>
+        </div>
+      )}
+      {!moderator && live && state.viewerCheckedIn && !speaking && (
+        <p>
+          {mine ? (
+            <button type="button" class="button button--secondary" disabled={busy} aria-describedby="hand-status" onClick={() => run(LOWER_HAND, { sessionId: state.id, accountId: null })}>
+              {t('live.lowerHand')}
+            </button>
+          ) : (
+            <button type="button" class="button" disabled={busy} onClick={() => run(RAISE_HAND, { sessionId: state.id }, t('live.handRaised'))}>
+              ✋ {t('live.raiseHand')}
+            </button>
+          )}
+          {mine && (
+            <span id="hand-status" class="muted">
+              {' '}
+              {t('live.handRaised')}
+            </span>
+          )}
+        </p>
+      )}
+    </Panel>
+  );
+}
+
+const optionLabel = (poll: Poll, index: number) => {
+  const raw = poll.results.options[index]?.label ?? String(index);
+  return poll.kind === 'YES_NO_ABSTAIN' ? label('live.option', raw) : raw;
+};
+
+export function PollResultsView({ poll }: { poll: Pick<Poll, 'id' | 'kind' | 'results'> }) {
+  const total = poll.results.total;
+  return (
+    <div>
+      <ul class="poll-results" data-testid={`poll-results-${poll.id}`}>
+        {poll.results.options.map((o) => (
+          <li key={o.index}>
+            <span class="poll-results__label">{optionLabel(poll as Poll, o.index)}</span>
+            <meter min={0} max={Math.max(total, 1)} value={o.votes} aria-hidden="true" />
+            <span>{t('live.votesOf', { votes: formatNumber(o.votes), total: formatNumber(total) })}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="muted">{t('live.answers', { n: formatNumber(total) })}</p>
+    </div>
+  );
+}
+
+function AnswerForm({ poll, onAnswered }: { poll: Poll; onAnswered: (choice: number) => void }) {
+  const { run, error, busy } = useRun();
+  const [choice, setChoice] = useState<number | null>(null);
+  return (
+    <form
+      class="stack"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (choice === null) return;
+        const data = await run(ANSWER_POLL, { pollId: poll.id, choice }, t('live.answered', { label: optionLabel(poll, choice) }));
+        if (data) onAnswered(choice);
+      }}
+    >
+      <ErrorBox error={error} />
+      <fieldset>
+        <legend>{poll.question}</legend>
+        {poll.results.options.map((o) => (
+          <label key={o.index} class="choice">
+            <input type="radio" name={`poll-${poll.id}`} value={o.index} checked={choice === o.index} onChange={() => setChoice(o.index)} /> {optionLabel(poll, o.index)}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" class="button" disabled={busy || choice === null}>
+        {t('live.answer')}
+      </button>
+    </form>
+  );
+}
+
+function OpenPollForm({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const [question, setQuestion] = useState('');
+  const [kind, setKind] = useState('YES_NO_ABSTAIN');
+  const [options, setOptions] = useState('');
+  const fe = fieldErrors(error);
+  return (
+    <details>
+      <summary>{t('live.openPoll')}</summary>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const list = options
+            .split('\n')
+            .map((o) => o.trim())
+            .filter(Boolean);
+          const input = { sessionId: state.id, question: question.trim(), kind, options: kind === 'OPTIONS' ? list : null };
+          if (await run(OPEN_POLL, { input }, t('live.openPoll'))) setQuestion('');
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id="poll-question" label={t('live.question')} error={fe.question} required>
+          {(a) => <input {...a} value={question} onInput={(e) => setQuestion(e.currentTarget.value)} />}
+        </Field>
+        <fieldset>
+          <legend>{t('live.pollKind')}</legend>
+          {['YES_NO_ABSTAIN', 'OPTIONS'].map((k) => (
+            <label key={k} class="choice">
+              <input type="radio" name="poll-kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {label('live.pollKind', k)}
+            </label>
+          ))}
+        </fieldset>
+        {kind === 'OPTIONS' && (
+          <Field id="poll-options" label={t('live.options')} error={fe.options} required>
+            {(a) => <textarea {...a} rows={4} value={options} onInput={(e) => setOptions(e.currentTarget.value)} />}
+          </Field>
+        )}
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.openPoll')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function Polls({ state, onAnswered }: { state: SessionState; onAnswered: (pollId: number, choice: number) => void }) {
+  const { run, error, busy } = useRun();
+  const poll = openPoll(state);
+  const past = state.polls.filter((p) => p.closedAt).reverse();
+  const moderator = state.viewerIsModerator;
+  return (
+    <Panel id="polls-heading" title={t('live.polls')}>
+      <ErrorBox error={error} />
+      {poll ? (
+        <div class="poll" data-testid="open-poll">
+          <h3>{poll.question}</h3>
+          {!moderator && state.viewerCheckedIn && poll.myAnswer === null && <AnswerForm poll={poll} onAnswered={(c) => onAnswered(poll.id, c)} />}
+          {poll.myAnswer !== null && <p role="status">{t('live.answered', { label: optionLabel(poll, poll.myAnswer) })}</p>}
+          <PollResultsView poll={poll} />
+          {moderator && (
+            <button type="button" class="button button--secondary" disabled={busy} onClick={() => run(CLOSE_POLL, { pollId: poll.id }, t('live.closePoll'))}>
+              {t('live.closePoll')}
+            </button>
+          )}
+        </div>
+      ) : (
+        <p>{t('live.noPoll')}</p>
+      )}
+      {moderator && running(state) && !poll && <OpenPollForm state={state} />}
+      {past.length > 0 && (
+        <details>
+          <summary>{t('live.pastPolls')}</summary>
+          {past.map((p) => (
+            <div key={p.id}>
+              <h3>{p.question}</h3>
+              <PollResultsView poll={p} />
+            </div>
+          ))}
+        </details>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { Badge, ErrorBox, Field, LiveBadge } from './ui';
+import { useRun } from './SessionPanels';
+import { fieldErrors } from '../lib/errors';
+import { formatDateTime, fromLocalInput, toLocalInput } from '../lib/format';
+import { label, t } from '../lib/i18n';
+import { useLiveQuery } from '../lib/live';
+import { LIVE_SESSIONS, SCHEDULE_SESSION } from '../lib/queries';
+import { Link, navigate } from '../lib/router';
+
+function ScheduleForm({ forumId, forumName }: { forumId: number; forumName: string }) {
+  const { run, error, busy } = useRun();
+  const [title, setTitle] = useState(`Musyawarah ${forumName}`);
+  const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000).toISOString()));
+  const [place, setPlace] = useState('');
+  const [onlineUrl, setOnlineUrl] = useState('');
+  const fe = fieldErrors(error);
+  return (
+    <details>
+      <summary>{t('live.schedule')}</summary>
+      <form
+        class="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const input = { forumId, title: title.trim(), startsAt: fromLocalInput(startsAt), place: place.trim() || null, onlineUrl: onlineUrl.trim() || null };
+          const data = await run(SCHEDULE_SESSION, { input }, t('live.scheduled'));
+          if (data) navigate(`/sesi/${data.scheduleSession.id}`);
+        }}
+      >
+        <ErrorBox error={error} />
+        <Field id="session-title" label={t('live.title')} error={fe.title} required>
+          {(a) => <input {...a} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+        </Field>
+        <Field id="session-starts" label={t('live.startsAt')} error={fe.startsAt} required>
+          {(a) => <input {...a} type="datetime-local" value={startsAt} onInput={(e) => setStartsAt(e.currentTarget.value)} />}
+        </Field>
+        <Field id="session-place" label={t('live.place')} hint={t('live.placeHint')} error={fe.place}>
+          {(a) => <input {...a} value={place} onInput={(e) => setPlace(e.currentTarget.value)} />}
+        </Field>
+        <Field id="session-url" label={t('live.onlineUrl')} error={fe.onlineUrl}>
+          {(a) => <input {...a} type="url" value={onlineUrl} onInput={(e) => setOnlineUrl(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button" disabled={busy}>
+          {t('live.schedule')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** A forum's live sessions, kept current by its activity stream; its staff schedule one here. */
+export function ForumSessions({ forumId, forumName, staff }: { forumId: number; forumName: string; staff: boolean }) {
+  const [result, , mode] = useLiveQuery({
+    query: LIVE_SESSIONS,
+    variables: { forumId },
+    topic: { stream: { field: 'forumActivity', idArg: 'forumId', id: forumId }, filter: (e) => e.kind.startsWith('SESSION_') },
+    intervalMs: 15000,
+  });
+  const sessions: any[] = result.data?.liveSessions ?? [];
+  return (
+    <section class="card" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">
+        {t('live.sessions')} <LiveBadge mode={mode} />
+      </h2>
+      {sessions.length === 0 ? (
+        <p>{t('live.noSessions')}</p>
+      ) : (
+        <ul class="list">
+          {sessions.map((s) => (
+            <li key={s.id}>
+              <Link href={`/sesi/${s.id}`}>{s.title}</Link> <Badge tone={s.status.toLowerCase()}>{label('live.status', s.status)}</Badge>{' '}
+              <span class="muted">
+                {formatDateTime(s.startsAt)}
+                {s.place && ` · ${s.place}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {staff && <ScheduleForm forumId={forumId} forumName={forumName} />}
+    </section>
+  );
+}

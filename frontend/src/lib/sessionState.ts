@@ -1,0 +1,328 @@
+import type { LiveEvent } from './live';
+
+/**
+ * A live session as the page shows it: loaded once (`SESSION` query), then kept current by
+ * applying `sessionEvents` one by one. Applying is idempotent per record (upsert by id, whole
+ * queue/results replaced), because a fresh load may already contain some of the events that
+ * are replayed after it.
+ */
+
+export interface AgendaItem {
+  id: number;
+  position: number;
+  title: string;
+  proposalId: number | null;
+  proposal: { id: number; code: string; status: string } | null;
+  timeBoxMinutes: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  endsAt: string | null;
+  decision: string | null;
+  decisionNote: string | null;
+  mergedIntoId: number | null;
+}
+
+export interface Attendee {
+  id: number;
+  accountId: number | null;
+  name: string;
+  roleOrInstitution: string;
+  gender: string | null;
+  channel: string;
+  checkedInAt: string;
+}
+
+export interface ChatLine {
+  id: number;
+  authorId: number;
+  authorName: string;
+  replyToId: number | null;
+  createdAt: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  /** null when hidden and the viewer does not moderate. */
+  body: string | null;
+}
+
+export interface Speaker {
+  requestId: number;
+  accountId: number;
+  name: string;
+  status: string;
+  raisedAt: string;
+  floorAt: string | null;
+  floorSeconds: number | null;
+  endsAt: string | null;
+}
+
+export interface PollResults {
+  options: Array<{ index: number; label: string; votes: number }>;
+  total: number;
+}
+
+export interface Poll {
+  id: number;
+  agendaItemId: number | null;
+  question: string;
+  kind: string;
+  results: PollResults;
+  closedAt: string | null;
+  myAnswer: number | null;
+}
+
+export interface SessionState {
+  id: number;
+  forum: { id: number; name: string };
+  title: string;
+  startsAt: string;
+  place: string | null;
+  onlineUrl: string | null;
+  status: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  currentItemId: number | null;
+  agenda: AgendaItem[];
+  attendance: Attendee[];
+  attendanceCount: number;
+  chat: ChatLine[];
+  speaker: Speaker | null;
+  queue: Speaker[];
+  polls: Poll[];
+  minutes: any | null;
+  viewerIsModerator: boolean;
+  viewerCheckedIn: boolean;
+  viewerMutedUntil: string | null;
+  /** The last event applied: resume the subscription after it. */
+  lastSequence: number;
+}
+
+/** How many chat lines the page keeps (the query loads the last 50). */
+export const CHAT_KEEP = 200;
+
+/** The session as the `SESSION` query returns it, into page state. */
+export function fromSnapshot(s: any, lastSequence: number): SessionState {
+  const requests: any[] = s.speakerQueue ?? [];
+  const speaker = (r: any): Speaker => ({
+    requestId: r.id,
+    accountId: r.accountId,
+    name: r.account?.name ?? `#${r.accountId}`,
+    status: r.status,
+    raisedAt: r.raisedAt,
+    floorAt: r.floorAt,
+    floorSeconds: r.floorSeconds,
+    endsAt: r.endsAt,
+  });
+  return {
+    id: s.id,
+    forum: s.forum,
+    title: s.title,
+    startsAt: s.startsAt,
+    place: s.place,
+    onlineUrl: s.onlineUrl,
+    status: s.status,
+    openedAt: s.openedAt,
+    closedAt: s.closedAt,
+    currentItemId: s.currentItem?.id ?? null,
+    agenda: s.agenda.map((i: any) => ({ ...i, proposal: i.proposal ?? null })),
+    attendance: s.attendance,
+    attendanceCount: s.attendance.length,
+    chat: s.chat.map((m: any) => ({
+      id: m.id,
+      authorId: m.authorId,
+      authorName: m.author?.name ?? `#${m.authorId}`,
+      replyToId: m.replyToId,
+      createdAt: m.createdAt,
+      hidden: m.hidden,
+      hiddenReason: m.hiddenReason,
+      body: m.body,
+    })),
+    speaker: requests.filter((r) => r.status === 'SPEAKING').map(speaker)[0] ?? null,
+    queue: requests.filter((r) => r.status === 'WAITING').map(speaker),
+    polls: s.polls.map((p: any) => ({
+      id: p.id,
+      agendaItemId: p.agendaItemId,
+      question: p.question,
+      kind: p.kind,
+      results: p.results,
+      closedAt: p.closedAt,
+      myAnswer: p.myAnswer,
+    })),
+    minutes: s.minutes ?? null,
+    viewerIsModerator: s.viewerIsModerator,
+    viewerCheckedIn: s.viewerCheckedIn,
+    viewerMutedUntil: s.viewerMutedUntil,
+    lastSequence,
+  };
+}
+
+function upsert<T extends { id: number }>(list: T[], item: T, merge: (old: T, next: T) => T = (_, n) => n): T[] {
+  const at = list.findIndex((x) => x.id === item.id);
+  if (at < 0) return [...list, item];
+  const copy = list.slice();
+  copy[at] = merge(list[at], item);
+  return copy;
+}
+
+function byOrder(agenda: AgendaItem[], order: number[] | undefined): AgendaItem[] {
+  if (!order) return agenda;
+  const byId = new Map(agenda.map((i) => [i.id, i]));
+  return order.flatMap((id, index) => {
+    const item = byId.get(id);
+    return item ? [{ ...item, position: index + 1 }] : [];
+  });
+}
+
+function itemFrom(d: any, old: AgendaItem | undefined): AgendaItem {
+  return {
+    id: d.itemId,
+    position: d.position ?? old?.position ?? 0,
+    title: d.title ?? old?.title ?? '',
+    proposalId: d.proposalId ?? null,
+    proposal: old?.proposal ?? null,
+    timeBoxMinutes: d.timeBoxMinutes ?? null,
+    startedAt: d.startedAt ?? null,
+    endedAt: old?.endedAt ?? null,
+    endsAt: d.endsAt ?? null,
+    decision: d.decision ?? null,
+    decisionNote: d.decisionNote ?? null,
+    mergedIntoId: d.mergedIntoId ?? null,
+  };
+}
+
+function speakersFrom(d: any): Pick<SessionState, 'speaker' | 'queue'> {
+  const one = (r: any): Speaker => ({ ...r, name: r.name ?? `#${r.accountId}` });
+  return { speaker: d.speaker ? one(d.speaker) : null, queue: (d.queue ?? []).map(one) };
+}
+
+/** Applies one event; returns the same object when the event changes nothing shown. */
+export function applyEvent(state: SessionState, event: LiveEvent, viewerId: number | null): SessionState {
+  if (event.sequence <= state.lastSequence) return state;
+  const d = event.data ?? {};
+  const next: SessionState = { ...state, lastSequence: event.sequence };
+  switch (event.kind) {
+    case 'SESSION_SCHEDULED':
+    case 'SESSION_STATUS_CHANGED':
+      next.status = d.status ?? state.status;
+      next.openedAt = d.openedAt ?? state.openedAt;
+      next.closedAt = d.closedAt ?? state.closedAt;
+      next.title = d.title ?? state.title;
+      next.startsAt = d.startsAt ?? state.startsAt;
+      next.place = d.place ?? null;
+      next.onlineUrl = d.onlineUrl ?? null;
+      if (next.status === 'CLOSED') next.currentItemId = null;
+      return next;
+    case 'AGENDA_ITEM_ADDED': {
+      const old = state.agenda.find((i) => i.id === d.itemId);
+      next.agenda = upsert(state.agenda, itemFrom(d, old)).sort((a, b) => a.position - b.position || a.id - b.id);
+      return next;
+    }
+    case 'AGENDA_REORDERED':
+    case 'AGENDA_ITEM_REMOVED':
+      next.agenda = byOrder(state.agenda, d.order);
+      if (event.kind === 'AGENDA_ITEM_REMOVED' && state.currentItemId === d.itemId) next.currentItemId = null;
+      return next;
+    case 'CURRENT_ITEM_CHANGED': {
+      const to: number | null = d.itemId ?? null;
+      next.agenda = state.agenda.map((item) => {
+        if (item.id === to) return itemFrom(d, item);
+        if (item.id === state.currentItemId && state.currentItemId !== to) return { ...item, endedAt: item.endedAt ?? event.at };
+        return item;
+      });
+      next.currentItemId = to;
+      return next;
+    }
+    case 'ITEM_DECIDED':
+      next.agenda = state.agenda.map((item) =>
+        item.id === d.itemId
+          ? { ...itemFrom(d, item), endedAt: item.endedAt, proposal: item.proposal && d.proposalStatus ? { ...item.proposal, status: d.proposalStatus } : item.proposal }
+          : item,
+      );
+      return next;
+    case 'ATTENDEE_CHECKED_IN': {
+      const entry: Attendee = {
+        id: d.attendanceId,
+        accountId: d.accountId ?? null,
+        name: d.name,
+        roleOrInstitution: d.roleOrInstitution,
+        gender: d.gender ?? null,
+        channel: d.channel,
+        checkedInAt: d.checkedInAt,
+      };
+      next.attendance = upsert(state.attendance, entry);
+      next.attendanceCount = Math.max(next.attendance.length, Number(d.count) || 0);
+      if (viewerId !== null && d.accountId === viewerId) next.viewerCheckedIn = true;
+      return next;
+    }
+    case 'CHAT_MESSAGE': {
+      const line: ChatLine = {
+        id: d.messageId,
+        authorId: d.authorId,
+        authorName: d.authorName,
+        replyToId: d.replyToId ?? null,
+        createdAt: d.createdAt,
+        hidden: false,
+        hiddenReason: null,
+        body: d.body,
+      };
+      // A replayed message keeps what the load said of it (hidden since, perhaps).
+      next.chat = upsert(state.chat, line, (old) => old).slice(-CHAT_KEEP);
+      return next;
+    }
+    case 'CHAT_MESSAGE_HIDDEN':
+      next.chat = state.chat.map((m) =>
+        m.id === d.messageId ? { ...m, hidden: true, hiddenReason: d.reason ?? null, body: state.viewerIsModerator ? m.body : null } : m,
+      );
+      return next;
+    case 'PARTICIPANT_MUTED':
+      if (viewerId !== null && d.accountId === viewerId) {
+        next.viewerMutedUntil = d.until && Date.parse(d.until) > Date.parse(event.at) ? d.until : null;
+      }
+      return next;
+    case 'HAND_RAISED':
+    case 'HAND_LOWERED':
+    case 'FLOOR_GIVEN':
+    case 'FLOOR_ENDED':
+      return { ...next, ...speakersFrom(d) };
+    case 'POLL_OPENED':
+    case 'POLL_RESULTS':
+    case 'POLL_CLOSED': {
+      const old = state.polls.find((p) => p.id === d.pollId);
+      next.polls = upsert(state.polls, {
+        id: d.pollId,
+        agendaItemId: d.agendaItemId ?? null,
+        question: d.question,
+        kind: d.kind,
+        results: d.results,
+        closedAt: d.closedAt ?? null,
+        myAnswer: old?.myAnswer ?? null,
+      });
+      return next;
+    }
+    default:
+      return next;
+  }
+}
+
+/** Events after which the page reloads the whole session (the minutes are not in events). */
+export function needsReload(event: LiveEvent): boolean {
+  return event.kind === 'SESSION_STATUS_CHANGED' && event.data?.status === 'CLOSED';
+}
+
+/** Seconds left until `endsAt` (negative once over), or null without a time box. */
+export function secondsLeft(endsAt: string | null, now: number): number | null {
+  if (!endsAt) return null;
+  return Math.round((Date.parse(endsAt) - now) / 1000);
+}
+
+/** 4:05, or −0:30 once over time. */
+export function formatCountdown(seconds: number): string {
+  const sign = seconds < 0 ? '−' : '';
+  const abs = Math.abs(seconds);
+  return `${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The open poll on screen: the newest still open. */
+export function openPoll(state: SessionState): Poll | null {
+  for (let i = state.polls.length - 1; i >= 0; i--) if (!state.polls[i].closedAt) return state.polls[i];
+  return null;
+}
