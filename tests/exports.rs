@@ -313,10 +313,9 @@ async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
     let csv = download(&app, &whole, w.admin_token()).await;
     assert_eq!(csv.status, 200);
     let records = csv_records(&csv.body);
-    // The two forwarded proposals now wait at the kecamatan forum, still to be verified
-    // there; the kelurahan rows come first (forums by level, then name).
+    // Forums by level, then name: Kauman has no proposals, Oro-oro Dowo's rows come first.
     assert!(records.len() >= 4);
-    assert_eq!(records[0][0], "Musrenbang Kelurahan Kauman");
+    assert_eq!(records[0][0], "Musrenbang Kelurahan Oro-oro Dowo");
     assert!(records
         .iter()
         .all(|r| r[0] != "Musrenbang Kota Malang 2027" || r[12] == "Menunggu"));

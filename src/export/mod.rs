@@ -13,7 +13,11 @@ pub mod rows;
 pub mod table;
 pub mod xlsx;
 
-use std::{collections::HashMap, io::Seek, str::FromStr};
+use std::{
+    collections::{hash_map::Entry, HashMap},
+    io::Seek,
+    str::FromStr,
+};
 
 use entity::{
     cycle,
@@ -335,19 +339,20 @@ async fn headers_of(
     let mut names: HashMap<i32, String> = forums.iter().map(|f| (f.id, f.name.clone())).collect();
     let mut headers = Vec::with_capacity(forums.len());
     for forum in forums {
-        if !regions.contains_key(&forum.region_id) {
-            let region = find::<region::Entity>(conn, forum.region_id, "region").await?;
-            regions.insert(region.id, region.name);
+        if let Entry::Vacant(slot) = regions.entry(forum.region_id) {
+            slot.insert(
+                find::<region::Entity>(conn, forum.region_id, "region")
+                    .await?
+                    .name,
+            );
         }
-        if !cycles.contains_key(&forum.cycle_id) {
-            let plan = find::<cycle::Entity>(conn, forum.cycle_id, "cycle").await?;
-            cycles.insert(plan.id, plan);
+        if let Entry::Vacant(slot) = cycles.entry(forum.cycle_id) {
+            slot.insert(find::<cycle::Entity>(conn, forum.cycle_id, "cycle").await?);
         }
         let parent_forum_name = match forum.parent_forum_id {
             Some(parent) => {
-                if !names.contains_key(&parent) {
-                    let found = find::<forum::Entity>(conn, parent, "forum").await?;
-                    names.insert(parent, found.name);
+                if let Entry::Vacant(slot) = names.entry(parent) {
+                    slot.insert(find::<forum::Entity>(conn, parent, "forum").await?.name);
                 }
                 names.get(&parent).cloned()
             }

@@ -5,7 +5,7 @@
 use std::{process::Command, time::Instant};
 
 use chrono::Utc;
-use entity::{account, cycle, enums::*, forum, priority_entry, proposal, region};
+use entity::{account, cycle, enums::*, forum, priority_entry, proposal};
 use musrenbang::{db::Db, domain, export};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
