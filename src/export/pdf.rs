@@ -133,7 +133,11 @@ pub fn render(minutes: &Minutes) -> Vec<u8> {
     doc.space(14.0);
 
     let date = tanggal(minutes.held_at);
-    let place = minutes.place.clone().unwrap_or_else(|| "-".to_owned());
+    // Without a recorded session the minutes name the region; the chair signs by hand.
+    let place = minutes
+        .place
+        .clone()
+        .unwrap_or_else(|| minutes.region_name.clone());
     let chair = minutes.chair.clone().unwrap_or_else(|| "-".to_owned());
     doc.table(
         &[
@@ -267,8 +271,8 @@ pub fn render(minutes: &Minutes) -> Vec<u8> {
         .collect();
     let priority_columns = [
         Column::new("No", 0.04, Font::Regular),
-        Column::new("Kode", 0.09, Font::Regular),
-        Column::new("Program / kegiatan", 0.2, Font::Regular),
+        Column::new("Kode", 0.11, Font::Regular),
+        Column::new("Program / kegiatan", 0.18, Font::Regular),
         Column::new("Lokasi", 0.09, Font::Regular),
         Column::new("Volume", 0.07, Font::Regular),
         Column::new("Pagu", 0.1, Font::Regular),
@@ -312,8 +316,8 @@ pub fn render(minutes: &Minutes) -> Vec<u8> {
         doc.table(
             &[
                 Column::new("No", 0.04, Font::Regular),
-                Column::new("Kode", 0.1, Font::Regular),
-                Column::new("Program / kegiatan", 0.26, Font::Regular),
+                Column::new("Kode", 0.11, Font::Regular),
+                Column::new("Program / kegiatan", 0.25, Font::Regular),
                 Column::new("Lokasi", 0.12, Font::Regular),
                 Column::new("Pagu", 0.11, Font::Regular),
                 Column::new("Tahap", 0.12, Font::Regular),

@@ -8,7 +8,9 @@ use entity::{
     enums::{ForumStatus, OutcomeList, PriorityOutcome, ProposalStatus, RegionLevel},
     forum, priority_entry, proposal, proposal_status_change, region,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::table::{Decision, PriorityRow, Standing};
 use crate::{domain::escalation, error::AppResult};
@@ -173,9 +175,9 @@ fn decision(outcome: PriorityOutcome) -> Decision {
 }
 
 enum Stage {
-    /// The fixed list, after this rank.
+    /// The fixed list, after this (rank, entry id): ranks may repeat.
     Fixed {
-        after_rank: i32,
+        after: (i32, i32),
     },
     /// The list as it stands now (one page: an open forum's list is computed whole).
     Draft,
@@ -192,7 +194,7 @@ pub struct ForumRows<'a> {
 impl<'a> ForumRows<'a> {
     pub fn new(header: &'a ForumHeader) -> Self {
         let stage = if header.fixed() {
-            Stage::Fixed { after_rank: 0 }
+            Stage::Fixed { after: (0, 0) }
         } else {
             Stage::Draft
         };
@@ -207,13 +209,11 @@ impl<'a> ForumRows<'a> {
     ) -> AppResult<Option<Vec<PriorityRow>>> {
         loop {
             let page = match self.stage {
-                Stage::Fixed { after_rank } => {
-                    let page = self.fixed_page(conn, lookups, after_rank).await?;
-                    self.stage = match page.last() {
-                        Some(last) if page.len() as u64 == PAGE => Stage::Fixed {
-                            after_rank: last.rank.unwrap_or(i32::MAX),
-                        },
-                        _ => Stage::Rejected,
+                Stage::Fixed { after } => {
+                    let (page, last) = self.fixed_page(conn, lookups, after).await?;
+                    self.stage = match last {
+                        Some(last) => Stage::Fixed { after: last },
+                        None => Stage::Rejected,
                     };
                     page
                 }
@@ -237,20 +237,32 @@ impl<'a> ForumRows<'a> {
         &self,
         conn: &impl ConnectionTrait,
         lookups: &mut Lookups,
-        after_rank: i32,
-    ) -> AppResult<Vec<PriorityRow>> {
+        (after_rank, after_id): (i32, i32),
+    ) -> AppResult<(Vec<PriorityRow>, Option<(i32, i32)>)> {
+        use priority_entry::Column;
         let entries = priority_entry::Entity::find()
-            .filter(priority_entry::Column::ForumId.eq(self.header.forum.id))
-            .filter(priority_entry::Column::Rank.gt(after_rank))
-            .order_by_asc(priority_entry::Column::Rank)
+            .filter(Column::ForumId.eq(self.header.forum.id))
+            .filter(
+                Condition::any().add(Column::Rank.gt(after_rank)).add(
+                    Condition::all()
+                        .add(Column::Rank.eq(after_rank))
+                        .add(Column::Id.gt(after_id)),
+                ),
+            )
+            .order_by_asc(Column::Rank)
+            .order_by_asc(Column::Id)
             .limit(PAGE)
             .all(conn)
             .await?;
+        let next = match entries.last() {
+            Some(last) if entries.len() as u64 == PAGE => Some((last.rank, last.id)),
+            _ => None,
+        };
         let proposals = proposals_by_id(conn, entries.iter().map(|e| e.proposal_id)).await?;
         lookups
             .locate(conn, &proposals.values().collect::<Vec<_>>())
             .await?;
-        Ok(entries
+        let rows = entries
             .into_iter()
             .filter_map(|entry| {
                 let proposal = proposals.get(&entry.proposal_id)?;
@@ -267,7 +279,8 @@ impl<'a> ForumRows<'a> {
                     },
                 ))
             })
-            .collect())
+            .collect();
+        Ok((rows, next))
     }
 
     async fn draft_page(
@@ -303,7 +316,8 @@ impl<'a> ForumRows<'a> {
             .collect())
     }
 
-    /// Proposals the forum rejected while verifying, with the note of the rejection.
+    /// Proposals the forum rejected while verifying, with the note of the rejection; not those
+    /// its fixed list already shows (closing records their end as a status change too).
     async fn rejected_page(
         &self,
         conn: &impl ConnectionTrait,
@@ -315,11 +329,27 @@ impl<'a> ForumRows<'a> {
             .order_by_asc(proposal_status_change::Column::Id)
             .all(conn)
             .await?;
+        let listed: Vec<i32> = changes.iter().map(|c| c.proposal_id).collect();
+        let mut seen: std::collections::HashSet<i32> = if listed.is_empty() {
+            Default::default()
+        } else {
+            priority_entry::Entity::find()
+                .filter(priority_entry::Column::ForumId.eq(self.header.forum.id))
+                .filter(priority_entry::Column::ProposalId.is_in(listed))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|e| e.proposal_id)
+                .collect()
+        };
+        let changes: Vec<_> = changes
+            .into_iter()
+            .filter(|c| !seen.contains(&c.proposal_id))
+            .collect();
         let proposals = proposals_by_id(conn, changes.iter().map(|c| c.proposal_id)).await?;
         lookups
             .locate(conn, &proposals.values().collect::<Vec<_>>())
             .await?;
-        let mut seen = std::collections::HashSet::new();
         Ok(changes
             .into_iter()
             .filter(|change| seen.insert(change.proposal_id))
