@@ -48,6 +48,7 @@ function CarryOver({ p, cycles, onDone }: { p: any; cycles: any[]; onDone: () =>
   return (
     <form
       class="inline-form stack-sm"
+      noValidate
       aria-labelledby={`${id}-title`}
       onSubmit={async (e) => {
         e.preventDefault();

@@ -851,4 +851,13 @@ export const en: Messages = {
   'field.future': 'the date cannot be in the future',
   'reason.COUNT_LIMIT_REACHED': 'The limit on the number of proposals was reached',
   'reason.NOT_IN_ROUND': 'Not put to the vote',
+  'detail.budgetLeft': 'Not enough budget: {left} left, the proposal costs {cost}.',
+  'detail.countReached': 'The forum already sent up {n} proposals, its limit.',
+  'detail.notReserve': 'Only a proposal still in this forum’s reserve can be promoted.',
+  'detail.roundOpen': 'Close the voting round first: {rounds}.',
+  'detail.childrenOpen': '{n} lower forums that send proposals here are still running.',
+  'detail.notInSession': 'A forum closes only from “In session”.',
+  'detail.carriedAlready': 'Already carried over as {code}.',
+  'detail.noEntryForum': '{cycle} has no open forum for {place} yet.',
+  'detail.notInPlan': 'Only a proposal accepted into the plan (RKPD) is implemented.',
 };
