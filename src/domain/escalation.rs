@@ -109,6 +109,7 @@ pub fn reason_note(
             decision.unwrap_or("tanpa keterangan")
         ),
         NotInRound => "Tidak diikutkan dalam pemungutan suara".to_owned(),
+        InAgreedOrder => "Masuk daftar prioritas menurut urutan mufakat forum".to_owned(),
     }
 }
 
@@ -262,10 +263,10 @@ fn ranked_in_order(
                 Some(budget - spent),
             ),
             (_, Some(max)) if taken >= max => (OutcomeReason::CountLimitReached, None),
-            _ => (OutcomeReason::Selected, None),
+            _ => (OutcomeReason::InAgreedOrder, None),
         };
         let list = match reason {
-            OutcomeReason::Selected => {
+            OutcomeReason::InAgreedOrder => {
                 spent += cost;
                 taken += 1;
                 OutcomeList::Main

@@ -134,9 +134,9 @@ export default function MyProposalsPage() {
                   actions={
                     <div class="stack-sm">
                       <Standing p={p} />
-                      {p.path?.carriedOverToId && (
+                      {p.carriedOverTo && (
                         <p>
-                          <Link href={`/usulan/${p.path.carriedOverToId}`}>{t('path.carriedTo')}</Link>
+                          <Link href={`/usulan/${p.carriedOverTo.id}`}>{t('path.carriedTo')}</Link>
                         </p>
                       )}
                       {mayCarryOver(p) && <CarryOver p={p} cycles={cycleList} onDone={refresh} />}

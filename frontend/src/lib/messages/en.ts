@@ -851,6 +851,7 @@ export const en: Messages = {
   'field.future': 'the date cannot be in the future',
   'reason.COUNT_LIMIT_REACHED': 'The limit on the number of proposals was reached',
   'reason.NOT_IN_ROUND': 'Not put to the vote',
+  'reason.IN_AGREED_ORDER': 'Taken in the order the forum agreed',
   'detail.budgetLeft': 'Not enough budget: {left} left, the proposal costs {cost}.',
   'detail.countReached': 'The forum already sent up {n} proposals, its limit.',
   'detail.notReserve': 'Only a proposal still in this forum’s reserve can be promoted.',

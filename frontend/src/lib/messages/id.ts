@@ -849,6 +849,7 @@ export const id = {
   'field.future': 'tanggal tidak boleh di masa depan',
   'reason.COUNT_LIMIT_REACHED': 'Batas jumlah usulan yang diteruskan tercapai',
   'reason.NOT_IN_ROUND': 'Tidak diikutkan dalam pemungutan suara',
+  'reason.IN_AGREED_ORDER': 'Masuk menurut urutan mufakat forum',
   'detail.budgetLeft': 'Pagu tidak cukup: sisa {left}, biaya usulan {cost}.',
   'detail.countReached': 'Forum sudah meneruskan {n} usulan, batas jumlahnya.',
   'detail.notReserve': 'Hanya usulan yang masih menjadi cadangan forum ini yang dapat dipromosikan.',
