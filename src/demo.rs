@@ -792,6 +792,20 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
     ))
 }
 
+/// A kelurahan of the demo: its 2027 forum, its kecamatan's forum, its RTs, their moderators
+/// (kelurahan, kecamatan) and the kelurahan itself.
+type KelurahanSeed = (
+    forum::Model,
+    forum::Model,
+    Vec<region::Model>,
+    account::Model,
+    account::Model,
+    region::Model,
+);
+
+/// A demo proposal's title, cost and the levels it passed with what became of it at each.
+type PastPath<'a> = (&'static str, i64, Vec<(&'a Level<'a>, Fate)>);
+
 /// The forums of one level in last year's cycle that a proposal passed through.
 struct Level<'a> {
     forum: &'a forum::Model,
@@ -814,14 +828,7 @@ enum Fate {
 async fn seed_last_year(
     txn: &DatabaseTransaction,
     city: &region::Model,
-    kelurahan_forums: &[(
-        forum::Model,
-        forum::Model,
-        Vec<region::Model>,
-        account::Model,
-        account::Model,
-        region::Model,
-    )],
+    kelurahan_forums: &[KelurahanSeed],
     residents: &[account::Model],
     planner: &account::Model,
     agencies: &[agency::Model],
@@ -915,7 +922,7 @@ async fn seed_last_year(
             forum: &city_forum,
             moderator: planner.id,
         };
-        let paths: [(&str, i64, Vec<(&Level, Fate)>); 4] = [
+        let paths: [PastPath; 4] = [
             (
                 "Perbaikan jalan lingkungan",
                 180_000_000,

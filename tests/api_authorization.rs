@@ -587,7 +587,7 @@ async fn prepare(fx: &mut Fixture<'_>, op: Op, caller: Caller) -> Call {
             let next_cycle = match fx.next_cycle {
                 Some(cycle) => cycle,
                 None => {
-                    let cycle = next_year_cycle(fx).await;
+                    let (cycle, _) = fx.world.next_year(app, true).await;
                     fx.next_cycle = Some(cycle);
                     cycle
                 }
@@ -665,36 +665,6 @@ async fn open_forum_session(fx: &Fixture<'_>, forum: i32) {
             )
             .await);
     }
-}
-
-/// Next year's active cycle with an open kelurahan stage and forum for Oro-oro Dowo.
-async fn next_year_cycle(fx: &Fixture<'_>) -> i32 {
-    let (app, w) = (fx.app, &fx.world);
-    let cycle = id(&ok(&app
-        .gql(
-            "mutation($r: Int!) { createCycle(input: { planYear: 2028, name: \"Musrenbang RKPD 2028\", regionId: $r }) { id } }",
-            json!({ "r": w.city }),
-            w.admin_token(),
-        )
-        .await)["createCycle"]["id"]);
-    ok(&app
-        .gql(
-            "mutation($id: Int!) { setCycleStatus(cycleId: $id, status: ACTIVE) { status } }",
-            json!({ "id": cycle }),
-            w.admin_token(),
-        )
-        .await);
-    let stage = json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "opensAt": days_from_now(-1), "closesAt": days_from_now(30) } });
-    ok(&app.gql(SET_STAGE, stage, w.admin_token()).await);
-    ok(&app
-        .gql(
-            CREATE_FORUM,
-            json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": w.kelurahan,
-                "name": "Musrenbang Kelurahan Oro-oro Dowo 2028", "selectionLimit": "UNLIMITED" } }),
-            w.admin_token(),
-        )
-        .await);
-    cycle
 }
 
 async fn revoke(app: &TestApp, token: Option<&str>, grant: i32) {

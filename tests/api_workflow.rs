@@ -1041,20 +1041,7 @@ async fn stage_and_forum_preconditions(backend: Backend) {
     );
 
     // A stage that was never scheduled: a forum of next year's cycle.
-    let cycle = id(&ok(&app
-        .gql(
-            "mutation($r: Int!) { createCycle(input: { planYear: 2028, name: \"Musrenbang RKPD 2028\", regionId: $r }) { id } }",
-            json!({ "r": w.city }),
-            w.admin_token(),
-        )
-        .await)["createCycle"]["id"]);
-    let forum = id(&ok(&app
-        .gql(
-            CREATE_FORUM,
-            json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": w.kelurahan, "name": "Musrenbang Oro-oro Dowo 2028", "selectionLimit": "UNLIMITED" } }),
-            w.admin_token(),
-        )
-        .await)["createForum"]["id"]);
+    let (_, forum) = w.next_year(&app, false).await;
     let response = app
         .gql(
             CREATE_PROPOSAL,

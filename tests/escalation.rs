@@ -402,35 +402,7 @@ async fn carry_over_continues_a_proposal_in_the_next_cycle(backend: Backend) {
     )
     .await;
 
-    let next = id(&ok(&app
-        .gql(
-            "mutation($r: Int!) { createCycle(input: { planYear: 2028, name: \"Musrenbang RKPD 2028\", regionId: $r }) { id } }",
-            json!({ "r": w.city }),
-            w.admin_token(),
-        )
-        .await)["createCycle"]["id"]);
-    ok(&app
-        .gql(
-            "mutation($id: Int!) { setCycleStatus(cycleId: $id, status: ACTIVE) { status } }",
-            json!({ "id": next }),
-            w.admin_token(),
-        )
-        .await);
-    ok(&app
-        .gql(
-            "mutation($input: SetStageInput!) { setStage(input: $input) { id } }",
-            json!({ "input": { "cycleId": next, "level": "DESA_KELURAHAN", "opensAt": days_from_now(-1), "closesAt": days_from_now(30) } }),
-            w.admin_token(),
-        )
-        .await);
-    let next_forum = id(&ok(&app
-        .gql(
-            "mutation($input: CreateForumInput!) { createForum(input: $input) { id } }",
-            json!({ "input": { "cycleId": next, "level": "DESA_KELURAHAN", "regionId": w.kelurahan,
-                "name": "Musrenbang Kelurahan Oro-oro Dowo 2028", "selectionLimit": "UNLIMITED" } }),
-            w.admin_token(),
-        )
-        .await)["createForum"]["id"]);
+    let (next, next_forum) = w.next_year(&app, true).await;
 
     let carry = |user: &User, proposal: i32, cycle: i32| {
         let token = user.token().map(str::to_owned);

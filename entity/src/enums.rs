@@ -344,6 +344,8 @@ string_enum!(
         ForumDecision = "forum_decision",
         /// Verified but not put to the vote.
         NotInRound = "not_in_round",
+        /// The forum did not vote: taken in the order it agreed by consensus, within its limit.
+        InAgreedOrder = "agreed_order",
     }
 );
 

@@ -70,10 +70,10 @@ export async function token(email) {
   return data.login.token;
 }
 
-/** The demo's kelurahan forum by kelurahan name, with its region. */
+/** The demo's kelurahan forum by kelurahan name, with its region (of the latest cycle: the demo may hold last year's too). */
 export async function kelurahanForum(name) {
-  const data = await api('{forums(filter:{level:DESA_KELURAHAN},first:100){nodes{id name budgetCeiling region{id name}}}}');
-  const forum = data.forums.nodes.find((f) => f.region.name === name);
+  const data = await api('{forums(filter:{level:DESA_KELURAHAN},first:100){nodes{id name budgetCeiling region{id name} cycle{planYear}}}}');
+  const forum = data.forums.nodes.filter((f) => f.region.name === name).sort((a, b) => b.cycle.planYear - a.cycle.planYear)[0];
   assert.ok(forum, `no forum for ${name}`);
   return forum;
 }

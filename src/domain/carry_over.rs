@@ -139,6 +139,14 @@ pub async fn carry_over(
     Ok(carried)
 }
 
+/// The proposal that continues this one in a later cycle, if any.
+pub async fn continuation(db: &Db, proposal_id: i32) -> AppResult<Option<proposal::Model>> {
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::CarriedOverFromId.eq(proposal_id))
+        .one(db.reader())
+        .await?)
+}
+
 /// The lowest open forum of the cycle whose region contains the place.
 async fn entry_forum(
     conn: &impl sea_orm::ConnectionTrait,

@@ -74,7 +74,7 @@ pub fn rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(digit);
@@ -109,6 +109,7 @@ pub fn reason_note(
             decision.unwrap_or("tanpa keterangan")
         ),
         NotInRound => "Tidak diikutkan dalam pemungutan suara".to_owned(),
+        InAgreedOrder => "Masuk daftar prioritas menurut urutan mufakat forum".to_owned(),
     }
 }
 
@@ -262,10 +263,10 @@ fn ranked_in_order(
                 Some(budget - spent),
             ),
             (_, Some(max)) if taken >= max => (OutcomeReason::CountLimitReached, None),
-            _ => (OutcomeReason::Selected, None),
+            _ => (OutcomeReason::InAgreedOrder, None),
         };
         let list = match reason {
-            OutcomeReason::Selected => {
+            OutcomeReason::InAgreedOrder => {
                 spent += cost;
                 taken += 1;
                 OutcomeList::Main
@@ -598,14 +599,12 @@ pub async fn promote_reserve(
     }
     let (spent, sent) = used_capacity(&txn, forum.id).await?;
     match (budget_limit(&forum), forum.selection_limit, forum.max_count) {
-        (Some(budget), _, _) => {
-            if spent + entry.cost > budget {
-                return Err(AppError::precondition(format!(
-                    "not enough budget left: {} remain, the proposal costs {}",
-                    rupiah(budget - spent),
-                    rupiah(entry.cost)
-                )));
-            }
+        (Some(budget), _, _) if spent + entry.cost > budget => {
+            return Err(AppError::precondition(format!(
+                "not enough budget left: {} remain, the proposal costs {}",
+                rupiah(budget - spent),
+                rupiah(entry.cost)
+            )));
         }
         (None, SelectionLimit::Count, Some(max)) if sent >= max => {
             return Err(AppError::precondition(format!(

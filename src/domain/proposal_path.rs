@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{implementation, now, voting};
+use super::{carry_over, implementation, now, voting};
 use crate::{db::Db, error::AppResult};
 
 #[derive(Debug, Clone, SimpleObject)]
@@ -208,9 +208,7 @@ pub async fn path(db: &Db, proposal: &proposal::Model) -> AppResult<ProposalPath
             promoted_at: e.promoted_at,
         });
     }
-    let carried_over_to_id = proposal::Entity::find()
-        .filter(proposal::Column::CarriedOverFromId.eq(proposal.id))
-        .one(conn)
+    let carried_over_to_id = carry_over::continuation(db, proposal.id)
         .await?
         .map(|p| p.id);
     Ok(ProposalPath {

@@ -494,6 +494,12 @@ impl Proposal {
             .await?
             .map(Proposal))
     }
+    /// Its continuation in a later cycle, if it was carried over.
+    async fn carried_over_to(&self, ctx: &Context<'_>) -> Result<Option<Proposal>> {
+        Ok(domain::carry_over::continuation(db(ctx), self.0.id)
+            .await?
+            .map(Proposal))
+    }
     /// The statuses the viewer may move this proposal to now (ignoring the stage's schedule).
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<AvailableTransition>> {
         use domain::workflow::{next_statuses, Party};

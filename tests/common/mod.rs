@@ -713,6 +713,40 @@ impl World {
         }
     }
 
+    /// Next year's (2028) cycle with a kelurahan forum for Oro-oro Dowo: (cycle, forum). When
+    /// `open`, the cycle is active and its kelurahan stage open; otherwise never scheduled.
+    pub async fn next_year(&self, app: &TestApp, open: bool) -> (i32, i32) {
+        let a = self.admin_token();
+        let cycle = id(&ok(&app
+            .gql(
+                "mutation($r: Int!) { createCycle(input: { planYear: 2028, name: \"Musrenbang RKPD 2028\", regionId: $r }) { id } }",
+                json!({ "r": self.city }),
+                a,
+            )
+            .await)["createCycle"]["id"]);
+        if open {
+            ok(&app
+                .gql(
+                    "mutation($id: Int!) { setCycleStatus(cycleId: $id, status: ACTIVE) { status } }",
+                    json!({ "id": cycle }),
+                    a,
+                )
+                .await);
+            let stage = json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN",
+                "opensAt": days_from_now(-1), "closesAt": days_from_now(30) } });
+            ok(&app.gql(SET_STAGE, stage, a).await);
+        }
+        let forum = id(&ok(&app
+            .gql(
+                CREATE_FORUM,
+                json!({ "input": { "cycleId": cycle, "level": "DESA_KELURAHAN", "regionId": self.kelurahan,
+                    "name": "Musrenbang Kelurahan Oro-oro Dowo 2028", "selectionLimit": "UNLIMITED" } }),
+                a,
+            )
+            .await)["createForum"]["id"]);
+        (cycle, forum)
+    }
+
     /// Reschedules a stage of the cycle (as the administrator).
     pub async fn schedule(
         &self,

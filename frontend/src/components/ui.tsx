@@ -1,6 +1,6 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { codeMessage, fieldMessage, hasUsefulDetail, type ApiError } from '../lib/errors';
+import { codeMessage, detailMessage, fieldMessage, hasUsefulDetail, type ApiError } from '../lib/errors';
 import { label, t } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { Link } from '../lib/router';
@@ -67,7 +67,7 @@ export function ErrorBox({ error, fieldIds }: { error: ApiError | null; fieldIds
       <p>
         <strong>{codeMessage(error.code, undefined, error.retryAfterSeconds)}</strong>
       </p>
-      {hasUsefulDetail(error) && <p class="alert__detail">{error.message}</p>}
+      {hasUsefulDetail(error) && <p class="alert__detail">{detailMessage(error)}</p>}
       {error.fields.length > 0 && (
         <ul>
           {error.fields.map((f) => {

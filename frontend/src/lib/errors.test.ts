@@ -1,6 +1,6 @@
 import { CombinedError } from '@urql/core';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, codeMessage, fieldErrors, fieldMessage, toApiError } from './errors';
+import { ERROR_CODES, codeMessage, detailMessage, fieldErrors, fieldMessage, toApiError } from './errors';
 
 function graphqlError(message: string, extensions: Record<string, unknown>) {
   return new CombinedError({ graphQLErrors: [{ message, extensions }] });
@@ -60,5 +60,12 @@ describe('translating error codes', () => {
     expect(fieldMessage({ field: 'happenedOn', code: 'future', message: 'report what has happened, not what is planned' }, 'id')).toBe('tanggal tidak boleh di masa depan');
     expect(fieldMessage({ field: 'email', code: 'unique', message: 'an account with this email already exists' }, 'id')).toBe('sudah terdaftar');
     expect(fieldMessage({ field: 'x', code: 'odd', message: 'something else' }, 'id')).toBe('something else');
+  });
+  it('translates the server\'s known rule explanations and keeps others as sent', () => {
+    const e = (message: string) => ({ code: 'FAILED_PRECONDITION' as const, message, fields: [] });
+    expect(detailMessage(e('not enough budget left: Rp 0 remain, the proposal costs Rp 18.000.000'), 'id')).toBe('Pagu tidak cukup: sisa Rp 0, biaya usulan Rp 18.000.000.');
+    expect(detailMessage(e('close the voting round first: Prioritas RW'), 'id')).toBe('Tutup dulu putaran pemungutan suara: Prioritas RW.');
+    expect(detailMessage(e('not enough budget left: Rp 0 remain, the proposal costs Rp 1'), 'en')).toBe('not enough budget left: Rp 0 remain, the proposal costs Rp 1');
+    expect(detailMessage(e('something new'), 'id')).toBe('something new');
   });
 });

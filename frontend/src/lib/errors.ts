@@ -121,3 +121,26 @@ export function fieldErrors(error: ApiError | null, locale: Locale = localeStore
   for (const f of error?.fields ?? []) if (!(f.field in out)) out[f.field] = fieldMessage(f, locale);
   return out;
 }
+
+/** Server explanations of rules (FAILED_PRECONDITION, CONFLICT, FORBIDDEN) that have a translation. */
+const details: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]> = [
+  [/^not enough budget left: (.+) remain, the proposal costs (.+)$/, (m, l) => t('detail.budgetLeft', { left: m[1], cost: m[2] }, l)],
+  [/^the forum already sent up its (\d+) proposals$/, (m, l) => t('detail.countReached', { n: m[1] }, l)],
+  [/^only a proposal still in this forum's reserve can be promoted$/, (_m, l) => t('detail.notReserve', undefined, l)],
+  [/^close the voting round first: (.+)$/, (m, l) => t('detail.roundOpen', { rounds: m[1] }, l)],
+  [/^(\d+) lower forums that send proposals here are still running$/, (m, l) => t('detail.childrenOpen', { n: m[1] }, l)],
+  [/^a \S+ forum cannot close; it closes from in session$/, (_m, l) => t('detail.notInSession', undefined, l)],
+  [/^already carried over as (\S+)$/, (m, l) => t('detail.carriedAlready', { code: m[1] }, l)],
+  [/^(.+) has no open forum for (.+)$/, (m, l) => t('detail.noEntryForum', { cycle: m[1], place: m[2] }, l)],
+  [/^only a proposal accepted into the plan is implemented$/, (_m, l) => t('detail.notInPlan', undefined, l)],
+];
+
+/** The server's explanation in the reader's language where it is a known rule; otherwise as sent. */
+export function detailMessage(error: ApiError, locale: Locale = localeStore.get()): string {
+  if (locale === 'en') return error.message;
+  for (const [pattern, render] of details) {
+    const match = error.message.match(pattern);
+    if (match) return render(match, locale);
+  }
+  return error.message;
+}

@@ -39,7 +39,7 @@ describe('the agreed order', () => {
   it('stops at the count limit and takes everything when unlimited', () => {
     const costs = [1, 2, 3].map((id) => ({ id, cost: 100 }));
     const counted = listsForOrder(costs, { budget: null, selectionLimit: 'COUNT', maxCount: 2 });
-    expect([...counted.values()].map((l) => l.reason)).toEqual(['SELECTED', 'SELECTED', 'COUNT_LIMIT_REACHED']);
+    expect([...counted.values()].map((l) => l.reason)).toEqual(['IN_AGREED_ORDER', 'IN_AGREED_ORDER', 'COUNT_LIMIT_REACHED']);
     const free = listsForOrder(costs, { budget: null, selectionLimit: 'UNLIMITED', maxCount: 1 });
     expect([...free.values()].every((l) => l.list === 'MAIN')).toBe(true);
   });
@@ -80,7 +80,7 @@ describe('carry-over', () => {
     expect(mayCarryOver({ status: 'RESERVE', forum: { status: 'IN_SESSION' } })).toBe(false);
     expect(mayCarryOver({ status: 'RESERVE', forum: { status: 'CLOSED' } })).toBe(true);
     expect(mayCarryOver({ status: 'ACCEPTED' })).toBe(false);
-    expect(mayCarryOver({ status: 'REJECTED', path: { carriedOverToId: 5 } })).toBe(false);
+    expect(mayCarryOver({ status: 'REJECTED', carriedOverTo: { id: 5 } })).toBe(false);
   });
   it('offers the later active cycles, earliest first', () => {
     const cycles = [

@@ -48,7 +48,7 @@ export function listsForOrder(costs: Array<{ id: number; cost: number }>, limit:
     else if (limit.budget !== null && spent + cost > limit.budget) out.set(id, { list: 'RESERVE', reason: 'DID_NOT_FIT_REMAINING_BUDGET' });
     else if (maxCount !== null && maxCount !== undefined && taken >= maxCount) out.set(id, { list: 'RESERVE', reason: 'COUNT_LIMIT_REACHED' });
     else {
-      out.set(id, { list: 'MAIN', reason: 'SELECTED' });
+      out.set(id, { list: 'MAIN', reason: 'IN_AGREED_ORDER' });
       spent += cost;
       taken += 1;
     }
@@ -116,8 +116,8 @@ export function canPromote(row: PriorityRow, fixed: boolean): boolean {
 }
 
 /** Whether a proposal's path this cycle ended without it being selected (carry_over.rs, `may_carry_over`). */
-export function mayCarryOver(p: { status: string; forum?: { status: string } | null; path?: { carriedOverToId: number | null } | null }): boolean {
-  if (p.path?.carriedOverToId) return false;
+export function mayCarryOver(p: { status: string; forum?: { status: string } | null; carriedOverTo?: { id: number } | null }): boolean {
+  if (p.carriedOverTo) return false;
   if (p.status === 'REJECTED' || p.status === 'NOT_ACCEPTED') return true;
   return p.status === 'RESERVE' && (p.forum?.status === 'CLOSED' || p.forum?.status === 'RATIFIED');
 }

@@ -126,7 +126,7 @@ export const MY_PROPOSALS = gql`
     myProposals(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ...ProposalSummary implementationStatus cycle { id planYear } forum { id status level } path { carriedOverToId } availableTransitions { to noteRequired } }
+      nodes { ...ProposalSummary implementationStatus cycle { id planYear } forum { id status level } carriedOverTo { id } availableTransitions { to noteRequired } }
     }
   }
   ${PROPOSAL_SUMMARY}

@@ -68,6 +68,7 @@ function GrantForm({ account, names, onDone }: { account: any; names: ReturnType
   return (
     <form
       class="inline-form stack-sm"
+      noValidate
       aria-label={t('admin.grantFor', { name: account.name })}
       onSubmit={async (e) => {
         e.preventDefault();

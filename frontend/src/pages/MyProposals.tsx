@@ -48,6 +48,7 @@ function CarryOver({ p, cycles, onDone }: { p: any; cycles: any[]; onDone: () =>
   return (
     <form
       class="inline-form stack-sm"
+      noValidate
       aria-labelledby={`${id}-title`}
       onSubmit={async (e) => {
         e.preventDefault();
@@ -133,9 +134,9 @@ export default function MyProposalsPage() {
                   actions={
                     <div class="stack-sm">
                       <Standing p={p} />
-                      {p.path?.carriedOverToId && (
+                      {p.carriedOverTo && (
                         <p>
-                          <Link href={`/usulan/${p.path.carriedOverToId}`}>{t('path.carriedTo')}</Link>
+                          <Link href={`/usulan/${p.carriedOverTo.id}`}>{t('path.carriedTo')}</Link>
                         </p>
                       )}
                       {mayCarryOver(p) && <CarryOver p={p} cycles={cycleList} onDone={refresh} />}

@@ -849,6 +849,16 @@ export const id = {
   'field.future': 'tanggal tidak boleh di masa depan',
   'reason.COUNT_LIMIT_REACHED': 'Batas jumlah usulan yang diteruskan tercapai',
   'reason.NOT_IN_ROUND': 'Tidak diikutkan dalam pemungutan suara',
+  'reason.IN_AGREED_ORDER': 'Masuk menurut urutan mufakat forum',
+  'detail.budgetLeft': 'Pagu tidak cukup: sisa {left}, biaya usulan {cost}.',
+  'detail.countReached': 'Forum sudah meneruskan {n} usulan, batas jumlahnya.',
+  'detail.notReserve': 'Hanya usulan yang masih menjadi cadangan forum ini yang dapat dipromosikan.',
+  'detail.roundOpen': 'Tutup dulu putaran pemungutan suara: {rounds}.',
+  'detail.childrenOpen': '{n} forum di bawahnya yang meneruskan usulan ke sini masih berjalan.',
+  'detail.notInSession': 'Forum hanya dapat ditutup dari status “Sedang bersidang”.',
+  'detail.carriedAlready': 'Usulan ini sudah dilanjutkan sebagai {code}.',
+  'detail.noEntryForum': '{cycle} belum memiliki forum terbuka untuk {place}.',
+  'detail.notInPlan': 'Hanya usulan yang masuk rencana (RKPD) yang dilaporkan pelaksanaannya.',
 };
 
 export type Messages = { [K in keyof typeof id]: string };
