@@ -204,6 +204,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("uq_proposals_carried_over_from")
+                    .table(Proposals::Table)
+                    .to_owned(),
+            )
+            .await?;
         for (table, column) in [
             (
                 RoleGrants::Table.into_iden(),
@@ -219,16 +227,6 @@ impl MigrationTrait for Migration {
             ),
             (Forums::Table.into_iden(), Forums::ClosedAt.into_iden()),
         ] {
-            if column.to_string() == "carried_over_from_id" {
-                manager
-                    .drop_index(
-                        Index::drop()
-                            .name("uq_proposals_carried_over_from")
-                            .table(Proposals::Table)
-                            .to_owned(),
-                    )
-                    .await?;
-            }
             manager
                 .alter_table(Table::alter().table(table).drop_column(column).to_owned())
                 .await?;

@@ -405,24 +405,27 @@ async fn close_in(txn: &Txn, actor: &Actor, input: CloseForumInput) -> AppResult
             .await?;
         }
     }
-    for (status, reason) in UNFINISHED {
-        let unfinished = proposal::Entity::find()
-            .filter(proposal::Column::ForumId.eq(forum.id))
-            .filter(proposal::Column::Status.eq(status))
-            .all(txn)
-            .await?;
-        for proposal in unfinished {
-            *counts.entry("unfinished").or_default() += 1;
-            proposals::apply_status(
-                txn,
-                actor,
-                proposal,
-                ProposalStatus::Rejected,
-                None,
-                Some(reason.to_owned()),
-            )
-            .await?;
-        }
+    let unfinished = proposal::Entity::find()
+        .filter(proposal::Column::ForumId.eq(forum.id))
+        .filter(proposal::Column::Status.is_in(UNFINISHED.map(|(status, _)| status)))
+        .order_by_asc(proposal::Column::Id)
+        .all(txn)
+        .await?;
+    for proposal in unfinished {
+        let reason = UNFINISHED
+            .iter()
+            .find(|(status, _)| *status == proposal.status)
+            .map_or("", |(_, reason)| *reason);
+        *counts.entry("unfinished").or_default() += 1;
+        proposals::apply_status(
+            txn,
+            actor,
+            proposal,
+            ProposalStatus::Rejected,
+            None,
+            Some(reason.to_owned()),
+        )
+        .await?;
     }
 
     let before = forum.clone();
