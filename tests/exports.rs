@@ -185,6 +185,24 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
     assert_eq!(rejected[12], "Tidak diakomodir");
     assert!(rejected[13].contains(REJECTED_NOTE), "{rejected:?}");
 
+    // The command line writes the same bytes, and refuses a format it does not know.
+    let forum = w.forum_kelurahan.to_string();
+    let cli = musrenbang_export(&app, &["--format", "csv", "--forum", &forum, "--out", "-"]);
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert_eq!(cli.stdout, csv.body);
+    let refused = musrenbang_export(&app, &["--format", "docx", "--forum", &forum]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("invalid format: must be csv, xlsx, json, pdf or pb"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
     // Excel: numbers are numbers, one sheet for the forum.
     let xlsx = download(&app, &query("xlsx"), None).await;
     assert_eq!(xlsx.status, 200);
@@ -254,22 +272,14 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
     }
 }
 
-/// The text of a PDF as `pdftotext` (poppler) reads it, lines joined by spaces.
-fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("musrenbang_export_{}.pdf", unique_suffix()));
-    std::fs::write(&path, pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
+/// Runs `musrenbang export` (the real binary) against the app's database.
+fn musrenbang_export(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_musrenbang"))
+        .arg("export")
+        .args(args)
+        .args(["--database-url", &app.url])
         .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    let _ = std::fs::remove_file(&path);
-    assert!(output.status.success(), "pdftotext failed");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+        .expect("the musrenbang binary runs")
 }
 
 async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
@@ -332,7 +342,31 @@ async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
     .await;
     assert_eq!(zip.status, 200);
     assert_eq!(zip.content_type, "application/zip");
-    assert!(zip.body.starts_with(b"PK"));
+    let mut archive = zip::ZipArchive::new(Cursor::new(zip.body)).expect("a ZIP archive");
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|name| name.expect("a member name").into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "berita-acara-musrenbang-kelurahan-kauman.pdf",
+            "berita-acara-musrenbang-kelurahan-oro-oro-dowo.pdf"
+        ]
+    );
+    for (name, forum) in [
+        (&names[0], "MUSRENBANG KELURAHAN KAUMAN"),
+        (&names[1], "MUSRENBANG KELURAHAN ORO-ORO DOWO"),
+    ] {
+        let mut member = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(name).unwrap(), &mut member).unwrap();
+        let text = pdf_text(&member);
+        assert!(
+            text.contains("BERITA ACARA") && text.contains(forum),
+            "{name}: {text}"
+        );
+    }
 }
 
 async fn who_may_export_what(backend: Backend) {

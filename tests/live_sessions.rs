@@ -683,7 +683,9 @@ async fn live_session_end_to_end(backend: Backend) {
             "BA/{}/{}/{}",
             world.forum_kelurahan,
             session,
-            chrono::Utc::now().format("%Y")
+            chrono::Utc::now()
+                .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+                .format("%Y")
         )
     );
     assert_eq!(
@@ -705,6 +707,28 @@ async fn live_session_end_to_end(backend: Backend) {
         json!({ "number": 2, "name": "Budi Hartono", "roleOrInstitution": "Ketua RT 03", "gender": "MALE", "channel": "ONLINE" })
     );
     assert_eq!(minutes["attendance"][3]["roleOrInstitution"], "Ketua RW 02");
+
+    // The berita acara's attendance annex gives check-in times in Kota Malang's zone (WIB).
+    let pdf = app
+        .client
+        .get(format!(
+            "{}/export?format=pdf&forum={}",
+            app.base, world.forum_kelurahan
+        ))
+        .bearer_auth(moderator.token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert!(text.contains("LAMPIRAN I: DAFTAR HADIR") && text.contains("Budi Hartono"));
+    let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let now = chrono::Utc::now().with_timezone(&wib);
+    let checked_in_recently = (0..10).any(|minutes_ago| {
+        let at = now - chrono::Duration::minutes(minutes_ago);
+        text.contains(&at.format("%H:%M WIB").to_string())
+    });
+    assert!(checked_in_recently, "no WIB check-in time:\n{text}");
     let agenda = minutes["agenda"].as_array().unwrap();
     let decisions: Vec<(Value, Value, Value)> = agenda
         .iter()

@@ -37,6 +37,51 @@ pub fn subtree_ids(root: &region::Model) -> SelectStatement {
         .to_owned()
 }
 
+/// Indonesia's three time zones. Which one a region keeps follows from its official code: the
+/// first two digits name the province, and every province lies in one zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    /// Waktu Indonesia Barat, UTC+7: Sumatra, Java, West and Central Kalimantan.
+    Wib,
+    /// Waktu Indonesia Tengah, UTC+8: Bali, Nusa Tenggara, the rest of Kalimantan, Sulawesi.
+    Wita,
+    /// Waktu Indonesia Timur, UTC+9: Maluku and Papua.
+    Wit,
+}
+
+impl TimeZone {
+    /// The zone of a region by its code ("35.73.05" → WIB); WIB when the code names no province.
+    pub fn of_code(code: &str) -> Self {
+        match code.get(..2).and_then(|p| p.parse::<u8>().ok()) {
+            Some(51..=53 | 63..=65 | 71..=76) => Self::Wita,
+            Some(81..=82 | 91..=97) => Self::Wit,
+            _ => Self::Wib,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Wib => "WIB",
+            Self::Wita => "WITA",
+            Self::Wit => "WIT",
+        }
+    }
+
+    pub fn offset(self) -> chrono::FixedOffset {
+        let hours = match self {
+            Self::Wib => 7,
+            Self::Wita => 8,
+            Self::Wit => 9,
+        };
+        chrono::FixedOffset::east_opt(hours * 3600).expect("a whole-hour offset")
+    }
+
+    /// The local time of `at` in this zone.
+    pub fn local(self, at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+        at.with_timezone(&self.offset())
+    }
+}
+
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
 pub struct CreateRegionInput {
     #[validate(length(min = 1, max = 32))]
@@ -337,4 +382,26 @@ fn parse_region_csv(reader: impl std::io::Read) -> AppResult<Vec<RegionRow>> {
         return Err(AppError::fields(errors));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TimeZone;
+
+    #[test]
+    fn time_zones_follow_the_province_code() {
+        assert_eq!(TimeZone::of_code("35.73.05"), TimeZone::Wib); // Kota Malang, Jawa Timur
+        assert_eq!(TimeZone::of_code("11.71"), TimeZone::Wib); // Banda Aceh
+        assert_eq!(TimeZone::of_code("51.71"), TimeZone::Wita); // Denpasar, Bali
+        assert_eq!(TimeZone::of_code("73.71"), TimeZone::Wita); // Makassar
+        assert_eq!(TimeZone::of_code("64.72"), TimeZone::Wita); // Samarinda
+        assert_eq!(TimeZone::of_code("91.71"), TimeZone::Wit); // Jayapura
+        assert_eq!(TimeZone::of_code("81.71"), TimeZone::Wit); // Ambon
+        assert_eq!(TimeZone::of_code("X"), TimeZone::Wib);
+        let at = "2026-11-23T17:30:00Z".parse().unwrap();
+        assert_eq!(
+            TimeZone::Wit.local(at).format("%d %H:%M").to_string(),
+            "24 02:30"
+        );
+    }
 }

@@ -34,6 +34,7 @@ use crate::{
     domain::{
         access, find, now, open_data,
         planning::{self, ForumFilter},
+        regions::TimeZone,
         sessions::minutes::{MinutesAttendee, MinutesHeader},
         voting, Window,
     },
@@ -334,17 +335,13 @@ async fn headers_of(
     conn: &impl ConnectionTrait,
     forums: Vec<forum::Model>,
 ) -> AppResult<Vec<ForumHeader>> {
-    let mut regions: HashMap<i32, String> = HashMap::new();
+    let mut regions: HashMap<i32, region::Model> = HashMap::new();
     let mut cycles: HashMap<i32, cycle::Model> = HashMap::new();
     let mut names: HashMap<i32, String> = forums.iter().map(|f| (f.id, f.name.clone())).collect();
     let mut headers = Vec::with_capacity(forums.len());
     for forum in forums {
         if let Entry::Vacant(slot) = regions.entry(forum.region_id) {
-            slot.insert(
-                find::<region::Entity>(conn, forum.region_id, "region")
-                    .await?
-                    .name,
-            );
+            slot.insert(find::<region::Entity>(conn, forum.region_id, "region").await?);
         }
         if let Entry::Vacant(slot) = cycles.entry(forum.cycle_id) {
             slot.insert(find::<cycle::Entity>(conn, forum.cycle_id, "cycle").await?);
@@ -358,8 +355,10 @@ async fn headers_of(
             }
             None => None,
         };
+        let region = &regions[&forum.region_id];
         headers.push(ForumHeader {
-            region_name: regions[&forum.region_id].clone(),
+            region_name: region.name.clone(),
+            time_zone: TimeZone::of_code(&region.code),
             cycle: cycles[&forum.cycle_id].clone(),
             parent_forum_name,
             forum,
@@ -539,11 +538,14 @@ async fn minutes_of(db: &Db, header: &ForumHeader) -> AppResult<pdf::Minutes> {
         rows.extend(page);
     }
     let recorded = recorded_minutes(conn, header.forum.id).await?;
-    let held_at = recorded
-        .as_ref()
-        .map(|m| m.header.opened_at.unwrap_or(m.header.starts_at))
-        .or(header.forum.closed_at)
-        .unwrap_or_else(now);
+    let zone = header.time_zone;
+    let held_at = zone.local(
+        recorded
+            .as_ref()
+            .map(|m| m.header.opened_at.unwrap_or(m.header.starts_at))
+            .or(header.forum.closed_at)
+            .unwrap_or_else(now),
+    );
     let attendance = recorded.as_ref().map(|m| {
         m.attendance
             .iter()
@@ -555,7 +557,11 @@ async fn minutes_of(db: &Db, header: &ForumHeader) -> AppResult<pdf::Minutes> {
                     Some(entity::enums::Gender::Female) => "P".to_owned(),
                     None => String::new(),
                 },
-                time: person.checked_in_at.format("%H:%M UTC").to_string(),
+                time: format!(
+                    "{} {}",
+                    zone.local(person.checked_in_at).format("%H:%M"),
+                    zone.label()
+                ),
             })
             .collect()
     });

@@ -3,7 +3,7 @@
 //! list with the proposals not agreed. Built with pdf-writer and the standard Helvetica fonts
 //! (no font is embedded: WinAnsiEncoding covers Indonesian text), through a small layout helper
 //! that wraps table cells and breaks pages.
-use chrono::{DateTime, Datelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, Weekday};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::table::{Decision, PriorityRow, Standing};
@@ -21,7 +21,8 @@ pub struct Minutes {
     pub parent_forum_name: Option<String>,
     /// Whether the forum has closed and its list is fixed.
     pub fixed: bool,
-    pub held_at: DateTime<Utc>,
+    /// Local time where the forum met.
+    pub held_at: DateTime<FixedOffset>,
     pub place: Option<String>,
     pub chair: Option<String>,
     /// Annex I; `None` when no live session was recorded.
@@ -36,7 +37,7 @@ pub struct Attendee {
     pub role_or_institution: String,
     /// "L" or "P", empty when not given.
     pub gender: String,
-    /// "HH:MM".
+    /// "HH:MM WIB": the local time of check-in.
     pub time: String,
 }
 
@@ -59,7 +60,7 @@ const BULAN: [&str; 12] = [
 ];
 
 /// "23 November 2026".
-pub fn tanggal(at: DateTime<Utc>) -> String {
+pub fn tanggal(at: impl Datelike) -> String {
     format!("{} {} {}", at.day(), BULAN[at.month0() as usize], at.year())
 }
 
@@ -767,7 +768,7 @@ mod tests {
             plan_year: 2027,
             parent_forum_name: Some("Musrenbang Kecamatan Klojen".into()),
             fixed,
-            held_at: "2026-11-23T02:00:00Z".parse().unwrap(),
+            held_at: "2026-11-23T09:00:00+07:00".parse().unwrap(),
             place: Some("Aula Kelurahan".into()),
             chair: Some("Siti Rahayu".into()),
             attendance,
@@ -794,7 +795,7 @@ mod tests {
             name: "Budi Santoso".into(),
             role_or_institution: "Ketua RW 02".into(),
             gender: "L".into(),
-            time: "09:05".into(),
+            time: "09:05 WIB".into(),
         }];
         let bytes = render(&minutes(true, Some(attendance)));
         assert!(bytes.starts_with(b"%PDF-"));

@@ -9,11 +9,15 @@ use entity::{
     forum, priority_entry, proposal, proposal_status_change, region,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use super::table::{Decision, PriorityRow, Standing};
-use crate::{domain::escalation, error::AppResult};
+use crate::{
+    domain::{escalation, regions::TimeZone},
+    error::AppResult,
+};
 
 /// Rows read from the database at once: enough to keep queries few, small enough that a page
 /// of any scope stays a few megabytes.
@@ -24,6 +28,8 @@ const PAGE: u64 = 2_000;
 pub struct ForumHeader {
     pub forum: forum::Model,
     pub region_name: String,
+    /// The zone the forum's region keeps: the minutes give local dates and times.
+    pub time_zone: TimeZone,
     pub cycle: cycle::Model,
     pub parent_forum_name: Option<String>,
 }
@@ -41,6 +47,69 @@ impl ForumHeader {
     pub fn fixed(&self) -> bool {
         self.forum.closed_at.is_some()
     }
+}
+
+/// The columns of a proposal an export shows: reading only these (not the problem and solution
+/// texts) keeps a 100,000-row export a matter of a second or two.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ExportedProposal {
+    pub id: i32,
+    pub code: String,
+    pub title: String,
+    pub activity_id: Option<i32>,
+    pub region_id: i32,
+    pub volume: f64,
+    pub unit: String,
+    pub estimated_cost: i64,
+    pub initial_agency_id: Option<i32>,
+    pub final_agency_id: Option<i32>,
+}
+
+impl From<&proposal::Model> for ExportedProposal {
+    fn from(p: &proposal::Model) -> Self {
+        Self {
+            id: p.id,
+            code: p.code.clone(),
+            title: p.title.clone(),
+            activity_id: p.activity_id,
+            region_id: p.region_id,
+            volume: p.volume,
+            unit: p.unit.clone(),
+            estimated_cost: p.estimated_cost,
+            initial_agency_id: p.initial_agency_id,
+            final_agency_id: p.final_agency_id,
+        }
+    }
+}
+
+/// Selects exactly the columns of `ExportedProposal` from `proposals`.
+fn select_exported<E: EntityTrait>(select: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    use proposal::Column;
+    select
+        .column_as(Column::Id, "id")
+        .column_as(Column::Code, "code")
+        .column_as(Column::Title, "title")
+        .column_as(Column::ActivityId, "activity_id")
+        .column_as(Column::RegionId, "region_id")
+        .column_as(Column::Volume, "volume")
+        .column_as(Column::Unit, "unit")
+        .column_as(Column::EstimatedCost, "estimated_cost")
+        .column_as(Column::InitialAgencyId, "initial_agency_id")
+        .column_as(Column::FinalAgencyId, "final_agency_id")
+}
+
+/// A fixed list's entry with its proposal, read in one joined query.
+#[derive(Debug, FromQueryResult)]
+struct ExportedEntry {
+    entry_id: i32,
+    rank: i32,
+    list: OutcomeList,
+    outcome: PriorityOutcome,
+    support: String,
+    cost: i64,
+    note: String,
+    #[sea_orm(nested)]
+    proposal: ExportedProposal,
 }
 
 /// Names looked up by id across a whole export: the catalogue is small, and regions are cached
@@ -77,11 +146,9 @@ impl Lookups {
     async fn locate(
         &mut self,
         conn: &impl ConnectionTrait,
-        proposals: &[&proposal::Model],
+        region_ids: impl Iterator<Item = i32>,
     ) -> AppResult<()> {
-        let mut missing: Vec<i32> = proposals
-            .iter()
-            .map(|p| p.region_id)
+        let mut missing: Vec<i32> = region_ids
             .filter(|id| !self.locations.contains_key(id))
             .collect();
         missing.sort_unstable();
@@ -117,7 +184,12 @@ impl Lookups {
         Ok(())
     }
 
-    fn row(&self, header: &ForumHeader, proposal: &proposal::Model, listed: Listed) -> PriorityRow {
+    fn row(
+        &self,
+        header: &ForumHeader,
+        proposal: &ExportedProposal,
+        listed: Listed,
+    ) -> PriorityRow {
         PriorityRow {
             forum_id: header.forum.id,
             forum_name: header.forum.name.clone(),
@@ -240,35 +312,51 @@ impl<'a> ForumRows<'a> {
         (after_rank, after_id): (i32, i32),
     ) -> AppResult<(Vec<PriorityRow>, Option<(i32, i32)>)> {
         use priority_entry::Column;
-        let entries = priority_entry::Entity::find()
-            .filter(Column::ForumId.eq(self.header.forum.id))
-            .filter(
-                Condition::any().add(Column::Rank.gt(after_rank)).add(
-                    Condition::all()
-                        .add(Column::Rank.eq(after_rank))
-                        .add(Column::Id.gt(after_id)),
-                ),
-            )
-            .order_by_asc(Column::Rank)
-            .order_by_asc(Column::Id)
-            .limit(PAGE)
-            .all(conn)
-            .await?;
+        let entries: Vec<ExportedEntry> = select_exported(
+            priority_entry::Entity::find()
+                .select_only()
+                .column_as(Column::Id, "entry_id")
+                .column(Column::Rank)
+                .column(Column::List)
+                .column(Column::Outcome)
+                .column(Column::Support)
+                .column(Column::Cost)
+                .column(Column::Note),
+        )
+        .join(
+            JoinType::InnerJoin,
+            priority_entry::Entity::belongs_to(proposal::Entity)
+                .from(Column::ProposalId)
+                .to(proposal::Column::Id)
+                .into(),
+        )
+        .filter(Column::ForumId.eq(self.header.forum.id))
+        .filter(
+            Condition::any().add(Column::Rank.gt(after_rank)).add(
+                Condition::all()
+                    .add(Column::Rank.eq(after_rank))
+                    .add(Column::Id.gt(after_id)),
+            ),
+        )
+        .order_by_asc(Column::Rank)
+        .order_by_asc(Column::Id)
+        .limit(PAGE)
+        .into_model()
+        .all(conn)
+        .await?;
         let next = match entries.last() {
-            Some(last) if entries.len() as u64 == PAGE => Some((last.rank, last.id)),
+            Some(last) if entries.len() as u64 == PAGE => Some((last.rank, last.entry_id)),
             _ => None,
         };
-        let proposals = proposals_by_id(conn, entries.iter().map(|e| e.proposal_id)).await?;
         lookups
-            .locate(conn, &proposals.values().collect::<Vec<_>>())
+            .locate(conn, entries.iter().map(|e| e.proposal.region_id))
             .await?;
         let rows = entries
             .into_iter()
-            .filter_map(|entry| {
-                let proposal = proposals.get(&entry.proposal_id)?;
-                Some(lookups.row(
+            .map(|entry| {
+                lookups.row(
                     self.header,
-                    proposal,
+                    &entry.proposal,
                     Listed {
                         rank: Some(entry.rank),
                         cost: entry.cost,
@@ -277,7 +365,7 @@ impl<'a> ForumRows<'a> {
                         decision: decision(entry.outcome),
                         note: entry.note,
                     },
-                ))
+                )
             })
             .collect();
         Ok((rows, next))
@@ -290,10 +378,7 @@ impl<'a> ForumRows<'a> {
     ) -> AppResult<Vec<PriorityRow>> {
         let draft = escalation::draft_list(conn, &self.header.forum, None).await?;
         lookups
-            .locate(
-                conn,
-                &draft.rows.iter().map(|r| &r.proposal).collect::<Vec<_>>(),
-            )
+            .locate(conn, draft.rows.iter().map(|r| r.proposal.region_id))
             .await?;
         Ok(draft
             .rows
@@ -301,7 +386,7 @@ impl<'a> ForumRows<'a> {
             .map(|listed| {
                 lookups.row(
                     self.header,
-                    &listed.proposal,
+                    &ExportedProposal::from(&listed.proposal),
                     Listed {
                         rank: Some(listed.rank),
                         cost: listed.cost,
@@ -348,7 +433,7 @@ impl<'a> ForumRows<'a> {
             .collect();
         let proposals = proposals_by_id(conn, changes.iter().map(|c| c.proposal_id)).await?;
         lookups
-            .locate(conn, &proposals.values().collect::<Vec<_>>())
+            .locate(conn, proposals.values().map(|p| p.region_id))
             .await?;
         Ok(changes
             .into_iter()
@@ -380,13 +465,14 @@ impl<'a> ForumRows<'a> {
 async fn proposals_by_id(
     conn: &impl ConnectionTrait,
     ids: impl Iterator<Item = i32>,
-) -> AppResult<HashMap<i32, proposal::Model>> {
+) -> AppResult<HashMap<i32, ExportedProposal>> {
     let ids: Vec<i32> = ids.collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(proposal::Entity::find()
+    Ok(select_exported(proposal::Entity::find().select_only())
         .filter(proposal::Column::Id.is_in(ids))
+        .into_model::<ExportedProposal>()
         .all(conn)
         .await?
         .into_iter()

@@ -836,3 +836,21 @@ pub async fn login(app: &TestApp, identifier: &str, password: &str) -> Value {
     )
     .await
 }
+
+/// The text of a PDF as `pdftotext` (poppler) reads it, lines joined by spaces.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("musrenbang_export_{}.pdf", unique_suffix()));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let _ = std::fs::remove_file(&path);
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{agenda, attendance, polls};
 use crate::{
     auth::Actor,
-    domain::{escalation, find, now},
+    domain::{escalation, find, now, regions::TimeZone},
     error::AppResult,
 };
 
@@ -280,7 +280,14 @@ pub(crate) async fn assemble(
     }
 
     Ok(SessionMinutes {
-        number: format!("BA/{}/{}/{}", forum.id, session.id, closed_at.format("%Y")),
+        number: format!(
+            "BA/{}/{}/{}",
+            forum.id,
+            session.id,
+            TimeZone::of_code(&region.code)
+                .local(closed_at)
+                .format("%Y")
+        ),
         header: MinutesHeader {
             session_id: session.id,
             title: session.title.clone(),
