@@ -51,6 +51,8 @@ const U: Expect = Expect::Refused("UNAUTHENTICATED");
 const F: Expect = Expect::Refused("FORBIDDEN");
 /// Staff editing a status they may not edit in.
 const P: Expect = Expect::Refused("FAILED_PRECONDITION");
+/// Someone else's draft: not even its existence is told.
+const N: Expect = Expect::Refused("NOT_FOUND");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -150,15 +152,15 @@ const MATRIX: &[(Op, [Expect; 9])] = &[
     (Op::RatifyForum,       [U,   F,   F,   F,    F,   F,   A,   F,    A]),
     (Op::CreateProposal,    [U,   A,   A,   A,    A,   A,   A,   A,    A]),
     (Op::CreatePokir,       [U,   F,   F,   F,    A,   F,   A,   F,    A]),
-    (Op::UpdateDraft,       [U,   F,   A,   F,    P,   F,   P,   F,    P]),
+    (Op::UpdateDraft,       [U,   N,   A,   N,    P,   N,   P,   N,    P]),
     (Op::CorrectSubmitted,  [U,   F,   P,   F,    A,   F,   A,   F,    A]),
-    (Op::Submit,            [U,   F,   A,   F,    F,   F,   F,   F,    F]),
+    (Op::Submit,            [U,   N,   A,   N,    F,   N,   F,   N,    F]),
     (Op::Verify,            [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::Return,            [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::Forward,           [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::Accept,            [U,   F,   F,   F,    F,   F,   A,   F,    A]),
     (Op::Withdraw,          [U,   F,   A,   F,    F,   F,   F,   F,    F]),
-    (Op::AttachToDraft,     [U,   F,   A,   F,    A,   F,   A,   F,    A]),
+    (Op::AttachToDraft,     [U,   N,   A,   N,    A,   N,   A,   N,    A]),
     (Op::AttachToSubmitted, [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::AddRecommendation, [U,   F,   F,   F,    A,   F,   A,   F,    A]),
     (Op::AddComment,        [U,   A,   A,   A,    A,   A,   A,   A,    A]),

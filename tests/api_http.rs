@@ -108,6 +108,10 @@ async fn content_negotiation(backend: Backend) {
             .contains("noSuchField"),
         "{body}"
     );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
     let reply = post(
         &app,
         Some(GRAPHQL_RESPONSE),
@@ -120,6 +124,23 @@ async fn content_negotiation(backend: Backend) {
         StatusCode::BAD_REQUEST,
         "a syntax error: {}",
         reply.body
+    );
+    assert_eq!(
+        reply.json()["errors"][0]["extensions"]["code"],
+        "GRAPHQL_PARSE_FAILED"
+    );
+    // A variable of the wrong type is the caller's mistake, said with a code too.
+    let reply = post(
+        &app,
+        Some(GRAPHQL_RESPONSE),
+        "application/json",
+        r#"{"query":"query($id: Int!) { proposal(id: $id) { id } }","variables":{"id":"tiga"}}"#,
+    )
+    .await;
+    let body = reply.json();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
     );
     // A resolver's error is not a request error: 200, with the error at its path.
     let reply = post(

@@ -683,7 +683,8 @@ async fn editing_rules(backend: Backend) {
             json!({ "id": p, "title": "Bukan usulan saya" }),
         )
         .await,
-        "FORBIDDEN",
+        // Someone else's draft is invisible: editing it cannot reveal that it exists.
+        "NOT_FOUND",
     );
     assert_code(
         &edit(

@@ -96,6 +96,16 @@ async fn websocket_authentication(backend: Backend) {
             None,
             "a query completes after its result"
         );
+        // A subscription the schema refuses ends with an error that carries its code.
+        let unknown = client
+            .subscribe("subscription { noSuchStream }", json!({}))
+            .await;
+        let refused = client.next_result(&unknown, WAIT).await.expect("an error");
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{protocol}: {refused}"
+        );
+        assert_eq!(client.next_result(&unknown, WAIT).await, None);
         // The server keeps the connection alive with pings (answered by this client).
         assert_eq!(client.recv(Duration::from_millis(800)).await, None);
         assert!(
@@ -151,7 +161,56 @@ async fn websocket_authentication(backend: Backend) {
             matches!(answer, Incoming::Close(4403, _)),
             "{protocol}: {answer:?}"
         );
+
+        // Signing out closes the account's open sockets (only its own): the socket must not
+        // go on acting for a token that no longer stands for anyone.
+        let leaving = world
+            .resident(&app, &format!("Warga Pamit {protocol}"), world.kelurahan)
+            .await;
+        let staying = world
+            .resident(&app, &format!("Warga Tetap {protocol}"), world.kelurahan)
+            .await;
+        let mut client = WsClient::connect(app.addr, protocol).await;
+        client.init_ok(leaving.token()).await;
+        ok(&app
+            .gql("mutation { logout { ok } }", json!({}), staying.token())
+            .await);
+        assert_eq!(
+            client.recv(Duration::from_millis(300)).await,
+            None,
+            "{protocol}: another account's sign-out leaves this socket open"
+        );
+        ok(&app
+            .gql("mutation { logout { ok } }", json!({}), leaving.token())
+            .await);
+        let answer = client.recv(WAIT).await;
+        assert!(
+            matches!(answer, Some(Incoming::Close(4403, _))),
+            "{protocol}: {answer:?}"
+        );
     }
+    // A moderator whose role is revoked is disconnected too, and reconnects as a resident.
+    let moderator = world
+        .moderator(&app, "Fasilitator Sementara", world.forum_kelurahan)
+        .await;
+    let mut client = WsClient::connect(app.addr, TRANSPORT_WS).await;
+    client.init_ok(moderator.token()).await;
+    let grant = ok(&app
+        .gql("{ me { roles { id } } }", json!({}), moderator.token())
+        .await)["me"]["roles"][0]["id"]
+        .clone();
+    ok(&app
+        .gql(
+            "mutation($id: Int!) { revokeRole(grantId: $id) { id } }",
+            json!({ "id": grant }),
+            world.admin_token(),
+        )
+        .await);
+    let answer = client.recv(WAIT).await;
+    assert!(
+        matches!(answer, Some(Incoming::Close(4403, _))),
+        "{answer:?}"
+    );
     // No connection_init in time: 4408.
     let mut client = WsClient::connect(app.addr, TRANSPORT_WS).await;
     assert!(matches!(
@@ -937,5 +996,17 @@ async fn instances_share_events_on_postgres() {
     assert_eq!(
         tally.next_data(&subscription).await["votingTally"]["ballots"],
         1
+    );
+
+    // Signing out through one instance closes the account's socket on another.
+    let mut voter_socket = WsClient::connect(c.addr, TRANSPORT_WS).await;
+    voter_socket.init_ok(voter.token()).await;
+    ok(&app
+        .gql("mutation { logout { ok } }", json!({}), voter.token())
+        .await);
+    let answer = voter_socket.recv(WAIT).await;
+    assert!(
+        matches!(answer, Some(Incoming::Close(4403, _))),
+        "{answer:?}"
     );
 }

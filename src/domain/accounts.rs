@@ -276,9 +276,11 @@ pub async fn logout(db: &Db, token: &str) -> AppResult<()> {
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let account_id = found.account_id;
     let mut active = found.into_active_model();
     active.revoked_at = Set(Some(now()));
     active.update(&txn).await?;
+    txn.credentials_changed(account_id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -512,6 +514,7 @@ pub async fn grant_role(
         Some(&grant),
     )
     .await?;
+    txn.credentials_changed(grant.account_id).await?;
     txn.commit().await?;
     Ok(grant)
 }
@@ -545,6 +548,7 @@ pub async fn revoke_role(db: &Db, actor: &Actor, grant_id: i32) -> AppResult<rol
         None::<&()>,
     )
     .await?;
+    txn.credentials_changed(grant.account_id).await?;
     txn.commit().await?;
     Ok(grant)
 }

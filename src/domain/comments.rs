@@ -30,10 +30,7 @@ pub async fn add(
         ));
     }
     let txn = db.begin().await?;
-    let target = find::<proposal::Entity>(&txn, proposal_id, "proposal").await?;
-    if !proposals::can_view(&txn, Some(actor), &target).await? {
-        return Err(AppError::NotFound("proposal"));
-    }
+    let target = proposals::find_visible(&txn, Some(actor), proposal_id).await?;
     if target.status == ProposalStatus::Draft {
         return Err(AppError::precondition(
             "a draft is not open for discussion yet",

@@ -287,7 +287,7 @@ pub async fn update(
 ) -> AppResult<proposal::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
-    let current = find::<proposal::Entity>(&txn, input.id, "proposal").await?;
+    let current = find_visible(&txn, Some(actor), input.id).await?;
     let forum = find::<forum::Entity>(&txn, current.forum_id, "forum").await?;
     let is_proposer = current.proposer_id == actor.id();
     let is_staff = access::is_forum_staff(&txn, actor, &forum).await?;
@@ -392,7 +392,7 @@ pub async fn transition_in(
     input: TransitionInput,
 ) -> AppResult<proposal::Model> {
     validate(&input)?;
-    let current = find::<proposal::Entity>(txn, input.proposal_id, "proposal").await?;
+    let current = find_visible(txn, Some(actor), input.proposal_id).await?;
     let forum = find::<forum::Entity>(txn, current.forum_id, "forum").await?;
     let Some(rule) = workflow::transition(current.status, input.to) else {
         return Err(AppError::precondition(format!(
@@ -644,7 +644,7 @@ pub async fn add_attachment(
 ) -> AppResult<proposal_attachment::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
-    let target = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
+    let target = find_visible(&txn, Some(actor), input.proposal_id).await?;
     let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
     let by_proposer =
         target.proposer_id == actor.id() && workflow::editable_by_proposer(target.status);
@@ -691,7 +691,7 @@ pub async fn add_recommendation(
 ) -> AppResult<recommendation::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
-    let target = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
+    let target = find_visible(&txn, Some(actor), input.proposal_id).await?;
     let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &forum).await?;
     if target.status == ProposalStatus::Draft || workflow::is_final(target.status) {
@@ -746,13 +746,23 @@ pub async fn can_view(
     access::is_forum_staff(conn, actor, &forum).await
 }
 
-pub async fn get(db: &Db, actor: Option<&Actor>, id: i32) -> AppResult<proposal::Model> {
-    let found = find::<proposal::Entity>(db.reader(), id, "proposal").await?;
-    if can_view(db.reader(), actor, &found).await? {
+/// The proposal if `actor` may see it: someone else's draft is NOT_FOUND, not FORBIDDEN, so a
+/// caller cannot learn that a draft exists by acting on its id.
+pub async fn find_visible(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i32,
+) -> AppResult<proposal::Model> {
+    let found = find::<proposal::Entity>(conn, id, "proposal").await?;
+    if can_view(conn, actor, &found).await? {
         Ok(found)
     } else {
         Err(AppError::NotFound("proposal"))
     }
+}
+
+pub async fn get(db: &Db, actor: Option<&Actor>, id: i32) -> AppResult<proposal::Model> {
+    find_visible(db.reader(), actor, id).await
 }
 
 #[derive(Debug, Default, Clone, InputObject)]

@@ -24,7 +24,9 @@ use entity::{
     enums::{ForumLevel, SessionStatus},
     forum, live_session, region, voting_round,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Deserialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
@@ -371,6 +373,49 @@ fn io_error(err: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("export failed: {err}"))
 }
 
+/// What the reader hands the writer: the forum at this index of the export begins, or the next
+/// page of its rows.
+enum Chunk {
+    Forum(usize),
+    Rows(Vec<PriorityRow>),
+}
+
+/// Reads the forums' rows on a task of its own, a page ahead of the writer: decoding rows and
+/// formatting them then run on two cores at once (SQLite also works on a thread of its own).
+/// At most two pages wait, so memory stays bounded; when the writer stops (an error, a client
+/// gone), the reader stops at its next page.
+fn read_ahead(
+    conn: &DatabaseConnection,
+    forums: &[ForumHeader],
+) -> (
+    tokio::task::JoinHandle<AppResult<()>>,
+    tokio::sync::mpsc::Receiver<Chunk>,
+) {
+    let (pages, received) = tokio::sync::mpsc::channel(2);
+    let (conn, forums) = (conn.clone(), forums.to_vec());
+    let reader = tokio::spawn(async move {
+        let mut lookups = Lookups::load(&conn).await?;
+        for (index, header) in forums.iter().enumerate() {
+            if pages.send(Chunk::Forum(index)).await.is_err() {
+                return Ok(());
+            }
+            let mut rows = ForumRows::new(header);
+            while let Some(page) = rows.next_page(&conn, &mut lookups).await? {
+                if pages.send(Chunk::Rows(page)).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    });
+    (reader, received)
+}
+
+/// The reader's outcome once the writer has drained it.
+async fn finished(reader: tokio::task::JoinHandle<AppResult<()>>) -> AppResult<()> {
+    reader.await.map_err(io_error)?
+}
+
 /// Writes the export to `out`, forum by forum.
 pub async fn write(
     db: &Db,
@@ -380,16 +425,16 @@ pub async fn write(
     let conn = db.reader();
     match export.format {
         Format::Csv | Format::Json => {
-            let mut lookups = Lookups::load(conn).await?;
-            let mut buffer = Vec::new();
-            let mut first = true;
-            match export.format {
-                Format::Csv => csv::header(&mut buffer).map_err(io_error)?,
-                _ => json::open(&mut buffer),
-            }
-            for header in &export.forums {
-                let mut pages = ForumRows::new(header);
-                while let Some(page) = pages.next_page(conn, &mut lookups).await? {
+            let (reader, mut pages) = read_ahead(conn, &export.forums);
+            let written = async {
+                let mut buffer = Vec::new();
+                let mut first = true;
+                match export.format {
+                    Format::Csv => csv::header(&mut buffer).map_err(io_error)?,
+                    _ => json::open(&mut buffer),
+                }
+                while let Some(chunk) = pages.recv().await {
+                    let Chunk::Rows(page) = chunk else { continue };
                     match export.format {
                         Format::Csv => csv::rows(&mut buffer, &page),
                         _ => json::rows(&mut buffer, &page, &mut first),
@@ -398,24 +443,38 @@ pub async fn write(
                     out.write_all(&buffer).await.map_err(io_error)?;
                     buffer.clear();
                 }
+                if export.format == Format::Json {
+                    json::close(&mut buffer);
+                }
+                out.write_all(&buffer).await.map_err(io_error)
             }
-            if export.format == Format::Json {
-                json::close(&mut buffer);
-            }
-            out.write_all(&buffer).await.map_err(io_error)?;
+            .await;
+            // The reader must not wait for a writer that has stopped.
+            drop(pages);
+            // A failed read ends the pages early: its error explains the short file.
+            finished(reader).await?;
+            written?;
         }
         Format::Xlsx => {
-            let mut lookups = Lookups::load(conn).await?;
-            let mut book = xlsx::XlsxBook::new();
-            // The rows go to the sheets' temporary files as they come (small buffered writes);
-            // zipping the finished workbook is the heavy part and runs off the async threads.
-            for header in &export.forums {
-                book.start_sheet(&header.forum.name).map_err(io_error)?;
-                let mut pages = ForumRows::new(header);
-                while let Some(page) = pages.next_page(conn, &mut lookups).await? {
-                    book.rows(&page).map_err(io_error)?;
+            let (reader, mut pages) = read_ahead(conn, &export.forums);
+            let book = async {
+                let mut book = xlsx::XlsxBook::new();
+                // The rows go to the sheets' temporary files as they come (small buffered
+                // writes); zipping the finished workbook is the heavy part and runs off the
+                // async threads.
+                while let Some(chunk) = pages.recv().await {
+                    match chunk {
+                        Chunk::Forum(index) => book.start_sheet(&export.forums[index].forum.name),
+                        Chunk::Rows(page) => book.rows(&page),
+                    }
+                    .map_err(io_error)?;
                 }
+                Ok::<_, AppError>(book)
             }
+            .await;
+            drop(pages);
+            finished(reader).await?;
+            let book = book?;
             let file = tokio::task::spawn_blocking(move || -> AppResult<std::fs::File> {
                 let mut file = tempfile::tempfile().map_err(io_error)?;
                 book.save(&mut file).map_err(io_error)?;

@@ -1,4 +1,5 @@
 //! The GraphQL schema: thin resolvers over `crate::domain`.
+mod error_codes;
 mod live;
 mod loaders;
 mod mutation;
@@ -73,6 +74,7 @@ pub fn build_schema(state: AppState) -> AppSchema {
         stage::Column::CycleId,
     ))
     .data(state)
+    .extension(error_codes::ErrorCodes)
     .limit_depth(12)
     .limit_complexity(5000)
     .finish()

@@ -48,6 +48,9 @@ use crate::{
     error::{AppError, AppResult},
 };
 
+/// Credential changes buffered for WebSocket connections that have not looked yet.
+const CREDENTIAL_CHANGES: usize = 256;
+
 /// Tunables of the realtime layer; tests shorten them.
 #[derive(Debug, Clone)]
 pub struct RealtimeConfig {
@@ -257,6 +260,8 @@ struct HubInner {
     config: RwLock<RealtimeConfig>,
     channels: Mutex<HashMap<Arc<str>, Arc<Channel>>>,
     tallies: Mutex<HashMap<i32, Arc<tally::Watch>>>,
+    /// Accounts whose credentials changed, for the WebSocket connections acting for them.
+    credentials: broadcast::Sender<i32>,
     listening: AtomicBool,
 }
 
@@ -267,6 +272,7 @@ impl Hub {
             config: RwLock::new(RealtimeConfig::default()),
             channels: Mutex::new(HashMap::new()),
             tallies: Mutex::new(HashMap::new()),
+            credentials: broadcast::channel(CREDENTIAL_CHANGES).0,
             listening: AtomicBool::new(false),
         }))
     }
@@ -306,6 +312,16 @@ impl Hub {
             .len()
     }
 
+    /// Accounts whose credentials change from now on (a receiver that lags has missed some).
+    pub fn credential_changes(&self) -> broadcast::Receiver<i32> {
+        self.0.credentials.subscribe()
+    }
+
+    pub(crate) fn credentials_changed(&self, account_id: i32) {
+        // No receiver (no WebSocket open) is fine.
+        let _ = self.0.credentials.send(account_id);
+    }
+
     pub(crate) fn announce(&self, outbox: txn::Outbox) {
         if !outbox.events.is_empty() {
             let channels = self.0.channels.lock().unwrap_or_else(|p| p.into_inner());
@@ -317,6 +333,9 @@ impl Hub {
         }
         for round in outbox.tallies {
             self.tally_changed(round);
+        }
+        for account in outbox.credentials {
+            self.credentials_changed(account);
         }
     }
 

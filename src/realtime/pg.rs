@@ -21,11 +21,15 @@ pub(crate) async fn notify(conn: &impl ConnectionTrait, payload: &str) -> Result
     Ok(())
 }
 
-/// `forum:12 7` → an event; `tally:3` → a changed tally.
+/// `forum:12 7` → an event; `tally:3` → a changed tally; `account:5` → changed credentials.
 fn dispatch(hub: &Hub, payload: &str) {
     if let Some(round) = payload.strip_prefix("tally:") {
         if let Ok(round) = round.trim().parse() {
             hub.tally_changed(round);
+        }
+    } else if let Some(account) = payload.strip_prefix("account:") {
+        if let Ok(account) = account.trim().parse() {
+            hub.credentials_changed(account);
         }
     } else if let Some((stream, sequence)) = payload.split_once(' ') {
         if let Ok(sequence) = sequence.trim().parse() {

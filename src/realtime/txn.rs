@@ -15,6 +15,8 @@ use super::{Event, Hub};
 pub(crate) struct Outbox {
     pub events: Vec<Arc<Event>>,
     pub tallies: BTreeSet<i32>,
+    /// Accounts whose sign-in or roles changed.
+    pub credentials: BTreeSet<i32>,
 }
 
 /// A write transaction (see `Db::begin`). Derefs to SeaORM's `DatabaseTransaction`.
@@ -68,6 +70,24 @@ impl Txn {
             .insert(round_id);
         if first && self.inner.get_database_backend() == DatabaseBackend::Postgres {
             super::pg::notify(&self.inner, &format!("tally:{round_id}")).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Txn {
+    /// Marks an account's credentials as changed (signed out, a role granted or revoked): after
+    /// the commit its WebSocket connections, on every instance, are closed, so that a client
+    /// reconnects as whoever its token now stands for.
+    pub async fn credentials_changed(&self, account_id: i32) -> Result<(), DbErr> {
+        let first = self
+            .outbox
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .credentials
+            .insert(account_id);
+        if first && self.inner.get_database_backend() == DatabaseBackend::Postgres {
+            super::pg::notify(&self.inner, &format!("account:{account_id}")).await?;
         }
         Ok(())
     }

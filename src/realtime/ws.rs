@@ -4,7 +4,9 @@
 //!
 //! * the token comes in the `connection_init` payload (`{"token": "…"}`, or `authToken`, or
 //!   `Authorization: Bearer …`); a token that is not valid closes the socket with 4403;
-//!   no `connection_init` within `init_timeout` closes it with 4408;
+//!   no `connection_init` within `init_timeout` closes it with 4408; when the account signs
+//!   out or its roles change, its connections are closed with 4403 (clients reconnect and
+//!   act as whoever their token now stands for);
 //! * keep-alive: every `keepalive` the server sends `{"type":"ping"}` (graphql-transport-ws;
 //!   clients answer `pong`) or `{"type":"ka"}` and a WebSocket ping frame (legacy); a client
 //!   silent for three intervals is closed with 3008;
@@ -31,7 +33,7 @@ use axum::{
 };
 use futures_util::{future, stream, stream::BoxStream, StreamExt};
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 use super::fast;
 use crate::{
@@ -253,6 +255,14 @@ async fn stream_exists(db: &Db, stream: super::StreamKey) -> bool {
     }
 }
 
+/// What the connection's loop attends to next.
+enum Step {
+    Output(Output),
+    Frame(Option<Result<Message, axum::Error>>),
+    Tick,
+    CredentialsChanged,
+}
+
 async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSocketProtocols) {
     let config = db.realtime().config();
     let limit = config.send_timeout;
@@ -281,6 +291,8 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
             return;
         }
     };
+    // Followed from before the token is checked, so a sign-out racing the check is not missed.
+    let mut credential_changes = db.realtime().credential_changes();
     let mut checked = None;
     if let Some(payload) = connection_init(&first) {
         match authenticate(&db, &payload).await {
@@ -307,6 +319,11 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
         .chain(stream::unfold(from_client, |mut rx| async move {
             rx.recv().await.map(|m| (m, rx))
         }));
+    // The account this connection acts for; its sign-out or a change of its roles closes it.
+    let mut signed_in = checked
+        .as_ref()
+        .and_then(|auth: &RequestAuth| auth.actor.as_ref())
+        .map(|actor| actor.id());
     let init_db = db.clone();
     let mut connection = async_graphql::http::WebSocket::new(schema, input, protocol)
         .on_connection_init(move |payload| async move {
@@ -334,24 +351,41 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
     loop {
         let step = tokio::select! {
             biased;
-            output = next_output(&mut connection, &mut fast) => Ok(output),
-            frame = socket.next() => Err(Some(frame)),
-            _ = ticker.tick() => Err(None),
+            change = credential_changes.recv(), if signed_in.is_some() => match change {
+                Ok(account) if Some(account) != signed_in => continue,
+                // Ours, or possibly among those missed while lagging.
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => Step::CredentialsChanged,
+                Err(broadcast::error::RecvError::Closed) => {
+                    signed_in = None;
+                    continue;
+                }
+            },
+            output = next_output(&mut connection, &mut fast) => Step::Output(output),
+            frame = socket.next() => Step::Frame(frame),
+            _ = ticker.tick() => Step::Tick,
         };
         let sent = match step {
-            Ok(Output::Graphql(None)) => break,
-            Ok(Output::Graphql(Some(WsMessage::Text(text)))) => {
+            Step::CredentialsChanged => {
+                let closing = close_frame(
+                    CLOSE_FORBIDDEN,
+                    "Credentials changed: connect again with a valid token",
+                );
+                let _ = send(&mut socket, closing, Duration::from_secs(1)).await;
+                break;
+            }
+            Step::Output(Output::Graphql(None)) => break,
+            Step::Output(Output::Graphql(Some(WsMessage::Text(text)))) => {
                 acknowledged |= text.contains(r#""type":"connection_ack""#);
                 send(&mut socket, Message::Text(text.into()), limit).await
             }
-            Ok(Output::Graphql(Some(WsMessage::Close(code, reason)))) => {
+            Step::Output(Output::Graphql(Some(WsMessage::Close(code, reason)))) => {
                 let _ = send(&mut socket, close_frame(code, &reason), limit).await;
                 break;
             }
-            Ok(Output::Fast(_, Some(text))) => {
+            Step::Output(Output::Fast(_, Some(text))) => {
                 send(&mut socket, Message::Text(text.into()), limit).await
             }
-            Ok(Output::Fast(index, None)) => {
+            Step::Output(Output::Fast(index, None)) => {
                 let (id, _) = fast.swap_remove(index);
                 let complete = serde_json::json!({ "type": "complete", "id": id });
                 send(
@@ -362,7 +396,7 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
                 .await
             }
             // A frame from the client.
-            Err(Some(frame)) => {
+            Step::Frame(frame) => {
                 let Some(Ok(frame)) = frame else { break };
                 heard.now();
                 let message = match frame {
@@ -425,7 +459,7 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
                     Err(mpsc::error::TrySendError::Closed(_)) => break,
                 }
             }
-            Err(None) => {
+            Step::Tick => {
                 if heard.silence() > keepalive * 3 {
                     let _ = send(
                         &mut socket,

@@ -14,6 +14,8 @@ const PROPOSALS_PER_FORUM: usize = 1_000;
 /// Rows per INSERT: SQLite allows 32,766 bound values, a proposal row has about 30.
 const CHUNK: usize = 500;
 const CHILD_VAR: &str = "MUSRENBANG_BENCH_EXPORT";
+/// Set to keep the seeded database (and print its URL) after the run.
+const KEEP_VAR: &str = "MUSRENBANG_BENCH_KEEP";
 
 #[tokio::main]
 async fn main() {
@@ -54,6 +56,11 @@ async fn main() {
             size as f64 / 1e6
         );
         let _ = std::fs::remove_file(out);
+    }
+    if std::env::var_os(KEEP_VAR).is_some() {
+        // For profiling one export: MUSRENBANG_BENCH_EXPORT='URL|CYCLE|csv|OUT' perf record …
+        eprintln!("kept {url} (cycle {cycle_id})");
+        return;
     }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
