@@ -62,32 +62,28 @@ impl Txn {
     /// Marks a voting round's tally as changed: its subscribers get a recomputed tally (after
     /// the commit, coalesced), on every instance.
     pub async fn tally_changed(&self, round_id: i32) -> Result<(), DbErr> {
-        let first = self
-            .outbox
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .tallies
-            .insert(round_id);
-        if first && self.inner.get_database_backend() == DatabaseBackend::Postgres {
-            super::pg::notify(&self.inner, &format!("tally:{round_id}")).await?;
-        }
-        Ok(())
+        self.mark(|o| &mut o.tallies, round_id, "tally").await
     }
-}
 
-impl Txn {
     /// Marks an account's credentials as changed (signed out, a role granted or revoked): after
     /// the commit its WebSocket connections, on every instance, are closed, so that a client
     /// reconnects as whoever its token now stands for.
     pub async fn credentials_changed(&self, account_id: i32) -> Result<(), DbErr> {
-        let first = self
-            .outbox
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .credentials
-            .insert(account_id);
+        self.mark(|o| &mut o.credentials, account_id, "account")
+            .await
+    }
+
+    /// Adds `id` to one of the outbox's sets; the first time, other instances are told too
+    /// (`NOTIFY` "`kind`:`id`", delivered at commit).
+    async fn mark(
+        &self,
+        set: impl FnOnce(&mut Outbox) -> &mut BTreeSet<i32>,
+        id: i32,
+        kind: &str,
+    ) -> Result<(), DbErr> {
+        let first = set(&mut self.outbox.lock().unwrap_or_else(|p| p.into_inner())).insert(id);
         if first && self.inner.get_database_backend() == DatabaseBackend::Postgres {
-            super::pg::notify(&self.inner, &format!("account:{account_id}")).await?;
+            super::pg::notify(&self.inner, &format!("{kind}:{id}")).await?;
         }
         Ok(())
     }
