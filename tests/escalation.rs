@@ -251,9 +251,13 @@ async fn a_proposal_walks_from_kelurahan_into_the_plan(backend: Backend) {
         json!({ "accountId": dinas.id, "role": "AGENCY", "agencyId": w.agency }),
     )
     .await;
+    // Dates are Kota Malang's (WIB, UTC+7): from 17:00 UTC its today is UTC's tomorrow.
+    let wib_today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .date_naive();
     let report = |user: &User, changes: Value| {
         let mut input = json!({ "proposalId": drainage, "status": "IN_PROGRESS",
-            "happenedOn": chrono::Utc::now().date_naive().to_string(),
+            "happenedOn": wib_today.to_string(),
             "note": "Galian saluran dimulai", "photoUrl": "https://foto.example/galian.jpg" });
         for (k, v) in changes.as_object().unwrap() {
             input[k] = v.clone();
@@ -268,6 +272,15 @@ async fn a_proposal_walks_from_kelurahan_into_the_plan(backend: Backend) {
     assert_code(&report(&ani, json!({})).await, "FORBIDDEN");
     assert_field_code(
         &report(&dinas, json!({ "happenedOn": "2999-01-01" })).await,
+        "happenedOn",
+        "future",
+    );
+    assert_field_code(
+        &report(
+            &dinas,
+            json!({ "happenedOn": wib_today.succ_opt().unwrap().to_string() }),
+        )
+        .await,
         "happenedOn",
         "future",
     );

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 use validator::Validate;
 
-use super::{audit, find, now, validate};
+use super::{audit, find, now, regions::TimeZone, validate};
 use crate::{
     auth::Actor,
     db::Db,
@@ -63,18 +63,21 @@ pub async fn report(
     if note.chars().count() < 3 {
         return Err(AppError::field("note", "length", "say what happened"));
     }
-    if input.happened_on > now().date_naive() {
-        return Err(AppError::field(
-            "happenedOn",
-            "future",
-            "report what has happened, not what is planned",
-        ));
-    }
     let txn = db.begin().await?;
     let proposal = find::<proposal::Entity>(&txn, input.proposal_id, "proposal").await?;
     if !may_report(&txn, actor, &proposal).await? {
         return Err(AppError::forbidden(
             "only the responsible agency or a planner may report the implementation",
+        ));
+    }
+    // "Today" where the work is: in Malang (WIB) a new day begins at 17:00 UTC.
+    let region = find::<region::Entity>(&txn, proposal.region_id, "region").await?;
+    let today = TimeZone::of_code(&region.code).local(now()).date_naive();
+    if input.happened_on > today {
+        return Err(AppError::field(
+            "happenedOn",
+            "future",
+            "report what has happened, not what is planned",
         ));
     }
     if proposal.status != ProposalStatus::Accepted {
