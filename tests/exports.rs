@@ -9,9 +9,6 @@ use calamine::{Data, Reader, Xlsx};
 use common::*;
 use serde_json::{json, Value};
 
-const SET_STATUS: &str = "mutation($id: Int!, $status: ForumStatus!) { setForumStatus(forumId: $id, status: $status) { status } }";
-const CLOSE: &str =
-    "mutation($input: CloseForumInput!) { closeForum(input: $input) { id status closedAt } }";
 const OPEN_ROUND: &str =
     "mutation($input: OpenRoundInput!) { openVotingRound(input: $input) { id } }";
 const CAST: &str = "mutation($round: Int!, $choices: [ChoiceInput!]!) { castBallot(roundId: $round, choices: $choices) { receipt } }";
@@ -104,27 +101,6 @@ async fn forum_with_proposals(app: &TestApp, w: &World) -> [i32; 4] {
     [drainage, lamps, posyandu, rejected]
 }
 
-/// Runs a forum's session and closes it, fixing its list.
-async fn close_forum(app: &TestApp, w: &World, forum: i32) {
-    for status in ["SCHEDULED", "IN_SESSION"] {
-        ok(&app
-            .gql(
-                SET_STATUS,
-                json!({ "id": forum, "status": status }),
-                w.admin_token(),
-            )
-            .await);
-    }
-    let closed = app
-        .gql(
-            CLOSE,
-            json!({ "input": { "forumId": forum } }),
-            w.admin_token(),
-        )
-        .await;
-    assert_eq!(ok(&closed)["closeForum"]["status"], "CLOSED");
-}
-
 fn csv_records(body: &[u8]) -> Vec<Vec<String>> {
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
     let text = std::str::from_utf8(&body[3..]).expect("UTF-8");
@@ -139,7 +115,7 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let w = World::build(&app).await;
     forum_with_proposals(&app, &w).await;
-    close_forum(&app, &w, w.forum_kelurahan).await;
+    w.close_forum(&app, w.forum_kelurahan).await;
     let query = |format: &str| format!("format={format}&forum={}", w.forum_kelurahan);
 
     // CSV, anonymously: the results of a closed forum are public.
@@ -286,8 +262,8 @@ async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let w = World::build(&app).await;
     forum_with_proposals(&app, &w).await;
-    close_forum(&app, &w, w.forum_kelurahan).await;
-    close_forum(&app, &w, w.forum_kelurahan_b).await;
+    w.close_forum(&app, w.forum_kelurahan).await;
+    w.close_forum(&app, w.forum_kelurahan_b).await;
 
     let query = format!(
         "format=xlsx&cycle={}&level=DESA_KELURAHAN&region={}",
@@ -434,7 +410,7 @@ async fn who_may_export_what(backend: Backend) {
     assert_eq!(missing.error_code(), "NOT_FOUND");
 
     // Once the forum closes its results are public.
-    close_forum(&app, &w, w.forum_kelurahan).await;
+    w.close_forum(&app, w.forum_kelurahan).await;
     assert_eq!(download(&app, &open, None).await.status, 200);
     assert_eq!(download(&app, &open, resident.token()).await.status, 200);
 }
@@ -478,7 +454,7 @@ async fn ballots_round_trip_as_pb(backend: Backend) {
             moderator.token(),
         )
         .await);
-    close_forum(&app, &w, w.forum_kelurahan).await;
+    w.close_forum(&app, w.forum_kelurahan).await;
 
     let pb = download(&app, &query, None).await;
     assert_eq!(pb.status, 200, "{}", String::from_utf8_lossy(&pb.body));
