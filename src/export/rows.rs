@@ -100,28 +100,28 @@ fn select_exported() -> sea_orm::Select<proposal::Entity> {
         .column_as(Column::FinalAgencyId, "final_agency_id")
 }
 
-/// A fixed list's entry with its proposal: one element of the array `fixed_page_query` builds,
-/// in the order of its columns.
+/// A fixed list's entry with its proposal: one element of the array `fixed_page_query` builds
+/// (serde reads a struct from an array field by field, in this order).
 #[derive(Debug, Deserialize)]
-struct ExportedEntry(
-    i32,
-    i32,
-    OutcomeList,
-    PriorityOutcome,
-    String,
-    i64,
-    String,
-    i32,
-    String,
-    String,
-    Option<i32>,
-    i32,
-    f64,
-    String,
-    i64,
-    Option<i32>,
-    Option<i32>,
-);
+struct ExportedEntry {
+    entry_id: i32,
+    rank: i32,
+    list: OutcomeList,
+    outcome: PriorityOutcome,
+    support: String,
+    cost: i64,
+    note: String,
+    proposal_id: i32,
+    code: String,
+    title: String,
+    activity_id: Option<i32>,
+    region_id: i32,
+    volume: f64,
+    unit: String,
+    estimated_cost: i64,
+    initial_agency_id: Option<i32>,
+    final_agency_id: Option<i32>,
+}
 
 /// One page of a closed forum's list as a single JSON array, built by the database. A page of
 /// 2,000 entries then crosses from the database as one value instead of 34,000 separately
@@ -375,37 +375,39 @@ impl<'a> ForumRows<'a> {
             .map_err(|e| AppError::Internal(format!("reading a priority list page: {e}")))?;
         // SQLite aggregates in the subquery's order; sorting again costs nothing and does not
         // rely on it.
-        entries.sort_by_key(|e| (e.1, e.0));
+        entries.sort_by_key(|e| (e.rank, e.entry_id));
         let next = match entries.last() {
-            Some(last) if entries.len() as u64 == PAGE => Some((last.1, last.0)),
+            Some(last) if entries.len() as u64 == PAGE => Some((last.rank, last.entry_id)),
             _ => None,
         };
-        lookups.locate(conn, entries.iter().map(|e| e.11)).await?;
+        lookups
+            .locate(conn, entries.iter().map(|e| e.region_id))
+            .await?;
         let rows = entries
             .into_iter()
             .map(|e| {
                 let proposal = ExportedProposal {
-                    id: e.7,
-                    code: e.8,
-                    title: e.9,
-                    activity_id: e.10,
-                    region_id: e.11,
-                    volume: e.12,
-                    unit: e.13,
-                    estimated_cost: e.14,
-                    initial_agency_id: e.15,
-                    final_agency_id: e.16,
+                    id: e.proposal_id,
+                    code: e.code,
+                    title: e.title,
+                    activity_id: e.activity_id,
+                    region_id: e.region_id,
+                    volume: e.volume,
+                    unit: e.unit,
+                    estimated_cost: e.estimated_cost,
+                    initial_agency_id: e.initial_agency_id,
+                    final_agency_id: e.final_agency_id,
                 };
                 lookups.row(
                     self.header,
                     &proposal,
                     Listed {
-                        rank: Some(e.1),
-                        cost: e.5,
-                        support: e.4,
-                        standing: standing(e.2),
-                        decision: decision(e.3),
-                        note: e.6,
+                        rank: Some(e.rank),
+                        cost: e.cost,
+                        support: e.support,
+                        standing: standing(e.list),
+                        decision: decision(e.outcome),
+                        note: e.note,
                     },
                 )
             })
