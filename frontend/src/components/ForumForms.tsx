@@ -156,7 +156,8 @@ export function OpenRoundForm({ forumId, ceiling }: { forumId: number; ceiling: 
   const [costLimit, setCostLimit] = useState(ceiling === null ? '' : String(ceiling));
   const [opensAt, setOpensAt] = useState(toLocalInput(now.toISOString()));
   const [closesAt, setClosesAt] = useState(toLocalInput(week.toISOString()));
-  const [liveTally, setLiveTally] = useState(true);
+  // Results are published at the close unless the forum opts in to running totals (in steps).
+  const [liveTally, setLiveTally] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [state, open] = useMutation(OPEN_ROUND);
   const fe = fieldErrors(error);
@@ -254,9 +255,14 @@ export function OpenRoundForm({ forumId, ceiling }: { forumId: number; ceiling: 
           {(a) => <input {...a} type="datetime-local" value={closesAt} onInput={(e) => setClosesAt(e.currentTarget.value)} />}
         </Field>
       </div>
-      <label class="checkbox">
-        <input type="checkbox" checked={liveTally} onChange={(e) => setLiveTally(e.currentTarget.checked)} /> {t('round.liveTally')}
-      </label>
+      <div class="field">
+        <label class="checkbox">
+          <input type="checkbox" checked={liveTally} aria-describedby="or-live-hint" onChange={(e) => setLiveTally(e.currentTarget.checked)} /> {t('round.liveTally')}
+        </label>
+        <p class="hint" id="or-live-hint">
+          {t('round.liveTallyHint')}
+        </p>
+      </div>
       <button type="submit" class="button" disabled={state.fetching}>
         {t('round.open')}
       </button>

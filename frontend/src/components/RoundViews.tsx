@@ -4,7 +4,7 @@ import { BarChart, BudgetBar } from './charts';
 import { ErrorBox, Field, LiveBadge, Loading, TableWrap, announce, Badge } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatNumber, formatRupiah } from '../lib/format';
-import { label, t } from '../lib/i18n';
+import { label, t, type MessageKey } from '../lib/i18n';
 import { follow, transportOf, type LiveMode } from '../lib/live';
 import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/queries';
 import { Link } from '../lib/router';
@@ -22,7 +22,29 @@ export function tallyValue(method: string, row: { votes: number; points: number;
   return row.votes;
 }
 
-const TALLY_SUBSCRIPTION = `subscription Tally($roundId: Int!) { votingTally(roundId: $roundId) { ballots final rows { proposalId cost votes points borda } } }`;
+const TALLY_SUBSCRIPTION = `subscription Tally($roundId: Int!) { votingTally(roundId: $roundId) { ballots counted withheld minimumBallots final rows { proposalId cost votes points borda } } }`;
+
+/** A round's totals as the server publishes them (query or subscription). */
+export interface Tally {
+  /** Ballots cast so far (turnout). */
+  ballots: number;
+  /** Ballots the rows count: the last published step while the round runs. */
+  counted: number;
+  /** No totals yet: a round without a live tally, or fewer than `minimumBallots` ballots. */
+  withheld: boolean;
+  minimumBallots: number;
+  rows: Array<{ proposalId: number; cost: number; votes: number; points: number; borda: number }>;
+}
+
+/** What the tally says in words: turnout, what the totals count, or why they are hidden. */
+export function tallyText(tally: Tally, liveTally: boolean, open: boolean): { turnout: string; hidden: string | null; steps: string | null } {
+  const n = (v: number) => formatNumber(v);
+  let turnout = t('tally.ballots', { n: n(tally.ballots) });
+  if (!tally.withheld && tally.counted < tally.ballots) turnout += ` · ${t('tally.countedFrom', { n: n(tally.counted) })}`;
+  const hidden = tally.withheld ? (liveTally ? t('tally.withheld', { n: n(tally.minimumBallots) }) : t('tally.afterClose')) : null;
+  const steps = !tally.withheld && open && liveTally ? t('tally.steps', { n: n(tally.minimumBallots) }) : null;
+  return { turnout, hidden, steps };
+}
 
 /**
  * The round's totals: loaded once, then replaced by each `votingTally` update (whole totals,
@@ -31,7 +53,7 @@ const TALLY_SUBSCRIPTION = `subscription Tally($roundId: Int!) { votingTally(rou
 function useTally(roundId: number, live: boolean) {
   const client = useClient();
   const [result, refetch] = useQuery({ query: ROUND_TALLY, variables: { id: roundId } });
-  const [pushed, setPushed] = useState<{ roundId: number; tally: any } | null>(null);
+  const [pushed, setPushed] = useState<{ roundId: number; tally: Tally } | null>(null);
   const [mode, setMode] = useState<LiveMode>('paused');
   useEffect(() => {
     if (!live) {
@@ -57,16 +79,20 @@ function useTally(roundId: number, live: boolean) {
   }, [client, roundId, live]);
   // A polled answer (socket down) is newer than the last pushed totals.
   useEffect(() => setPushed(null), [result.data]);
-  const tally = pushed?.roundId === roundId ? pushed.tally : result.data?.votingRound.tally;
+  const tally: Tally | undefined = pushed?.roundId === roundId ? pushed.tally : result.data?.votingRound.tally;
   return { tally, error: pushed ? null : result.error, mode };
 }
 
-export function TallyView({ roundId, method, proposals, live }: { roundId: number; method: string; proposals: Titled[]; live: boolean }) {
+/**
+ * Turnout always; the totals once published: at the close, or for a live tally in steps of at
+ * least the minimum of ballots (withheld before the first step), the same for everybody.
+ */
+export function TallyView({ roundId, method, proposals, live, liveTally }: { roundId: number; method: string; proposals: Titled[]; live: boolean; liveTally: boolean }) {
   const { tally, error: queryError, mode } = useTally(roundId, live);
   const result = { error: queryError };
   const error = toApiError(result.error);
   const titles = new Map(proposals.map((p) => [p.id, p]));
-  const unit = method === 'CUMULATIVE' ? 'tally.points' : method === 'RANKING' ? 'tally.borda' : 'tally.votes';
+  const unit: MessageKey = method === 'CUMULATIVE' ? 'tally.points' : method === 'RANKING' ? 'tally.borda' : 'tally.votes';
   return (
     <section class="card" aria-labelledby="tally-heading">
       <h2 id="tally-heading">
@@ -81,14 +107,30 @@ export function TallyView({ roundId, method, proposals, live }: { roundId: numbe
       ) : !tally ? (
         <Loading />
       ) : (
+        <TallyBody tally={tally} method={method} unit={unit} titles={titles} liveTally={liveTally} open={live} />
+      )}
+    </section>
+  );
+}
+
+function TallyBody({ tally, method, unit, titles, liveTally, open }: { tally: Tally; method: string; unit: MessageKey; titles: Map<number, Titled>; liveTally: boolean; open: boolean }) {
+  const text = tallyText(tally, liveTally, open);
+  return (
+    <>
+      <p aria-live="polite" data-testid="ballot-count">
+        {text.turnout}
+      </p>
+      {text.hidden ? (
+        <p class="alert alert--info" data-testid="tally-withheld">
+          {text.hidden}
+        </p>
+      ) : (
         <>
-          <p aria-live="polite" data-testid="ballot-count">
-            {t('tally.ballots', { n: formatNumber(tally.ballots) })}
-          </p>
+          {text.steps && <p class="hint">{text.steps}</p>}
           <BarChart
             id="tally-chart"
             title={t(unit)}
-            bars={tally.rows.map((r: any) => ({
+            bars={tally.rows.map((r) => ({
               key: r.proposalId,
               label: titles.get(r.proposalId)?.title ?? `#${r.proposalId}`,
               value: tallyValue(method, r),
@@ -96,7 +138,7 @@ export function TallyView({ roundId, method, proposals, live }: { roundId: numbe
           />
         </>
       )}
-    </section>
+    </>
   );
 }
 
@@ -291,14 +333,20 @@ export function ExportButtons({ roundId, title, closed }: { roundId: number; tit
   );
 }
 
-export function ReceiptCheck({ roundId, titles }: { roundId: number; titles: Map<number, string> }) {
-  const [receipt, setReceipt] = useState('');
+/**
+ * The voter's check after the close that their receipt is among the counted ones: prefilled
+ * with their own. It answers counted or not, never what was chosen.
+ */
+export function ReceiptCheck({ roundId, mine }: { roundId: number; mine: string | null }) {
+  const [receipt, setReceipt] = useState(mine ?? '');
   const [asked, setAsked] = useState<string | null>(null);
-  const [result] = useQuery({ query: CHECK_RECEIPT, variables: { roundId, receipt: asked ?? '' }, pause: !asked });
-  const found = result.data?.checkReceipt;
+  const [result] = useQuery({ query: CHECK_RECEIPT, variables: { roundId, receipt: asked ?? '' }, pause: !asked, requestPolicy: 'network-only' });
+  const check = result.data?.checkReceipt;
+  const prefilled = !!mine && receipt === mine;
   return (
     <section class="card" aria-labelledby="receipt-check">
       <h2 id="receipt-check">{t('receipt.checkTitle')}</h2>
+      <p>{t('receipt.proves')}</p>
       <form
         class="stack-sm"
         onSubmit={(e) => {
@@ -306,29 +354,20 @@ export function ReceiptCheck({ roundId, titles }: { roundId: number; titles: Map
           setAsked(receipt.trim());
         }}
       >
-        <Field id="receipt-input" label={t('receipt.code')} hint={t('receipt.checkHint')} required>
+        <Field id="receipt-input" label={t('receipt.code')} hint={prefilled ? `${t('receipt.checkHint')} ${t('receipt.prefilled')}` : t('receipt.checkHint')} required>
           {(a) => <input {...a} type="text" autoComplete="off" spellcheck={false} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />}
         </Field>
         <button type="submit" class="button button--secondary">
           {t('receipt.check')}
         </button>
       </form>
-      <div aria-live="polite">
+      <div aria-live="polite" data-testid="receipt-result">
         {asked && result.fetching && <Loading />}
         {asked && !result.fetching && result.error && <ErrorBox error={toApiError(result.error)} />}
-        {asked && !result.fetching && !result.error && (found ? (
-          <div class="alert alert--success">
-            <p>{t('receipt.found', { channel: label('channel', found.channel) })}</p>
-            <ul>
-              {found.choices.map((c: any) => (
-                <li key={c.proposalId}>
-                  {titles.get(c.proposalId) ?? `#${c.proposalId}`} ({formatNumber(c.points)})
-                </li>
-              ))}
-            </ul>
-          </div>
+        {asked && !result.fetching && check && (check.counted ? (
+          <p class="alert alert--success">{t('receipt.counted')}</p>
         ) : (
-          <p class="alert alert--warning">{t('receipt.notFound')}</p>
+          <p class="alert alert--warning">{t('receipt.notCounted')}</p>
         ))}
       </div>
     </section>

@@ -11,6 +11,7 @@ import {
   CHECK_IN,
   CLOSE_POLL,
   DECIDE_AGENDA_ITEM,
+  DECIDE_ATTENDANCE,
   END_FLOOR,
   GIVE_FLOOR,
   HIDE_CHAT,
@@ -26,7 +27,18 @@ import {
   SET_CURRENT_ITEM,
 } from '../lib/queries';
 import { Link } from '../lib/router';
-import { formatCountdown, openPoll, secondsLeft, type AgendaItem, type Poll, type SessionState } from '../lib/sessionState';
+import {
+  awaitingGuests,
+  formatCountdown,
+  openPoll,
+  secondsLeft,
+  viewerEntry,
+  viewerTakesPart,
+  type AgendaItem,
+  type Poll,
+  type PollResults,
+  type SessionState,
+} from '../lib/sessionState';
 
 /** Runs a mutation for a panel: its own error box, an announcement when it worked. */
 export function useRun() {
@@ -288,11 +300,27 @@ export function Agenda({ state }: { state: SessionState }) {
   );
 }
 
-export function CheckIn({ state }: { state: SessionState }) {
+/** The viewer's place on the attendance list when it is not (yet) a plain "present". */
+function AttendanceWaiting({ status }: { status: string }) {
+  const waiting = status === 'AWAITING_APPROVAL';
+  return (
+    <Panel id="attendance-status-heading" title={t('live.checkIn')}>
+      <p class={waiting ? 'alert alert--warning' : 'alert alert--info'} role="status" data-testid="attendance-status">
+        <strong>{waiting ? t('live.awaitingApproval') : t('live.refused')}</strong>
+      </p>
+      <p>{waiting ? t('live.awaitingText') : t('live.refusedText')}</p>
+    </Panel>
+  );
+}
+
+export function CheckIn({ state, viewerId }: { state: SessionState; viewerId: number | null }) {
   const { run, error, busy } = useRun();
   const [role, setRole] = useState('');
   const [gender, setGender] = useState('');
-  if (state.viewerCheckedIn || state.viewerIsModerator || state.status === 'CLOSED') return null;
+  if (state.viewerIsModerator || state.status === 'CLOSED') return null;
+  const entry = viewerEntry(state, viewerId);
+  if (entry && entry.status !== 'PRESENT') return <AttendanceWaiting status={entry.status} />;
+  if (entry || state.viewerCheckedIn) return null;
   return (
     <Panel id="checkin-heading" title={t('live.checkIn')}>
       <p>{t('live.checkInText')}</p>
@@ -300,7 +328,8 @@ export function CheckIn({ state }: { state: SessionState }) {
         class="stack"
         onSubmit={async (e) => {
           e.preventDefault();
-          await run(CHECK_IN, { sessionId: state.id, role: role.trim() || null, gender: gender || null }, t('live.checkedIn'));
+          const data = await run(CHECK_IN, { sessionId: state.id, role: role.trim() || null, gender: gender || null });
+          if (data) announce(data.checkIn.status === 'PRESENT' ? t('live.checkedIn') : t('live.awaitingApproval'));
         }}
       >
         <ErrorBox error={error} />
@@ -367,6 +396,43 @@ function MarkPresentForm({ state }: { state: SessionState }) {
   );
 }
 
+/** The moderator lets guests from outside the forum's region take part, or not. */
+export function PendingGuests({ state }: { state: SessionState }) {
+  const { run, error, busy } = useRun();
+  const guests = awaitingGuests(state);
+  if (state.status === 'CLOSED') return null;
+  return (
+    <div class="stack-sm" data-testid="pending-guests">
+      <h3 id="pending-heading">{t('live.pendingGuests', { n: formatNumber(guests.length) })}</h3>
+      <ErrorBox error={error} />
+      {guests.length === 0 ? (
+        <p class="muted">{t('live.noPendingGuests')}</p>
+      ) : (
+        <>
+          <p class="hint">{t('live.pendingHint')}</p>
+          <ul class="list" aria-labelledby="pending-heading">
+            {guests.map((g) => (
+              <li key={g.id} class="guest">
+                <span class="guest__name">{g.name}</span> <span class="muted">· {g.roleOrInstitution}</span>
+                <div class="button-row">
+                  <button type="button" class="button button--small" disabled={busy} onClick={() => run(DECIDE_ATTENDANCE, { attendanceId: g.id, approve: true }, t('live.approved', { name: g.name }))}>
+                    {t('live.approve')}
+                    <span class="visually-hidden"> {g.name}</span>
+                  </button>
+                  <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => run(DECIDE_ATTENDANCE, { attendanceId: g.id, approve: false }, t('live.refusedGuest', { name: g.name }))}>
+                    {t('live.refuse')}
+                    <span class="visually-hidden"> {g.name}</span>
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function Attendance({ state }: { state: SessionState }) {
   return (
     <Panel id="attendance-heading" title={t('live.attendance')} extra={<span class="badge" data-testid="attendance-count">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span>}>
@@ -376,6 +442,12 @@ export function Attendance({ state }: { state: SessionState }) {
           {state.attendance.map((a) => (
             <li key={a.id}>
               {a.name} <span class="muted">· {a.roleOrInstitution} · {label('live.channel', a.channel)}</span>
+              {a.status !== 'PRESENT' && (
+                <>
+                  {' '}
+                  <span class={`badge badge--${a.status === 'REFUSED' ? 'rejected' : 'reserve'}`}>{label('live.attendanceStatus', a.status)}</span>
+                </>
+              )}
             </li>
           ))}
         </ol>
@@ -422,7 +494,7 @@ export function Chat({ state, viewerId }: { state: SessionState; viewerId: numbe
   useEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [newest]);
-  const canWrite = (state.viewerCheckedIn || state.viewerIsModerator) && running(state);
+  const canWrite = viewerTakesPart(state, viewerId) && running(state);
   const muted = state.viewerMutedUntil && Date.parse(state.viewerMutedUntil) > Date.now() ? state.viewerMutedUntil : null;
   return (
     <Panel id="chat-heading" title={t('live.chat')}>
@@ -541,7 +613,7 @@ export function Speakers({ state, viewerId }: { state: SessionState; viewerId: n
           </div>
         </div>
       )}
-      {!moderator && live && state.viewerCheckedIn && !speaking && (
+      {!moderator && live && viewerTakesPart(state, viewerId) && !speaking && (
         <p>
           {mine ? (
             <button type="button" class="button button--secondary" disabled={busy} aria-describedby="hand-status" onClick={() => run(LOWER_HAND, { sessionId: state.id, accountId: null })}>
@@ -569,8 +641,22 @@ const optionLabel = (poll: Poll, index: number) => {
   return poll.kind === 'YES_NO_ABSTAIN' ? label('live.option', raw) : raw;
 };
 
-export function PollResultsView({ poll }: { poll: Pick<Poll, 'id' | 'kind' | 'results'> }) {
-  const total = poll.results.total;
+/**
+ * A poll's results as published: withheld (in words) until enough answers are in, then in
+ * steps while the poll is open, exact at its close. The answers given since the last step are
+ * not published, so the page says what the figures count.
+ */
+export function PollResultsView({ poll }: { poll: Pick<Poll, 'id' | 'kind' | 'results'> & { closedAt?: string | null } }) {
+  const results: PollResults = poll.results;
+  const total = results.total;
+  if (results.withheld) {
+    return (
+      <p class="muted" data-testid={`poll-results-${poll.id}`}>
+        {t('live.pollWithheld')}
+      </p>
+    );
+  }
+  const open = poll.closedAt === null;
   return (
     <div>
       <ul class="poll-results" data-testid={`poll-results-${poll.id}`}>
@@ -582,12 +668,12 @@ export function PollResultsView({ poll }: { poll: Pick<Poll, 'id' | 'kind' | 're
           </li>
         ))}
       </ul>
-      <p class="muted">{t('live.answers', { n: formatNumber(total) })}</p>
+      <p class="muted">{open ? t('live.answersSoFar', { n: formatNumber(total) }) : t('live.answers', { n: formatNumber(total) })}</p>
     </div>
   );
 }
 
-function AnswerForm({ poll, onAnswered }: { poll: Poll; onAnswered: (choice: number) => void }) {
+function AnswerForm({ poll, onAnswered }: { poll: Poll; onAnswered: (choice: number, results?: PollResults) => void }) {
   const { run, error, busy } = useRun();
   const [choice, setChoice] = useState<number | null>(null);
   return (
@@ -597,7 +683,7 @@ function AnswerForm({ poll, onAnswered }: { poll: Poll; onAnswered: (choice: num
         e.preventDefault();
         if (choice === null) return;
         const data = await run(ANSWER_POLL, { pollId: poll.id, choice }, t('live.answered', { label: optionLabel(poll, choice) }));
-        if (data) onAnswered(choice);
+        if (data) onAnswered(choice, data.answerPoll?.results);
       }}
     >
       <ErrorBox error={error} />
@@ -662,7 +748,7 @@ function OpenPollForm({ state }: { state: SessionState }) {
   );
 }
 
-export function Polls({ state, onAnswered }: { state: SessionState; onAnswered: (pollId: number, choice: number) => void }) {
+export function Polls({ state, viewerId, onAnswered }: { state: SessionState; viewerId: number | null; onAnswered: (pollId: number, choice: number, results?: PollResults) => void }) {
   const { run, error, busy } = useRun();
   const poll = openPoll(state);
   const past = state.polls.filter((p) => p.closedAt).reverse();
@@ -673,7 +759,7 @@ export function Polls({ state, onAnswered }: { state: SessionState; onAnswered: 
       {poll ? (
         <div class="poll" data-testid="open-poll">
           <h3>{poll.question}</h3>
-          {!moderator && state.viewerCheckedIn && poll.myAnswer === null && <AnswerForm poll={poll} onAnswered={(c) => onAnswered(poll.id, c)} />}
+          {!moderator && viewerTakesPart(state, viewerId) && poll.myAnswer === null && <AnswerForm poll={poll} onAnswered={(c, r) => onAnswered(poll.id, c, r)} />}
           {poll.myAnswer !== null && <p role="status">{t('live.answered', { label: optionLabel(poll, poll.myAnswer) })}</p>}
           <PollResultsView poll={poll} />
           {moderator && (

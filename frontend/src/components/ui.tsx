@@ -55,8 +55,11 @@ export function Field({ id, label: text, error, hint, required, children, class:
   );
 }
 
-/** A translated error with the server's explanation where it names the rule that applied. */
-export function ErrorBox({ error, fieldIds }: { error: ApiError | null; fieldIds?: Record<string, string> }) {
+/**
+ * A translated error with the server's explanation where it names the rule that applied;
+ * `message` replaces both where a form knows better what the code means there.
+ */
+export function ErrorBox({ error, fieldIds, message }: { error: ApiError | null; fieldIds?: Record<string, string>; message?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error) ref.current?.focus();
@@ -65,9 +68,9 @@ export function ErrorBox({ error, fieldIds }: { error: ApiError | null; fieldIds
   return (
     <div class="alert alert--error" role="alert" tabIndex={-1} ref={ref}>
       <p>
-        <strong>{codeMessage(error.code, undefined, error.retryAfterSeconds)}</strong>
+        <strong>{message ?? codeMessage(error.code, undefined, error.retryAfterSeconds)}</strong>
       </p>
-      {hasUsefulDetail(error) && <p class="alert__detail">{detailMessage(error)}</p>}
+      {!message && hasUsefulDetail(error) && <p class="alert__detail">{detailMessage(error)}</p>}
       {error.fields.length > 0 && (
         <ul>
           {error.fields.map((f) => {

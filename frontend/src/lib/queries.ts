@@ -182,6 +182,15 @@ export const HIDE_COMMENT = gql`
   }
 `;
 
+// The viewer's own participation: choices only for an online ballot while the round is open;
+// paper ballots carry who entered them, and the voter may contest them.
+const OWN_BALLOT_FIELDS = gql`
+  fragment OwnBallotFields on OwnBallot {
+    channel receipt castAt sealed paperNumber sessionId enteredByName contestedAt contestReason
+    choices { proposalId points }
+  }
+`;
+
 export const ROUND = gql`
   query Round($id: Int!) {
     votingRound(id: $id) {
@@ -189,14 +198,15 @@ export const ROUND = gql`
       opensAt closesAt closedAt liveTally isOpen isClosed
       forum { id name budgetCeiling tolerancePercent viewerIsStaff region { id name } }
       proposals { id code title estimatedCost region { id name } }
-      myBallot { channel receipt castAt choices { proposalId points } }
+      myBallot { ...OwnBallotFields }
     }
   }
+  ${OWN_BALLOT_FIELDS}
 `;
 
 export const ROUND_TALLY = gql`
   query RoundTally($id: Int!) {
-    votingRound(id: $id) { id isOpen isClosed tally { ballots rows { proposalId cost votes points borda } } }
+    votingRound(id: $id) { id isOpen isClosed tally { ballots counted withheld minimumBallots rows { proposalId cost votes points borda } } }
   }
 `;
 
@@ -224,7 +234,29 @@ export const PAPER_BALLOT = gql`
 
 export const CHECK_RECEIPT = gql`
   query CheckReceipt($roundId: Int!, $receipt: String!) {
-    checkReceipt(roundId: $roundId, receipt: $receipt) { receipt channel choices { proposalId points } }
+    checkReceipt(roundId: $roundId, receipt: $receipt) { counted }
+  }
+`;
+
+export const CONTEST_PAPER_BALLOT = gql`
+  mutation ContestPaperBallot($roundId: Int!, $reason: String!) { contestPaperBallot(roundId: $roundId, reason: $reason) { ...OwnBallotFields } }
+  ${OWN_BALLOT_FIELDS}
+`;
+
+export const PAPER_CONTESTS = gql`
+  query PaperContests($id: Int!) {
+    votingRound(id: $id) { id paperBallotContests { voterId voterName paperNumber sessionId enteredByName recordedAt contestedAt reason } }
+  }
+`;
+
+export const ANNUL_PAPER_BALLOT = gql`
+  mutation AnnulPaperBallot($roundId: Int!, $voterId: Int!, $note: String!) { annulPaperBallot(roundId: $roundId, voterId: $voterId, note: $note) }
+`;
+
+/** Who may have a paper ballot entered: people present at a running session of the forum. */
+export const PAPER_VOTERS = gql`
+  query PaperVoters($forumId: Int!) {
+    liveSessions(forumId: $forumId) { id title status attendance { id accountId name roleOrInstitution status } }
   }
 `;
 
@@ -343,6 +375,11 @@ export const SESSION_SEQUENCE = gql`query SessionSequence($id: Int!) { liveSessi
 
 const AGENDA_FIELDS = `id position title proposalId proposal { id code status } timeBoxMinutes startedAt endedAt endsAt decision decisionNote mergedIntoId`;
 
+// While a poll is open its results advance in steps (withheld before the first); exact at its close.
+const POLL_RESULTS_FIELDS = gql`
+  fragment PollResultsFields on PollResults { total answers withheld options { index label votes } }
+`;
+
 export const SESSION = gql`
   query Session($id: Int!) {
     liveSession(id: $id) {
@@ -350,21 +387,22 @@ export const SESSION = gql`
       forum { id name }
       currentItem { id }
       agenda { ${AGENDA_FIELDS} }
-      attendance { id accountId name roleOrInstitution gender channel checkedInAt }
+      attendance { id accountId name roleOrInstitution gender channel checkedInAt status }
       chat(last: 50) { id authorId author { id name } replyToId createdAt hidden hiddenReason body }
       speakerQueue { id accountId account { id name } status raisedAt floorAt floorSeconds endsAt }
-      polls { id agendaItemId question kind closedAt myAnswer results { total options { index label votes } } }
+      polls { id agendaItemId question kind closedAt myAnswer results { ...PollResultsFields } }
       viewerIsModerator viewerCheckedIn viewerMutedUntil
       minutes {
         number
         header { title forumName forumLevel regionName cycleName planYear startsAt openedAt closedAt place onlineUrl chair }
         attendance { number name roleOrInstitution gender channel checkedInAt }
         attendanceSummary { total male female genderUnspecified online inHall }
-        agenda { position title proposalCode proposalStatus decision note mergedIntoCode startedAt endedAt polls { pollId question kind results { total options { index label votes } } } }
+        agenda { position title proposalCode proposalStatus decision note mergedIntoCode startedAt endedAt polls { pollId question kind results { ...PollResultsFields } } }
         priorities { source roundId rule budget totalCost rows { rank proposalId code title cost support selected list status } }
       }
     }
   }
+  ${POLL_RESULTS_FIELDS}
 `;
 
 export const SCHEDULE_SESSION = gql`
@@ -382,7 +420,10 @@ export const REMOVE_AGENDA_ITEM = gql`mutation RemoveAgendaItem($itemId: Int!) {
 export const SET_CURRENT_ITEM = gql`mutation SetCurrentItem($sessionId: Int!, $itemId: Int) { setCurrentItem(sessionId: $sessionId, itemId: $itemId) { id } }`;
 export const DECIDE_AGENDA_ITEM = gql`mutation DecideAgendaItem($input: DecideItemInput!) { decideAgendaItem(input: $input) { id decision } }`;
 export const CHECK_IN = gql`
-  mutation CheckIn($sessionId: Int!, $role: String, $gender: Gender) { checkIn(sessionId: $sessionId, roleOrInstitution: $role, gender: $gender) { id } }
+  mutation CheckIn($sessionId: Int!, $role: String, $gender: Gender) { checkIn(sessionId: $sessionId, roleOrInstitution: $role, gender: $gender) { id status } }
+`;
+export const DECIDE_ATTENDANCE = gql`
+  mutation DecideAttendance($attendanceId: Int!, $approve: Boolean!) { decideAttendance(attendanceId: $attendanceId, approve: $approve) { id status } }
 `;
 export const MARK_PRESENT = gql`mutation MarkPresent($input: MarkPresentInput!) { markPresent(input: $input) { id } }`;
 export const SEND_CHAT = gql`
@@ -399,7 +440,9 @@ export const GIVE_FLOOR = gql`
 `;
 export const END_FLOOR = gql`mutation EndFloor($sessionId: Int!) { endFloor(sessionId: $sessionId) { id } }`;
 export const OPEN_POLL = gql`mutation OpenPoll($input: OpenPollInput!) { openPoll(input: $input) { id } }`;
-export const ANSWER_POLL = gql`mutation AnswerPoll($pollId: Int!, $choice: Int!) { answerPoll(pollId: $pollId, choice: $choice) { id myAnswer } }`;
+export const ANSWER_POLL = gql`mutation AnswerPoll($pollId: Int!, $choice: Int!) { answerPoll(pollId: $pollId, choice: $choice) { id myAnswer results { ...PollResultsFields } } }
+  ${POLL_RESULTS_FIELDS}
+`;
 export const CLOSE_POLL = gql`mutation ClosePoll($pollId: Int!) { closePoll(pollId: $pollId) { id } }`;
 
 // Escalation between levels: the priority list, closing a forum, the reserve, carry-over,

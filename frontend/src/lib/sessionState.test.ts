@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from './live';
-import { applyEvent, formatCountdown, fromSnapshot, needsReload, openPoll, secondsLeft, type SessionState } from './sessionState';
+import { applyEvent, awaitingGuests, formatCountdown, fromSnapshot, needsReload, normalResults, openPoll, secondsLeft, viewerEntry, viewerTakesPart, type SessionState } from './sessionState';
 
 const snapshot = {
   id: 3,
@@ -17,7 +17,7 @@ const snapshot = {
     { id: 10, position: 1, title: 'Pembukaan', proposalId: null, proposal: null, timeBoxMinutes: 5, startedAt: null, endedAt: null, endsAt: null, decision: null, decisionNote: null, mergedIntoId: null },
     { id: 11, position: 2, title: 'Jalan RT 03', proposalId: 7, proposal: { id: 7, code: 'U-7', status: 'SUBMITTED' }, timeBoxMinutes: 10, startedAt: null, endedAt: null, endsAt: null, decision: null, decisionNote: null, mergedIntoId: null },
   ],
-  attendance: [{ id: 1, accountId: 2, name: 'Fasilitator', roleOrInstitution: 'Moderator', gender: null, channel: 'ONLINE', checkedInAt: '2027-02-01T01:00:00Z' }],
+  attendance: [{ id: 1, accountId: 2, name: 'Fasilitator', roleOrInstitution: 'Moderator', gender: null, channel: 'ONLINE', checkedInAt: '2027-02-01T01:00:00Z', status: 'PRESENT' }],
   chat: [{ id: 50, authorId: 2, author: { id: 2, name: 'Fasilitator' }, replyToId: null, createdAt: '2027-02-01T01:01:00Z', hidden: false, hiddenReason: null, body: 'Selamat pagi' }],
   speakerQueue: [],
   polls: [],
@@ -34,7 +34,7 @@ const ME = 9;
 
 describe('applying session events', () => {
   it('counts a check-in once, also when it is replayed, and notices the viewer', () => {
-    const e = ev('ATTENDEE_CHECKED_IN', { attendanceId: 2, accountId: ME, name: 'Warga Satu', roleOrInstitution: 'Warga', gender: 'FEMALE', channel: 'ONLINE', checkedInAt: 'x', count: 2 });
+    const e = ev('ATTENDEE_CHECKED_IN', { attendanceId: 2, accountId: ME, name: 'Warga Satu', roleOrInstitution: 'Warga', gender: 'FEMALE', channel: 'ONLINE', checkedInAt: 'x', status: 'PRESENT', count: 2 });
     let s = applyEvent(start(), e, ME);
     expect(s.attendanceCount).toBe(2);
     expect(s.viewerCheckedIn).toBe(true);
@@ -90,7 +90,7 @@ describe('applying session events', () => {
   });
 
   it('keeps poll results current and the viewer’s own answer', () => {
-    const results = (yes: number) => ({ total: yes, options: [{ index: 0, label: 'YES', votes: yes }, { index: 1, label: 'NO', votes: 0 }, { index: 2, label: 'ABSTAIN', votes: 0 }] });
+    const results = (yes: number) => ({ total: yes, answers: yes, withheld: false, options: [{ index: 0, label: 'YES', votes: yes }, { index: 1, label: 'NO', votes: 0 }, { index: 2, label: 'ABSTAIN', votes: 0 }] });
     let s = applyEvent(start(), ev('POLL_OPENED', { pollId: 5, agendaItemId: 11, question: 'Setuju?', kind: 'YES_NO_ABSTAIN', results: results(0), closedAt: null }), ME);
     expect(openPoll(s)?.id).toBe(5);
     s = { ...s, polls: s.polls.map((p) => ({ ...p, myAnswer: 0 })) };
@@ -98,6 +98,42 @@ describe('applying session events', () => {
     expect(s.polls[0]).toMatchObject({ myAnswer: 0, results: { total: 1 } });
     s = applyEvent(s, ev('POLL_CLOSED', { pollId: 5, agendaItemId: 11, question: 'Setuju?', kind: 'YES_NO_ABSTAIN', results: results(1), closedAt: 'z' }), ME);
     expect(openPoll(s)).toBeNull();
+    // Answers are not kept after the close, the viewer's own neither.
+    expect(s.polls[0].myAnswer).toBeNull();
+  });
+
+  it('keeps withheld poll results withheld until a step is published', () => {
+    const withheld = { total: 0, answers: 2, withheld: true, options: [{ index: 0, label: 'YES', votes: 0 }, { index: 1, label: 'NO', votes: 0 }] };
+    let s = applyEvent(start(), ev('POLL_OPENED', { pollId: 6, agendaItemId: 11, question: 'Setuju?', kind: 'YES_NO_ABSTAIN', results: withheld, closedAt: null }), ME);
+    expect(s.polls[0].results).toMatchObject({ withheld: true, total: 0 });
+    const step = { total: 3, answers: 3, withheld: false, options: [{ index: 0, label: 'YES', votes: 2 }, { index: 1, label: 'NO', votes: 1 }] };
+    s = applyEvent(s, { ...ev('POLL_RESULTS', { pollId: 6, agendaItemId: 11, question: 'Setuju?', kind: 'YES_NO_ABSTAIN', results: step, closedAt: null }), actorId: null }, ME);
+    expect(s.polls[0].results).toEqual(step);
+    // An older shape without the new fields reads as exact results.
+    expect(normalResults({ total: 2, options: [] })).toEqual({ total: 2, answers: 2, withheld: false, options: [] });
+  });
+
+  it('lets a guest wait for the moderator, counts only people present, and follows the decision', () => {
+    const guest = ev('ATTENDEE_CHECKED_IN', { attendanceId: 3, accountId: ME, name: 'Tamu Dinas', roleOrInstitution: 'Dinas PUPR', gender: null, channel: 'ONLINE', checkedInAt: 'x', status: 'AWAITING_APPROVAL', count: 2 });
+    let s = applyEvent(start(), guest, ME);
+    expect(s.attendanceCount).toBe(1);
+    expect(s.viewerCheckedIn).toBe(true);
+    expect(viewerEntry(s, ME)?.status).toBe('AWAITING_APPROVAL');
+    expect(viewerTakesPart(s, ME)).toBe(false);
+    expect(awaitingGuests(s).map((a) => a.name)).toEqual(['Tamu Dinas']);
+    const approved = applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'PRESENT', count: 2 }), ME);
+    expect(approved.attendanceCount).toBe(2);
+    expect(viewerTakesPart(approved, ME)).toBe(true);
+    expect(awaitingGuests(approved)).toEqual([]);
+    // A check-in replayed after a load that has the decision keeps the decision.
+    const reloaded = fromSnapshot({ ...snapshot, attendance: approved.attendance }, 20);
+    expect(applyEvent(reloaded, guest, ME).attendance[1].status).toBe('PRESENT');
+    const refused = applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'REFUSED', count: 1 }), ME);
+    expect(refused.attendanceCount).toBe(1);
+    expect(viewerTakesPart(refused, ME)).toBe(false);
+    // Staff take part without being on the list; nobody signed in does not.
+    expect(viewerTakesPart({ ...s, viewerIsModerator: true }, 2)).toBe(true);
+    expect(viewerTakesPart(s, null)).toBe(false);
   });
 
   it('follows the status and mutes of the viewer only; asks for a reload at the close', () => {

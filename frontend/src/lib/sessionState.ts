@@ -30,7 +30,11 @@ export interface Attendee {
   gender: string | null;
   channel: string;
   checkedInAt: string;
+  /** PRESENT takes part; AWAITING_APPROVAL (a guest) waits for a moderator; REFUSED may only follow. */
+  status: AttendanceStatus;
 }
+
+export type AttendanceStatus = 'PRESENT' | 'AWAITING_APPROVAL' | 'REFUSED';
 
 export interface ChatLine {
   id: number;
@@ -57,7 +61,12 @@ export interface Speaker {
 
 export interface PollResults {
   options: Array<{ index: number; label: string; votes: number }>;
+  /** Answers counted in the options (the last published step while the poll is open). */
   total: number;
+  /** Answers given so far. */
+  answers: number;
+  /** Too few answers yet: the option votes are 0 and mean nothing. */
+  withheld: boolean;
 }
 
 export interface Poll {
@@ -83,6 +92,7 @@ export interface SessionState {
   currentItemId: number | null;
   agenda: AgendaItem[];
   attendance: Attendee[];
+  /** People present (PRESENT); guests waiting or refused are not counted. */
   attendanceCount: number;
   chat: ChatLine[];
   speaker: Speaker | null;
@@ -98,6 +108,13 @@ export interface SessionState {
 
 /** How many chat lines the page keeps (the query loads the last 50). */
 export const CHAT_KEEP = 200;
+
+/** Results as the page keeps them (older shapes without `answers`/`withheld` read as exact). */
+export function normalResults(r: any): PollResults {
+  const options = r?.options ?? [];
+  const total = Number(r?.total) || 0;
+  return { options, total, answers: typeof r?.answers === 'number' ? r.answers : total, withheld: !!r?.withheld };
+}
 
 /** The session as the `SESSION` query returns it, into page state. */
 export function fromSnapshot(s: any, lastSequence: number): SessionState {
@@ -124,8 +141,8 @@ export function fromSnapshot(s: any, lastSequence: number): SessionState {
     closedAt: s.closedAt,
     currentItemId: s.currentItem?.id ?? null,
     agenda: s.agenda.map((i: any) => ({ ...i, proposal: i.proposal ?? null })),
-    attendance: s.attendance,
-    attendanceCount: s.attendance.length,
+    attendance: s.attendance.map((a: any) => ({ ...a, status: a.status ?? 'PRESENT' })),
+    attendanceCount: presentCount(s.attendance),
     chat: s.chat.map((m: any) => ({
       id: m.id,
       authorId: m.authorId,
@@ -143,7 +160,7 @@ export function fromSnapshot(s: any, lastSequence: number): SessionState {
       agendaItemId: p.agendaItemId,
       question: p.question,
       kind: p.kind,
-      results: p.results,
+      results: normalResults(p.results),
       closedAt: p.closedAt,
       myAnswer: p.myAnswer,
     })),
@@ -153,6 +170,32 @@ export function fromSnapshot(s: any, lastSequence: number): SessionState {
     viewerMutedUntil: s.viewerMutedUntil,
     lastSequence,
   };
+}
+
+/** How many on the list are present. */
+export function presentCount(attendance: ReadonlyArray<{ status?: string }>): number {
+  return attendance.filter((a) => (a.status ?? 'PRESENT') === 'PRESENT').length;
+}
+
+/** The viewer's own entry on the attendance list, if any. */
+export function viewerEntry(state: SessionState, viewerId: number | null): Attendee | null {
+  if (viewerId === null) return null;
+  return state.attendance.find((a) => a.accountId === viewerId) ?? null;
+}
+
+/**
+ * Whether the viewer takes part (chat, hand, polls): the session's staff, and people present.
+ * A guest awaiting approval or refused follows only.
+ */
+export function viewerTakesPart(state: SessionState, viewerId: number | null): boolean {
+  if (state.viewerIsModerator) return true;
+  const entry = viewerEntry(state, viewerId);
+  return entry ? entry.status === 'PRESENT' : false;
+}
+
+/** Guests waiting for a moderator, oldest first. */
+export function awaitingGuests(state: SessionState): Attendee[] {
+  return state.attendance.filter((a) => a.status === 'AWAITING_APPROVAL');
 }
 
 function upsert<T extends { id: number }>(list: T[], item: T, merge: (old: T, next: T) => T = (_, n) => n): T[] {
@@ -247,12 +290,18 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
         gender: d.gender ?? null,
         channel: d.channel,
         checkedInAt: d.checkedInAt,
+        status: d.status ?? 'PRESENT',
       };
-      next.attendance = upsert(state.attendance, entry);
-      next.attendanceCount = Math.max(next.attendance.length, Number(d.count) || 0);
+      // A replayed check-in keeps a decision taken since (the load may already have it).
+      next.attendance = upsert(state.attendance, entry, (old) => ({ ...entry, status: old.status }));
+      next.attendanceCount = presentCount(next.attendance);
       if (viewerId !== null && d.accountId === viewerId) next.viewerCheckedIn = true;
       return next;
     }
+    case 'ATTENDANCE_DECIDED':
+      next.attendance = state.attendance.map((a) => (a.id === d.attendanceId && d.status ? { ...a, status: d.status } : a));
+      next.attendanceCount = presentCount(next.attendance);
+      return next;
     case 'CHAT_MESSAGE': {
       const line: ChatLine = {
         id: d.messageId,
@@ -292,9 +341,10 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
         agendaItemId: d.agendaItemId ?? null,
         question: d.question,
         kind: d.kind,
-        results: d.results,
+        results: normalResults(d.results),
         closedAt: d.closedAt ?? null,
-        myAnswer: old?.myAnswer ?? null,
+        // Not kept once the poll is closed.
+        myAnswer: d.closedAt ? null : (old?.myAnswer ?? null),
       });
       return next;
     }

@@ -1,6 +1,6 @@
 import { useClient } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Agenda, Attendance, Chat, CheckIn, CurrentItem, Panel, PollResultsView, Polls, Speakers, useRun } from '../components/SessionPanels';
+import { Agenda, Attendance, Chat, CheckIn, CurrentItem, Panel, PendingGuests, PollResultsView, Polls, Speakers, useRun } from '../components/SessionPanels';
 import { Badge, Breadcrumbs, ErrorBox, LiveBadge, Loading, PageTitle, TableWrap, announce } from '../components/ui';
 import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
@@ -9,7 +9,7 @@ import { followEvents, transportOf, type LiveMode } from '../lib/live';
 import { SESSION, SESSION_SEQUENCE, SESSION_STEP } from '../lib/queries';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
-import { applyEvent, fromSnapshot, needsReload, type SessionState } from '../lib/sessionState';
+import { applyEvent, fromSnapshot, needsReload, normalResults, type PollResults, type SessionState } from '../lib/sessionState';
 
 /**
  * The session loaded, then followed: the sequence is read before the session so that whatever
@@ -144,7 +144,7 @@ function Minutes({ minutes }: { minutes: any }) {
             {item.polls.map((p: any) => (
               <div key={p.pollId}>
                 <p>{p.question}</p>
-                <PollResultsView poll={{ id: p.pollId, kind: p.kind, results: p.results }} />
+                <PollResultsView poll={{ id: p.pollId, kind: p.kind, results: normalResults(p.results) }} />
               </div>
             ))}
           </li>
@@ -188,8 +188,15 @@ export default function LiveSessionPage({ id }: { id: number }) {
   const { state, setState, error, mode } = useSession(id, viewerId);
   if (!state) return error ? <ErrorBox error={error} /> : <Loading />;
   const moderator = state.viewerIsModerator;
-  const onAnswered = (pollId: number, choice: number) =>
-    setState((s) => s && { ...s, polls: s.polls.map((p) => (p.id === pollId ? { ...p, myAnswer: choice } : p)) });
+  // The answer's own response carries the results as published now (no event comes when they did not change).
+  const onAnswered = (pollId: number, choice: number, results?: PollResults) =>
+    setState(
+      (s) =>
+        s && {
+          ...s,
+          polls: s.polls.map((p) => (p.id === pollId ? { ...p, myAnswer: choice, results: results ? normalResults(results) : p.results } : p)),
+        },
+    );
   return (
     <div class="stack session">
       <Breadcrumbs
@@ -220,15 +227,16 @@ export default function LiveSessionPage({ id }: { id: number }) {
         <section class="card" aria-labelledby="control-heading">
           <h2 id="control-heading">{t('live.controlRoom')}</h2>
           <Lifecycle state={state} />
+          <PendingGuests state={state} />
         </section>
       )}
       {state.minutes && <Minutes minutes={state.minutes} />}
-      <CheckIn state={state} />
+      <CheckIn state={state} viewerId={viewerId} />
       <div class="session__grid">
         <div class="session__column">
           <CurrentItem state={state} />
           <Speakers state={state} viewerId={viewerId} />
-          <Polls state={state} onAnswered={onAnswered} />
+          <Polls state={state} viewerId={viewerId} onAnswered={onAnswered} />
         </div>
         <div class="session__column">
           <Chat state={state} viewerId={viewerId} />
