@@ -14,6 +14,8 @@ export const PASSWORD = 'musrenbang2027';
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? join(here, '..', '..', 'docs', 'screenshots');
 export const PHONE = { width: 360, height: 780 };
 export const DESKTOP = { width: 1280, height: 800 };
+/** Ballots (and poll answers) before running totals appear: the server's MUSRENBANG_TALLY_MINIMUM, 3 in scripts/e2e.mjs. */
+export const TALLY_MINIMUM = Number(process.env.MUSRENBANG_TALLY_MINIMUM ?? 3);
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -144,4 +146,26 @@ export async function shoot(page, name, { scrollTo } = {}) {
 export function assertNoJsErrors(page) {
   const errors = (page.jsErrors ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
   assert.deepEqual(errors, [], `errors in the page:\n${errors.join('\n')}`);
+}
+
+/** Casts a ballot through the API as the given resident; returns the receipt. */
+export async function castBallot(email, roundId, proposalIds) {
+  const data = await api(
+    'mutation($r:Int!,$c:[ChoiceInput!]!){castBallot(roundId:$r,choices:$c){receipt}}',
+    { r: roundId, c: proposalIds.map((proposalId) => ({ proposalId })) },
+    await token(email),
+  );
+  return data.castBallot.receipt;
+}
+
+/** Schedules and opens a live session of a forum through the API (as its moderator). */
+export async function openSession(moderatorToken, forumId, title) {
+  const data = await api(
+    'mutation($i:ScheduleSessionInput!){scheduleSession(input:$i){id}}',
+    { i: { forumId, title, startsAt: new Date().toISOString(), place: 'Balai kelurahan' } },
+    moderatorToken,
+  );
+  const id = data.scheduleSession.id;
+  await api('mutation($id:Int!){openSession(sessionId:$id){id}}', { id }, moderatorToken);
+  return id;
 }

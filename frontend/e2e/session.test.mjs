@@ -1,9 +1,11 @@
 // A moderator runs a live session while a resident in a second browser context follows it:
 // check-in, chat, speaker queue, poll and a live tally all change on the other screen without
-// a reload, through the server's subscriptions (sessionEvents, votingTally).
+// a reload, through the server's subscriptions (sessionEvents, votingTally). Poll results and
+// the tally stay withheld below the minimum of answers (MUSRENBANG_TALLY_MINIMUM), exact at the
+// close.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, DESKTOP, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openRound, residentsOf, shoot, signInUi, token } from './helpers.mjs';
+import { BASE, DESKTOP, TALLY_MINIMUM, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openRound, residentsOf, shoot, signInUi, token } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -83,7 +85,8 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   await res.getByTestId('floor-timer').getByText(/Sisa waktu \d+:\d\d/).waitFor();
   assert.equal(await panel(mod, 'speakers-heading').getByTestId('queue').count(), 0, 'the queue is empty once the floor is given');
 
-  // A poll: the moderator opens it, the resident answers, the moderator sees the result.
+  // A poll: the moderator opens it, the resident answers; one answer is below the minimum, so
+  // the moderator sees the results withheld until the poll closes.
   const polls = panel(mod, 'polls-heading');
   await polls.locator('summary', { hasText: 'Buka jajak pendapat' }).click();
   await polls.getByLabel(/^Pertanyaan/).fill('Setuju usulan ini diprioritaskan?');
@@ -93,11 +96,12 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   await resPoll.getByLabel('Setuju', { exact: true }).check();
   await resPoll.getByRole('button', { name: 'Kirim jawaban' }).click();
   await resPoll.getByText('Jawaban Anda: Setuju').waitFor();
+  assert.ok(TALLY_MINIMUM > 1, 'one answer must stay below the minimum');
   const modPoll = mod.getByTestId('open-poll');
-  await modPoll.getByText('1 jawaban').waitFor();
-  const yes = modPoll.locator('.poll-results li').first();
-  assert.match(await yes.textContent(), /Setuju.*1 dari 1/);
-  assert.match(await modPoll.locator('.poll-results li').nth(1).textContent(), /Tidak setuju.*0 dari 1/);
+  const withheld = 'Hasil disembunyikan sampai cukup banyak jawaban masuk, agar jawaban satu orang tidak terlihat.';
+  await modPoll.getByText(withheld).waitFor();
+  await resPoll.getByText(withheld).waitFor();
+  assert.equal(await modPoll.locator('.poll-results').count(), 0, 'no option counts below the minimum');
 
   // The moderator hides the message; the resident sees it hidden.
   const line = panel(mod, 'chat-heading').locator('.chat__line', { hasText: message });
@@ -111,6 +115,18 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   await checkA11y(res, 'session, resident view');
   await shoot(mod, 'session-moderator');
   await shoot(res, 'session-resident');
+
+  // The moderator closes the poll: exact results for both, and the resident's answer is gone.
+  await modPoll.getByRole('button', { name: 'Tutup jajak pendapat' }).click();
+  await panel(res, 'polls-heading').getByText('Tidak ada jajak pendapat yang dibuka.').waitFor();
+  for (const page of [mod, res]) {
+    const past = panel(page, 'polls-heading').locator('details', { hasText: 'Jajak pendapat sebelumnya' });
+    await past.locator('summary').click();
+    const rows = past.locator('.poll-results li');
+    await rows.first().waitFor();
+    assert.match(await rows.first().textContent(), /Setuju.*1 dari 1/);
+    assert.match(await rows.nth(1).textContent(), /Tidak setuju.*0 dari 1/);
+  }
 
   // The floor ends; the session closes; the minutes appear for both.
   await panel(mod, 'speakers-heading').getByRole('button', { name: 'Akhiri giliran' }).click();
@@ -127,13 +143,16 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   const moderatorToken = await token('fasilitator.josenan@musrenbang.test');
   const round = await openRound(moderatorToken, { forumId: forum.id, title: 'Prioritas Josenan (sesi langsung)', method: 'APPROVAL', maxChoices: 2, rule: 'greedy', liveTally: true });
   await mod.goto(`${BASE}/putaran/${round.id}`);
-  await mod.getByTestId('ballot-count').getByText('0 surat suara masuk').waitFor();
+  await mod.getByTestId('ballot-count').getByText('0 suara masuk').waitFor();
   await mod.locator('#tally-heading').getByText('Langsung').waitFor();
   await res.goto(`${BASE}/putaran/${round.id}`);
   await res.locator('.ballot__option input[type=checkbox]').nth(0).check();
   await res.getByRole('button', { name: 'Kirim suara' }).click();
   await res.getByTestId('receipt').waitFor();
-  await mod.getByTestId('ballot-count').getByText('1 surat suara masuk').waitFor({ timeout: 10_000 });
+  await mod.getByTestId('ballot-count').getByText('1 suara masuk').waitFor({ timeout: 10_000 });
+  // The moderator sees the turnout, not the vote of the one resident who just voted.
+  await mod.getByTestId('tally-withheld').getByText(`Hasil sementara disembunyikan sampai minimal ${TALLY_MINIMUM} suara masuk`).waitFor();
+  assert.equal(await mod.locator('#tally-chart').count(), 0);
 
   assertNoJsErrors(mod);
   assertNoJsErrors(res);

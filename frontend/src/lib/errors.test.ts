@@ -54,6 +54,7 @@ describe('translating error codes', () => {
   it('translates the common field problems and keeps the rest as sent', () => {
     expect(fieldMessage({ field: 'latitude', code: 'range', message: 'must lie within Indonesia (-11.5 to 6.5)' }, 'id')).toBe('koordinat harus berada di wilayah Indonesia');
     expect(fieldMessage({ field: 'estimatedCost', code: 'range', message: 'must be between 0 and 1000000000000' }, 'id')).toBe('harus antara 0 dan 1000000000000');
+    expect(fieldMessage({ field: 'reason', code: 'length', message: 'say in 5 to 1000 characters why the paper ballot is not yours' }, 'id')).toBe('harus 5–1000 karakter');
     expect(fieldMessage({ field: 'note', code: 'required', message: 'say why the proposal becomes rejected' }, 'id')).toBe('wajib diisi');
     // Implementation reports (src/domain/implementation.rs).
     expect(fieldMessage({ field: 'photoUrl', code: 'url', message: 'is invalid (url)' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');

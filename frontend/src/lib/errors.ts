@@ -88,6 +88,8 @@ export function hasUsefulDetail(error: ApiError): boolean {
 
 const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]> = [
   [/^must be (\d+) to (\d+) characters long$/, (m, l) => t('field.lengthBetween', { min: m[1], max: m[2] }, l)],
+  // "say in 5 to 1000 characters why …" (contesting or annulling a paper ballot)
+  [/^say in (\d+) to (\d+) characters\b/, (m, l) => t('field.lengthBetween', { min: m[1], max: m[2] }, l)],
   [/^must be at least (\d+) characters long$/, (m, l) => t('field.lengthMin', { min: m[1] }, l)],
   [/^must be at most (\d+) characters long$/, (m, l) => t('field.lengthMax', { max: m[1] }, l)],
   [/^must be between (\S+) and (\S+)$/, (m, l) => t('field.rangeBetween', { min: m[1], max: m[2] }, l)],
