@@ -1,4 +1,4 @@
-// A guest at a live session: a verified resident of another kelurahan checks in to Kejuron's
+// A guest at a live session: a verified resident of another kelurahan checks in to Banjarejo's
 // session, waits ("Menunggu persetujuan moderator", may follow but not chat), and takes part
 // once the moderator approves them in the control room; both screens change without a reload.
 import assert from 'node:assert/strict';
@@ -16,15 +16,15 @@ after(async () => {
 const panel = (page, testId) => page.getByTestId(testId);
 
 test('a guest from outside the forum waits for the moderator, who approves them; then they chat', async () => {
-  const forum = await kelurahanForum('Kejuron');
+  const forum = await kelurahanForum('Banjarejo');
   const elsewhere = await kelurahanForum('Oro-Oro Ombo');
   const [guest] = await residentsOf(elsewhere.region.id, await token('admin@musrenbang.test'));
   assert.ok(guest, 'need a verified resident of Oro-Oro Ombo');
-  const moderatorToken = await token('fasilitator.kejuron@musrenbang.test');
-  const sessionId = await openSession(moderatorToken, forum.id, 'Musyawarah Kelurahan Kejuron');
+  const moderatorToken = await token('fasilitator.banjarejo@musrenbang.test');
+  const sessionId = await openSession(moderatorToken, forum.id, 'Musyawarah Kelurahan Banjarejo');
 
   const mod = await newPage(browser, DESKTOP);
-  await signInUi(mod, 'fasilitator.kejuron@musrenbang.test');
+  await signInUi(mod, 'fasilitator.banjarejo@musrenbang.test');
   await mod.goto(`${BASE}/sesi/${sessionId}`);
   const pending = panel(mod, 'pending-guests');
   await pending.getByText('Tamu menunggu persetujuan (0)').waitFor();
@@ -48,7 +48,7 @@ test('a guest from outside the forum waits for the moderator, who approves them;
 
   // The moderator sees the guest in the control room, not yet counted as present.
   await pending.getByText('Tamu menunggu persetujuan (1)').waitFor();
-  await pending.getByText(guest.name).waitFor();
+  await pending.locator('.guest__name', { hasText: guest.name }).waitFor();
   await mod.getByTestId('attendance-count').getByText('0 hadir').waitFor();
   await checkA11y(mod, 'control room with a waiting guest');
   await shoot(mod, 'session-guest-pending', { scrollTo: '#control-heading' });
