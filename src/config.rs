@@ -35,6 +35,11 @@ pub enum Command {
         /// The built web app to serve.
         #[arg(long, env = "MUSRENBANG_FRONTEND_DIR", default_value = "frontend/dist")]
         frontend_dir: PathBuf,
+        /// Running totals of rounds and polls appear from this many ballots on, in steps of as
+        /// many, so that no published total shows how one person voted.
+        #[arg(long, env = "MUSRENBANG_TALLY_MINIMUM", default_value_t = 10,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        tally_minimum: u16,
     },
     /// Applies pending migrations and exits.
     Migrate {

@@ -36,6 +36,9 @@ impl Db {
                 // FULL: an acknowledged write survives a power cut, not only a crash.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(15))
+                // Deleted rows are overwritten, not left in free pages: sealing a round must
+                // leave nothing of the voter → ballot link in the file.
+                .pragma("secure_delete", "ON")
                 .foreign_keys(true);
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
@@ -99,6 +102,22 @@ impl Db {
     /// The realtime hub of this process (subscriptions, live tallies, their tunables).
     pub fn realtime(&self) -> &Hub {
         &self.hub
+    }
+
+    /// SQLite: copies the write-ahead log into the database file and empties it, so that old
+    /// versions of rows (e.g. ballots before their round was sealed) do not linger there. Best
+    /// effort: a busy log is emptied at a later checkpoint.
+    pub async fn checkpoint(&self) {
+        if self.backend() == DatabaseBackend::Sqlite {
+            if let Err(err) = sea_orm::ConnectionTrait::execute_unprepared(
+                &self.write,
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+            )
+            .await
+            {
+                tracing::warn!(error = %err, "checkpointing the write-ahead log failed");
+            }
+        }
     }
 
     pub async fn ping(&self) -> bool {

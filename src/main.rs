@@ -23,9 +23,12 @@ async fn main() -> anyhow::Result<()> {
             bind,
             demo: with_demo,
             frontend_dir,
+            tally_minimum,
         } => {
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
+            db.realtime()
+                .configure(|c| c.tally_minimum = i64::from(tally_minimum));
             if with_demo {
                 match demo::load_if_empty(&db).await? {
                     Some(credentials) => println!("{credentials}"),

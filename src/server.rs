@@ -39,6 +39,8 @@ impl AppState {
         // Events written by other instances on the same PostgreSQL database reach this one's
         // subscribers.
         db.realtime().listen_for_other_instances();
+        // Rounds whose time is up are sealed (voters cut from their ballots) within a second.
+        crate::domain::sealing::start_sealer(db.clone());
         Self {
             ballot_box: BallotBox::start(db.clone()),
             db,

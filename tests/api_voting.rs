@@ -1,6 +1,7 @@
 //! Voting rounds end to end: eligibility, one ballot per resident (changeable online, paper
-//! entered by the moderator, never both), secrecy, receipts, tallies, the outcome with its
-//! reasons, the forum's override, and the round as a `.pb` file tallied again.
+//! entered by the moderator for someone present at the session, never both), secrecy,
+//! receipts, tallies, the outcome with its reasons, the forum's override, and the round as a
+//! `.pb` file tallied again. The secrecy guarantees in depth: tests/ballot_secrecy.rs.
 mod common;
 
 use common::*;
@@ -12,7 +13,7 @@ const PAPER: &str =
     "mutation($input: PaperBallotInput!) { enterPaperBallot(input: $input) { receipt } }";
 const ROUND: &str = "query($id: Int!) { votingRound(id: $id) {
     isOpen isClosed myBallot { channel receipt choices { proposalId points } }
-    tally { ballots rows { proposalId votes } } } }";
+    tally { ballots withheld rows { proposalId votes } } } }";
 
 fn choices(ids: &[i32]) -> Value {
     Value::Array(ids.iter().map(|id| json!({ "proposalId": id })).collect())
@@ -107,7 +108,8 @@ async fn voting_round_end_to_end(backend: Backend) {
     );
     assert_field_code(&cast(&app, &budi, round, &[]).await, "choices", "ballot");
 
-    // Ani votes, then changes her mind: the last ballot counts and the receipt changes.
+    // Ani votes, then changes her mind: the last ballot counts and the receipt stays (so it
+    // never shows that she changed it).
     let first = ok(&cast(&app, &ani, round, &[p1, p2]).await)["castBallot"]["receipt"]
         .as_str()
         .unwrap()
@@ -116,11 +118,14 @@ async fn voting_round_end_to_end(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_ne!(first, second);
-    assert_eq!(second.len(), 64);
+    assert_eq!(first, second);
+    assert_eq!(second.len(), 24);
     ok(&cast(&app, &budi, round, &[p2]).await);
 
-    // Citra votes on paper in the forum; she cannot vote online too, nor Ani on paper.
+    // Citra votes on paper at the forum's session; she cannot vote online too, nor Ani on paper.
+    let session = world.open_session(&app, &moderator).await;
+    assert_eq!(check_in(&app, session, &citra).await["status"], "PRESENT");
+    assert_eq!(check_in(&app, session, &ani).await["status"], "PRESENT");
     let paper = |voter: i32, number: &str, ids: &[i32]| json!({ "input": { "roundId": round, "voterId": voter, "paperNumber": number, "choices": choices(ids) } });
     assert_code(
         &app.gql(PAPER, paper(citra.id, "007", &[p2, p3]), ani.token())
@@ -137,19 +142,22 @@ async fn voting_round_end_to_end(backend: Backend) {
     assert_code(
         &app.gql(PAPER, paper(ani.id, "008", &[p3]), moderator.token())
             .await,
-        "CONFLICT",
+        "FAILED_PRECONDITION",
     );
     let dewi = world.verified_resident(&app, "Dewi Lestari").await;
-    assert_field_code(
+    check_in(&app, session, &dewi).await;
+    assert_code(
         &app.gql(PAPER, paper(dewi.id, "007", &[p3]), moderator.token())
             .await,
-        "paperNumber",
-        "unique",
+        "FAILED_PRECONDITION",
     );
 
     // Secrecy: a voter sees only her own ballot; totals and ballots wait for the close.
     let seen = app.gql(ROUND, json!({ "id": round }), ani.token()).await;
-    assert_code(&seen, "FAILED_PRECONDITION");
+    assert_eq!(
+        ok(&seen)["votingRound"]["tally"],
+        json!({ "ballots": 3, "withheld": true, "rows": [] })
+    );
     let mine = app.gql("query($id: Int!) { votingRound(id: $id) { myBallot { channel receipt choices { proposalId } } } }", json!({ "id": round }), ani.token()).await;
     assert_eq!(
         ok(&mine)["votingRound"]["myBallot"]["choices"],
@@ -161,7 +169,7 @@ async fn voting_round_end_to_end(backend: Backend) {
     );
     let published = app
         .gql(
-            "query($id: Int!) { votingRound(id: $id) { publishedBallots { receipt } } }",
+            "query($id: Int!) { votingRound(id: $id) { publishedBallots { choices { proposalId } } } }",
             json!({ "id": round }),
             None,
         )
@@ -219,22 +227,41 @@ async fn voting_round_end_to_end(backend: Backend) {
         (votes(p1), votes(p2), votes(p3)),
         (json!(1), json!(2), json!(1))
     );
-    let ballots = app.gql("query($id: Int!) { votingRound(id: $id) { publishedBallots { receipt channel choices { proposalId } } } }", json!({ "id": round }), None).await;
-    let ballots = ok(&ballots)["votingRound"]["publishedBallots"]
-        .as_array()
-        .unwrap()
-        .clone();
-    assert_eq!(ballots.len(), 3);
-    assert!(
-        ballots.iter().all(|b| b["receipt"] != json!(first)),
-        "a replaced ballot is not published"
-    );
-    let checked = app.gql("query($round: Int!, $receipt: String!) { checkReceipt(roundId: $round, receipt: $receipt) { channel choices { proposalId } } }",
-        json!({ "round": round, "receipt": citra_receipt }), None).await;
+    let ballots = app.gql("query($id: Int!) { votingRound(id: $id) { countedReceipts publishedBallots { choices { proposalId } } } }", json!({ "id": round }), None).await;
+    let published = ok(&ballots)["votingRound"].clone();
+    let ballots = published["publishedBallots"].as_array().unwrap().clone();
+    assert_eq!(ballots.len(), 3, "Ani's replaced ballot is not published");
+    let mut expected_receipts = vec![json!(second), json!(citra_receipt)];
+    let budi_receipt = app.gql("query($id: Int!) { votingRound(id: $id) { myBallot { receipt choices { proposalId } sealed } } }", json!({ "id": round }), budi.token()).await;
+    let budi_ballot = ok(&budi_receipt)["votingRound"]["myBallot"].clone();
     assert_eq!(
-        ok(&checked)["checkReceipt"],
-        json!({ "channel": "PAPER", "choices": [{ "proposalId": p2 }, { "proposalId": p3 }] })
+        (
+            budi_ballot["choices"].clone(),
+            budi_ballot["sealed"].clone()
+        ),
+        (Value::Null, json!(true)),
+        "after the close nobody, the voter included, can show how they voted"
     );
+    expected_receipts.push(budi_ballot["receipt"].clone());
+    expected_receipts.sort_by_key(|r| r.as_str().unwrap().to_owned());
+    assert_eq!(published["countedReceipts"], json!(expected_receipts));
+    let check = "query($round: Int!, $receipt: String!) { checkReceipt(roundId: $round, receipt: $receipt) { counted } }";
+    let checked = app
+        .gql(
+            check,
+            json!({ "round": round, "receipt": citra_receipt }),
+            None,
+        )
+        .await;
+    assert_eq!(ok(&checked)["checkReceipt"], json!({ "counted": true }));
+    let unknown = app
+        .gql(
+            check,
+            json!({ "round": round, "receipt": "0123456789abcdef01234567" }),
+            None,
+        )
+        .await;
+    assert_eq!(ok(&unknown)["checkReceipt"], json!({ "counted": false }));
 
     // The outcome: greedy within the 650 million ceiling. p2 (2 votes) then p1 (tie with p3,
     // the older proposal first) fit; p3 finds only 100 million left.

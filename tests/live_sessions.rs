@@ -70,6 +70,8 @@ async fn schedule(app: &TestApp, world: &World, user: &User) -> Value {
 async fn live_session_end_to_end(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let world = World::build(&app).await;
+    // Poll results after every answer (steps of one); the minimum: tests/ballot_secrecy.rs.
+    app.db.realtime().configure(|c| c.tally_minimum = 1);
     let moderator = world
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
         .await;

@@ -40,7 +40,7 @@ async fn imported_election_keeps_its_outcome(backend: Backend) {
     );
 
     // Assen declared equal shares: the round uses mes_add1 and selects what the reference does.
-    let outcome = domain::outcome::outcome(&app.db, None, imported.round_id)
+    let outcome = domain::outcome::outcome(&app.db, imported.round_id)
         .await
         .expect("outcome of a closed round");
     assert_eq!(outcome.rule, "mes_add1");

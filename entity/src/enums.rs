@@ -246,6 +246,8 @@ string_enum!(
         CurrentItemChanged = "current_item_changed",
         ItemDecided = "item_decided",
         AttendeeCheckedIn = "attendee_checked_in",
+        /// A moderator let a guest in, or not.
+        AttendanceDecided = "attendance_decided",
         ChatMessage = "chat_message",
         ChatMessageHidden = "chat_message_hidden",
         ParticipantMuted = "participant_muted",
@@ -369,5 +371,17 @@ string_enum!(
         Planned = "planned",
         InProgress = "in_progress",
         Done = "done",
+    }
+);
+
+string_enum!(
+    /// Whether a person on the attendance list takes part (chat, queue, polls, paper ballot).
+    AttendanceStatus {
+        /// Eligible for the forum (or its staff), or a guest the moderator let in.
+        Present = "present",
+        /// A guest from outside the forum's region, waiting for the moderator.
+        AwaitingApproval = "awaiting_approval",
+        /// A guest the moderator did not let in: may follow, not take part.
+        Refused = "refused",
     }
 );

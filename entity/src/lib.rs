@@ -26,6 +26,7 @@ pub mod recommendation;
 pub mod region;
 pub mod role_grant;
 pub mod round_decision;
+pub mod round_participation;
 pub mod round_proposal;
 pub mod sector;
 pub mod session_attendance;
@@ -33,6 +34,7 @@ pub mod session_mute;
 pub mod session_poll;
 pub mod speaker_request;
 pub mod stage;
+pub mod tally_snapshot;
 pub mod voting_round;
 
 pub use sea_orm;

@@ -21,6 +21,9 @@ pub struct Model {
     pub checked_in_at: DateTimeUtc,
     /// The moderator who marked the person present.
     pub recorded_by: Option<i32>,
+    pub status: AttendanceStatus,
+    /// The moderator who let a guest in or not.
+    pub decided_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,11 @@ pub struct Model {
     pub options: String,
     pub opened_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// Answers counted in the results last published while the poll was open.
+    pub published_answers: i32,
+    /// JSON of the final results, kept at the close when the answers themselves are dropped.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub results: Option<String>,
     pub created_by: i32,
 }
 

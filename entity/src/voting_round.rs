@@ -23,6 +23,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// Whether running totals are public while the round is open.
     pub live_tally: bool,
+    /// When the link between voters and their ballots was cut (at the close).
+    pub sealed_at: Option<DateTimeUtc>,
     pub created_by: i32,
     pub created_at: DateTimeUtc,
 }

@@ -4,6 +4,7 @@ mod m20261123_000001_planning_core;
 mod m20261123_000002_voting;
 mod m20261123_000003_realtime;
 mod m20261123_000004_escalation;
+mod m20261201_000005_ballot_secrecy;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_voting::Migration),
             Box::new(m20261123_000003_realtime::Migration),
             Box::new(m20261123_000004_escalation::Migration),
+            Box::new(m20261201_000005_ballot_secrecy::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! Who may do what, in one place. Every mutation calls one of these before it writes.
-use entity::{forum, region};
+use entity::{account, enums::VerificationStatus, forum, region};
 use sea_orm::ConnectionTrait;
 
-use super::find;
+use super::{find, regions};
 use crate::{
     auth::Actor,
     error::{AppError, AppResult},
@@ -57,4 +57,39 @@ pub async fn require_forum_staff(
             forum.name
         )))
     }
+}
+
+/// Whether a person may vote in (and take part in the sessions of) a forum: a verified resident
+/// whose home lies in the forum's region or below it.
+pub fn may_vote(
+    voter: &account::Model,
+    home: Option<&region::Model>,
+    forum_region: &region::Model,
+) -> AppResult<()> {
+    if voter.verification != VerificationStatus::Verified {
+        return Err(AppError::forbidden(
+            "only verified residents may vote; ask the forum's moderator to verify you",
+        ));
+    }
+    if !home.is_some_and(|home| regions::is_within(home, forum_region)) {
+        return Err(AppError::forbidden(format!(
+            "only residents of {} may vote in this round",
+            forum_region.name
+        )));
+    }
+    Ok(())
+}
+
+/// `may_vote`, loading the voter's home and the forum's region.
+pub async fn require_eligible_voter(
+    conn: &impl ConnectionTrait,
+    voter: &account::Model,
+    forum: &forum::Model,
+) -> AppResult<()> {
+    let forum_region = find::<region::Entity>(conn, forum.region_id, "region").await?;
+    let home = match voter.home_region_id {
+        Some(id) => Some(find::<region::Entity>(conn, id, "home region").await?),
+        None => None,
+    };
+    may_vote(voter, home.as_ref(), &forum_region)
 }

@@ -4,14 +4,13 @@ use chrono::{NaiveDate, TimeZone};
 use entity::{
     account, ballot, cycle,
     enums::{
-        BallotChannel, BallotMethod, CycleStatus, ForumLevel, ForumStatus, ProposalStatus,
-        ProposerType, RegionLevel, SelectionLimit, VerificationStatus,
+        BallotMethod, CycleStatus, ForumLevel, ForumStatus, ProposalStatus, ProposerType,
+        RegionLevel, SelectionLimit, VerificationStatus,
     },
     forum, proposal, round_proposal, voting_round,
 };
 use num_traits::ToPrimitive;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 
 use super::{
     find, now,
@@ -139,13 +138,6 @@ pub struct ImportedElection {
 }
 
 const IMPORTER_EMAIL: &str = "impor-pabulib@musrenbang.local";
-
-fn digest(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
@@ -347,6 +339,8 @@ pub async fn import_pb(db: &Db, election: &Election) -> AppResult<ImportedElecti
         closes_at: Set(closes.max(opens)),
         closed_at: Set(Some(closes.max(opens))),
         live_tally: Set(false),
+        // Open data has no voters to cut from their ballots.
+        sealed_at: Set(Some(now())),
         created_by: Set(importer.id),
         created_at: Set(now()),
         ..Default::default()
@@ -382,21 +376,18 @@ pub async fn import_pb(db: &Db, election: &Election) -> AppResult<ImportedElecti
                     (proposal_ids[index], points)
                 })
                 .collect();
-            ballot::ActiveModel {
+            voting::encode_choices(&choices).map(|choices| ballot::ActiveModel {
                 round_id: Set(round.id),
                 voter_id: Set(None),
-                channel: Set(BallotChannel::Imported),
-                paper_number: Set(None),
-                entered_by: Set(None),
-                receipt: Set(digest(&format!("pabulib:{}:{}", round.id, vote.voter_id))),
-                choices: Set(serde_json::to_string(&choices).unwrap_or_default()),
-                cast_at: Set(closes),
+                choices: Set(choices),
+                cast_at: Set(None),
                 ..Default::default()
-            }
+            })
         });
         if chunk.is_empty() {
             continue;
         }
+        let rows = rows.collect::<AppResult<Vec<_>>>()?;
         ballot::Entity::insert_many(rows).exec(&txn).await?;
     }
     txn.commit().await?;

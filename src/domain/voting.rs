@@ -1,7 +1,9 @@
 //! Voting rounds: a forum puts its verified proposals to a vote by one ballot method; each
 //! verified resident of the forum's region casts one secret ballot (online, or on paper entered
-//! by a moderator), may change it until the round closes, and gets a receipt to check it against
-//! the anonymous ballots published after the close.
+//! by a moderator: `paper_ballots`), may change an online ballot until the round closes, and
+//! gets a receipt to find among the counted receipts published after the close. Who voted
+//! (`round_participations`) is kept apart from what was chosen (`ballots`); the close seals the
+//! round (`sealing`). The scheme and its limits: docs/ballot-secrecy.md.
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_graphql::{InputObject, SimpleObject};
@@ -9,24 +11,24 @@ use chrono::{DateTime, Utc};
 use entity::{
     account, ballot,
     enums::{BallotChannel, BallotMethod, ForumStatus, ProposalStatus},
-    forum, proposal, region, round_proposal, voting_round,
+    forum, proposal, round_participation, round_proposal, tally_snapshot, voting_round,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    sea_query::{Alias, Expr, OnConflict},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::{
     access, audit,
     ballot_box::{BallotBox, PendingBallot},
-    find, now, regions, validate,
+    find, now, sealing, validate,
 };
 use crate::{
     auth::{self, Actor},
-    db::Db,
+    db::{Db, Txn},
     error::{AppError, AppResult, FieldError},
 };
 
@@ -204,10 +206,11 @@ pub fn is_closed(round: &voting_round::Model, at: DateTime<Utc>) -> bool {
     round.closed_at.is_some() || at >= round.closes_at
 }
 
-/// A moderator closes the round early (e.g. when the forum's vote by hand is over).
+/// A moderator closes the round early (e.g. when the forum's vote by hand is over). The close
+/// waits for ballots being stored (they count) and refuses every later one; it seals the round.
 pub async fn close_round(db: &Db, actor: &Actor, round_id: i32) -> AppResult<voting_round::Model> {
     let txn = db.begin().await?;
-    let round = find::<voting_round::Entity>(&txn, round_id, "voting round").await?;
+    let round = lock_round(&txn, round_id, Lock::Exclusive).await?;
     let forum = find::<forum::Entity>(&txn, round.forum_id, "forum").await?;
     access::require_forum_staff(&txn, actor, &forum).await?;
     if is_closed(&round, now()) {
@@ -215,8 +218,10 @@ pub async fn close_round(db: &Db, actor: &Actor, round_id: i32) -> AppResult<vot
     }
     let before = round.clone();
     let mut active = round.into_active_model();
+    // Read the clock only once the lock is held, so every ballot stored before is older.
     active.closed_at = Set(Some(now()));
     let updated = active.update(&txn).await?;
+    let sealed = sealing::seal(&txn, updated).await?;
     audit::record(
         &txn,
         Some(actor.id()),
@@ -224,12 +229,46 @@ pub async fn close_round(db: &Db, actor: &Actor, round_id: i32) -> AppResult<vot
         "voting_round",
         Some(round_id),
         Some(&before),
-        Some(&updated),
+        Some(&sealed),
     )
     .await?;
     txn.tally_changed(round_id).await?;
     txn.commit().await?;
-    Ok(updated)
+    db.checkpoint().await;
+    Ok(sealed)
+}
+
+/// How a transaction holds a round's row (PostgreSQL; SQLite's single writer serializes all
+/// write transactions anyway).
+#[derive(Debug, Clone, Copy)]
+pub enum Lock {
+    /// Storing ballots: many at once, but not while the round closes.
+    Shared,
+    /// Closing or sealing the round: waits for the ballots being stored.
+    Exclusive,
+}
+
+/// Reads a round inside a write transaction, holding its row until the transaction ends.
+pub async fn lock_round(txn: &Txn, round_id: i32, lock: Lock) -> AppResult<voting_round::Model> {
+    lock_rounds(txn, &[round_id], lock)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("voting round"))
+}
+
+pub async fn lock_rounds(
+    txn: &Txn,
+    round_ids: &[i32],
+    lock: Lock,
+) -> AppResult<Vec<voting_round::Model>> {
+    let query = voting_round::Entity::find()
+        .filter(voting_round::Column::Id.is_in(round_ids.iter().copied()))
+        .order_by_asc(voting_round::Column::Id);
+    let query = match lock {
+        Lock::Shared => query.lock_shared(),
+        Lock::Exclusive => query.lock_exclusive(),
+    };
+    Ok(query.all(txn).await?)
 }
 
 #[derive(Debug, Clone, InputObject, Serialize)]
@@ -240,7 +279,7 @@ pub struct ChoiceInput {
 }
 
 /// A checked ballot: (proposal id, points) pairs; for a ranking the points are the position.
-type Choices = Vec<(i32, i32)>;
+pub(crate) type Choices = Vec<(i32, i32)>;
 
 fn choice_error(message: impl Into<String>) -> AppError {
     AppError::field("choices", "ballot", message)
@@ -324,7 +363,10 @@ pub fn check_ballot(
     }
 }
 
-async fn round_costs(conn: &impl ConnectionTrait, round_id: i32) -> AppResult<HashMap<i32, i64>> {
+pub(crate) async fn round_costs(
+    conn: &impl ConnectionTrait,
+    round_id: i32,
+) -> AppResult<HashMap<i32, i64>> {
     Ok(round_proposal::Entity::find()
         .filter(round_proposal::Column::RoundId.eq(round_id))
         .all(conn)
@@ -334,54 +376,22 @@ async fn round_costs(conn: &impl ConnectionTrait, round_id: i32) -> AppResult<Ha
         .collect())
 }
 
-/// Verified residents whose home lies in the forum's region.
-async fn require_eligible(
-    conn: &impl ConnectionTrait,
-    voter: &account::Model,
-    forum: &forum::Model,
-) -> AppResult<()> {
-    if voter.verification != entity::enums::VerificationStatus::Verified {
-        return Err(AppError::forbidden(
-            "only verified residents may vote; ask the forum's moderator to verify you",
-        ));
-    }
-    let forum_region = find::<region::Entity>(conn, forum.region_id, "region").await?;
-    let home = match voter.home_region_id {
-        Some(id) => Some(find::<region::Entity>(conn, id, "home region").await?),
-        None => None,
-    };
-    if !home.is_some_and(|home| regions::is_within(&home, &forum_region)) {
-        return Err(AppError::forbidden(format!(
-            "only residents of {} may vote in this round",
-            forum_region.name
-        )));
-    }
-    Ok(())
+/// A fresh receipt: random, so it says nothing about the ballot, and short enough to copy.
+pub(crate) fn new_receipt() -> String {
+    auth::new_token().0[..24].to_owned()
 }
 
-fn receipt_for(round_id: i32, choices: &Choices) -> String {
-    let (nonce, _) = auth::new_token();
-    let mut hasher = Sha256::new();
-    hasher.update(format!(
-        "musrenbang-ballot:{round_id}:{}:{nonce}",
-        serde_json::to_string(choices).unwrap_or_default()
-    ));
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// What a voter gets back: a receipt to find their ballot among the published ones.
+/// What a voter gets back: a receipt to find among the counted receipts after the close.
+/// It stays the same when the ballot is replaced, so it never shows that someone changed it.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct BallotReceipt {
     pub receipt: String,
     pub cast_at: DateTime<Utc>,
 }
 
-/// Casts or replaces the actor's online ballot; the last one cast before the close counts.
-/// Checks run on a read connection; the ballot box stores it in a shared commit.
+/// Casts or replaces the actor's online ballot; the last one stored before the close counts.
+/// The checks here give quick answers; the ballot box checks the round and the voter again in
+/// the transaction that stores the ballot, which alone decides.
 pub async fn cast_ballot(
     db: &Db,
     ballot_box: &BallotBox,
@@ -395,100 +405,27 @@ pub async fn cast_ballot(
         return Err(AppError::precondition("the round is not open for voting"));
     }
     let forum = find::<forum::Entity>(conn, round.forum_id, "forum").await?;
-    require_eligible(conn, &actor.account, &forum).await?;
+    access::require_eligible_voter(conn, &actor.account, &forum).await?;
     let checked = check_ballot(&round, &round_costs(conn, round_id).await?, &choices)?;
     ballot_box
         .cast(PendingBallot {
             round_id,
             voter_id: actor.id(),
-            receipt: receipt_for(round_id, &checked),
-            choices: serde_json::to_string(&checked).unwrap_or_default(),
-            cast_at: now(),
+            choices: encode_choices(&checked)?,
         })
         .await
 }
 
-#[derive(Debug, Clone, InputObject, Validate, Serialize)]
-pub struct PaperBallotInput {
-    pub round_id: i32,
-    /// The resident who filled in the paper ballot (checked against the attendance).
-    pub voter_id: i32,
-    /// The number printed on the paper ballot.
-    #[validate(length(min = 1, max = 40))]
-    pub paper_number: String,
-    pub choices: Vec<ChoiceInput>,
+pub(crate) fn encode_choices(choices: &Choices) -> AppResult<String> {
+    serde_json::to_string(choices)
+        .map_err(|err| AppError::Internal(format!("encoding a ballot failed: {err}")))
 }
 
-/// A moderator enters a paper ballot cast in the forum. A resident who voted online cannot
-/// also vote on paper, and one paper number counts once.
-pub async fn enter_paper_ballot(
-    db: &Db,
-    actor: &Actor,
-    input: PaperBallotInput,
-) -> AppResult<BallotReceipt> {
-    validate(&input)?;
-    let txn = db.begin().await?;
-    let round = find::<voting_round::Entity>(&txn, input.round_id, "voting round").await?;
-    let forum = find::<forum::Entity>(&txn, round.forum_id, "forum").await?;
-    access::require_forum_staff(&txn, actor, &forum).await?;
-    if !is_open(&round, now()) {
-        return Err(AppError::precondition("the round is not open for voting"));
-    }
-    let voter = find::<account::Entity>(&txn, input.voter_id, "voter").await?;
-    require_eligible(&txn, &voter, &forum).await?;
-    let checked = check_ballot(&round, &round_costs(&txn, round.id).await?, &input.choices)?;
-    let voted = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round.id))
-        .filter(ballot::Column::VoterId.eq(voter.id))
-        .one(&txn)
-        .await?;
-    if voted.is_some() {
-        return Err(AppError::Conflict(format!(
-            "{} has already voted in this round",
-            voter.name
-        )));
-    }
-    let paper_used = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round.id))
-        .filter(ballot::Column::PaperNumber.eq(input.paper_number.trim()))
-        .one(&txn)
-        .await?;
-    if paper_used.is_some() {
-        return Err(AppError::field(
-            "paperNumber",
-            "unique",
-            "this paper ballot has already been entered",
-        ));
-    }
-    let receipt = receipt_for(round.id, &checked);
-    let entered = ballot::ActiveModel {
-        round_id: Set(round.id),
-        voter_id: Set(Some(voter.id)),
-        channel: Set(BallotChannel::Paper),
-        paper_number: Set(Some(input.paper_number.trim().to_owned())),
-        entered_by: Set(Some(actor.id())),
-        receipt: Set(receipt.clone()),
-        choices: Set(serde_json::to_string(&checked).unwrap_or_default()),
-        cast_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        Some(actor.id()),
-        "ballot.paper",
-        "ballot",
-        Some(entered.id),
-        None::<&()>,
-        Some(&serde_json::json!({"round": round.id, "paperNumber": input.paper_number})),
-    )
-    .await?;
-    txn.tally_changed(round.id).await?;
-    txn.commit().await?;
-    Ok(BallotReceipt {
-        receipt,
-        cast_at: entered.cast_at,
+/// A stored ballot's choices; an unreadable one is an internal error, never an empty ballot.
+pub(crate) fn decode_choices(choices: &str) -> AppResult<Choices> {
+    serde_json::from_str::<Choices>(choices).map_err(|err| {
+        tracing::error!(error = %err, "a stored ballot cannot be read");
+        AppError::Internal(format!("a stored ballot cannot be read: {err}"))
     })
 }
 
@@ -500,97 +437,102 @@ pub struct BallotChoice {
     pub points: i32,
 }
 
-fn decode(choices: &str) -> Vec<BallotChoice> {
-    serde_json::from_str::<Choices>(choices)
-        .unwrap_or_default()
+pub(crate) fn decode(choices: &str) -> AppResult<Vec<BallotChoice>> {
+    Ok(decode_choices(choices)?
         .into_iter()
         .map(|(proposal_id, points)| BallotChoice {
             proposal_id,
             points,
         })
-        .collect()
+        .collect())
 }
 
+/// The viewer's own participation in a round. Its choices are shown only for an online ballot
+/// while the round is open: after the close nobody, the voter included, can show how they voted.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct OwnBallot {
     pub channel: BallotChannel,
     pub receipt: String,
+    /// When the ballot was (last) cast or the paper ballot entered.
     pub cast_at: DateTime<Utc>,
-    pub choices: Vec<BallotChoice>,
+    /// The online ballot as stored, while the round is open; null for paper and once sealed.
+    pub choices: Option<Vec<BallotChoice>>,
+    /// The round is closed: the ballot is counted and no longer linked to the voter.
+    pub sealed: bool,
+    pub paper_number: Option<String>,
+    /// The live session at which a paper ballot was entered.
+    pub session_id: Option<i32>,
+    /// Who entered the paper ballot.
+    pub entered_by_name: Option<String>,
+    pub contested_at: Option<DateTime<Utc>>,
+    pub contest_reason: Option<String>,
+}
+
+pub(crate) async fn participation_of(
+    conn: &impl ConnectionTrait,
+    round_id: i32,
+    voter_id: i32,
+) -> AppResult<Option<round_participation::Model>> {
+    Ok(round_participation::Entity::find()
+        .filter(round_participation::Column::RoundId.eq(round_id))
+        .filter(round_participation::Column::VoterId.eq(voter_id))
+        .one(conn)
+        .await?)
+}
+
+pub(crate) async fn own_ballot_in(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    voter_id: i32,
+) -> AppResult<Option<OwnBallot>> {
+    let Some(participation) = participation_of(conn, round.id, voter_id).await? else {
+        return Ok(None);
+    };
+    let sealed = is_closed(round, now()) || round.sealed_at.is_some();
+    let stored = if sealed {
+        None
+    } else {
+        ballot::Entity::find()
+            .filter(ballot::Column::RoundId.eq(round.id))
+            .filter(ballot::Column::VoterId.eq(voter_id))
+            .one(conn)
+            .await?
+    };
+    let choices = match (&participation.channel, &stored) {
+        (BallotChannel::Online, Some(stored)) => Some(decode(&stored.choices)?),
+        _ => None,
+    };
+    let entered_by_name = match participation.entered_by {
+        Some(id) => account::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .map(|a| a.name),
+        None => None,
+    };
+    Ok(Some(OwnBallot {
+        channel: participation.channel,
+        receipt: participation.receipt,
+        cast_at: stored
+            .and_then(|b| b.cast_at)
+            .unwrap_or(participation.recorded_at),
+        choices,
+        sealed,
+        paper_number: participation.paper_number,
+        session_id: participation.session_id,
+        entered_by_name,
+        contested_at: participation.contested_at,
+        contest_reason: participation.contest_reason,
+    }))
 }
 
 /// The actor's own ballot; nobody can read anyone else's.
 pub async fn own_ballot(db: &Db, actor: &Actor, round_id: i32) -> AppResult<Option<OwnBallot>> {
-    let found = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round_id))
-        .filter(ballot::Column::VoterId.eq(actor.id()))
-        .one(db.reader())
-        .await?;
-    Ok(found.map(|b| OwnBallot {
-        channel: b.channel,
-        choices: decode(&b.choices),
-        receipt: b.receipt,
-        cast_at: b.cast_at,
-    }))
-}
-
-/// A published ballot: no voter, only the receipt and the choices.
-#[derive(Debug, Clone, SimpleObject)]
-pub struct AnonymousBallot {
-    pub receipt: String,
-    pub channel: BallotChannel,
-    pub choices: Vec<BallotChoice>,
-}
-
-async fn require_closed(db: &Db, round_id: i32) -> AppResult<voting_round::Model> {
     let round = find::<voting_round::Entity>(db.reader(), round_id, "voting round").await?;
-    if !is_closed(&round, now()) {
-        return Err(AppError::precondition(
-            "ballots are published when the round closes",
-        ));
-    }
-    Ok(round)
-}
-
-/// All ballots of a closed round, ordered by receipt so the order reveals nothing.
-pub async fn published_ballots(db: &Db, round_id: i32) -> AppResult<Vec<AnonymousBallot>> {
-    require_closed(db, round_id).await?;
-    let ballots = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round_id))
-        .order_by_asc(ballot::Column::Receipt)
-        .all(db.reader())
-        .await?;
-    Ok(ballots
-        .into_iter()
-        .map(|b| AnonymousBallot {
-            choices: decode(&b.choices),
-            receipt: b.receipt,
-            channel: b.channel,
-        })
-        .collect())
-}
-
-/// Finds the published ballot with this receipt, so a voter can check it was counted as cast.
-pub async fn check_receipt(
-    db: &Db,
-    round_id: i32,
-    receipt: &str,
-) -> AppResult<Option<AnonymousBallot>> {
-    require_closed(db, round_id).await?;
-    let found = ballot::Entity::find()
-        .filter(ballot::Column::RoundId.eq(round_id))
-        .filter(ballot::Column::Receipt.eq(receipt.trim().to_lowercase()))
-        .one(db.reader())
-        .await?;
-    Ok(found.map(|b| AnonymousBallot {
-        choices: decode(&b.choices),
-        receipt: b.receipt,
-        channel: b.channel,
-    }))
+    own_ballot_in(db.reader(), &round, actor.id()).await
 }
 
 /// Running totals of one proposal.
-#[derive(Debug, Clone, SimpleObject, PartialEq)]
+#[derive(Debug, Clone, SimpleObject, PartialEq, Serialize, Deserialize)]
 pub struct TallyRow {
     pub proposal_id: i32,
     pub cost: i64,
@@ -602,31 +544,131 @@ pub struct TallyRow {
     pub borda: i64,
 }
 
+/// A round's totals as the viewer may see them.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Tally {
+    /// Ballots cast so far (turnout).
     pub ballots: i64,
+    /// Ballots the rows count: all of them once the round is closed; while it runs, the ballots
+    /// of the last published step.
+    pub counted: i64,
+    /// No running totals are shown (yet): the round publishes them at the close, or fewer than
+    /// `minimumBallots` ballots are in.
+    pub withheld: bool,
+    /// Running totals appear only from this many ballots on, and advance in steps of as many,
+    /// so that no difference of two totals shows how one person voted.
+    pub minimum_ballots: i64,
     pub rows: Vec<TallyRow>,
 }
 
-/// Totals are public once the round closes, or while it runs if the round says so.
-pub async fn tally(db: &Db, actor: Option<&Actor>, round_id: i32) -> AppResult<Tally> {
+/// The totals anyone may see, whoever asks: exact once the round is closed; while it runs, the
+/// last published step of a live-tally round, otherwise nothing but the turnout. Staff see no
+/// more than residents: a moderator who knows who just voted must not read their vote.
+pub async fn tally(db: &Db, round_id: i32) -> AppResult<Tally> {
     let round = find::<voting_round::Entity>(db.reader(), round_id, "voting round").await?;
-    if !round.live_tally && !is_closed(&round, now()) {
-        let forum = find::<forum::Entity>(db.reader(), round.forum_id, "forum").await?;
-        let staff = match actor {
-            Some(actor) => access::is_forum_staff(db.reader(), actor, &forum).await?,
-            None => false,
-        };
-        if !staff {
-            return Err(AppError::precondition(
-                "the totals are published when the round closes",
-            ));
-        }
-    }
-    counts(db.reader(), &round).await
+    visible_tally(db.reader(), &round, db.realtime().config().tally_minimum).await
 }
 
-/// The running totals of a round, whoever asks (callers check visibility).
+pub async fn visible_tally(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    minimum: i64,
+) -> AppResult<Tally> {
+    if is_closed(round, now()) {
+        let mut exact = counts(conn, round).await?;
+        exact.minimum_ballots = minimum;
+        return Ok(exact);
+    }
+    let ballots = ballot_count(conn, round.id).await?;
+    let snapshot = if round.live_tally {
+        tally_snapshot::Entity::find_by_id(round.id)
+            .one(conn)
+            .await?
+    } else {
+        None
+    };
+    Ok(match snapshot {
+        Some(snapshot) => Tally {
+            ballots,
+            counted: snapshot.ballots,
+            withheld: false,
+            minimum_ballots: minimum,
+            rows: serde_json::from_str(&snapshot.rows).map_err(|err| {
+                AppError::Internal(format!("a tally snapshot cannot be read: {err}"))
+            })?,
+        },
+        None => Tally {
+            ballots,
+            counted: 0,
+            withheld: true,
+            minimum_ballots: minimum,
+            rows: Vec::new(),
+        },
+    })
+}
+
+async fn ballot_count(conn: &impl ConnectionTrait, round_id: i32) -> AppResult<i64> {
+    Ok(ballot::Entity::find()
+        .filter(ballot::Column::RoundId.eq(round_id))
+        .count(conn)
+        .await? as i64)
+}
+
+/// After ballots are stored: a live-tally round publishes new running totals once at least
+/// `minimum` ballots are in and at least `minimum` more than in the last published totals (in
+/// the storing transaction, so every instance publishes the same steps).
+pub(crate) async fn advance_tally(
+    txn: &Txn,
+    round: &voting_round::Model,
+    minimum: i64,
+) -> AppResult<()> {
+    if !round.live_tally {
+        return Ok(());
+    }
+    let minimum = minimum.max(1);
+    let ballots = ballot_count(txn, round.id).await?;
+    let published = tally_snapshot::Entity::find_by_id(round.id)
+        .one(txn)
+        .await?
+        .map_or(0, |s| s.ballots);
+    if ballots < minimum || ballots < published + minimum {
+        return Ok(());
+    }
+    let totals = counts(txn, round).await?;
+    let rows = serde_json::to_string(&totals.rows)
+        .map_err(|err| AppError::Internal(format!("encoding a tally failed: {err}")))?;
+    tally_snapshot::Entity::insert(tally_snapshot::ActiveModel {
+        round_id: Set(round.id),
+        ballots: Set(totals.ballots),
+        rows: Set(rows),
+        computed_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(tally_snapshot::Column::RoundId)
+            .update_columns([
+                tally_snapshot::Column::Ballots,
+                tally_snapshot::Column::Rows,
+                tally_snapshot::Column::ComputedAt,
+            ])
+            // Another instance may have published a step meanwhile: never a smaller one.
+            .action_and_where(
+                Expr::expr(
+                    Expr::col((tally_snapshot::Entity, tally_snapshot::Column::Ballots))
+                        .add(minimum),
+                )
+                .lte(Expr::col((
+                    Alias::new("excluded"),
+                    tally_snapshot::Column::Ballots,
+                ))),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// The exact totals of a round, whoever asks (callers decide who may see them).
 pub async fn counts(conn: &impl ConnectionTrait, round: &voting_round::Model) -> AppResult<Tally> {
     let costs = round_costs(conn, round.id).await?;
     let ballots = ballot::Entity::find()
@@ -649,14 +691,14 @@ pub async fn counts(conn: &impl ConnectionTrait, round: &voting_round::Model) ->
         })
         .collect();
     for b in &ballots {
-        let choices = decode(&b.choices);
+        let choices = decode_choices(&b.choices)?;
         let length = choices.len() as i64;
-        for choice in &choices {
-            if let Some(row) = rows.get_mut(&choice.proposal_id) {
+        for (proposal_id, points) in &choices {
+            if let Some(row) = rows.get_mut(proposal_id) {
                 row.votes += 1;
-                row.points += choice.points as i64;
+                row.points += i64::from(*points);
                 if round.method == BallotMethod::Ranking {
-                    row.borda += length - choice.points as i64;
+                    row.borda += length - i64::from(*points);
                 }
             }
         }
@@ -670,6 +712,9 @@ pub async fn counts(conn: &impl ConnectionTrait, round: &voting_round::Model) ->
     });
     Ok(Tally {
         ballots: ballots.len() as i64,
+        counted: ballots.len() as i64,
+        withheld: false,
+        minimum_ballots: 0,
         rows,
     })
 }
@@ -710,6 +755,7 @@ mod tests {
             closes_at: now(),
             closed_at: None,
             live_tally: false,
+            sealed_at: None,
             created_by: 1,
             created_at: now(),
         }

@@ -182,6 +182,20 @@ impl LiveSession {
     async fn viewer_is_moderator(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(sessions::is_moderator(db(ctx), actor(ctx), &self.0).await?)
     }
+    /// The viewer's place on the attendance list: present, awaiting a moderator, or refused.
+    async fn viewer_attendance_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<entity::enums::AttendanceStatus>> {
+        match actor(ctx) {
+            Some(viewer) => Ok(
+                attendance::entry_of(db(ctx).reader(), self.0.id, viewer.id())
+                    .await?
+                    .map(|e| e.status),
+            ),
+            None => Ok(None),
+        }
+    }
     async fn viewer_checked_in(&self, ctx: &Context<'_>) -> Result<bool> {
         match actor(ctx) {
             Some(viewer) => Ok(
@@ -345,8 +359,8 @@ impl Poll {
     async fn kind(&self) -> PollKind {
         self.0.kind
     }
-    async fn options(&self) -> Vec<String> {
-        polls::options_of(&self.0)
+    async fn options(&self) -> Result<Vec<String>> {
+        Ok(polls::options_of(&self.0)?)
     }
     async fn opened_at(&self) -> DateTime<Utc> {
         self.0.opened_at
@@ -360,10 +374,10 @@ impl Poll {
     async fn results(&self, ctx: &Context<'_>) -> Result<PollResults> {
         Ok(polls::results(db(ctx).reader(), &self.0).await?)
     }
-    /// The viewer's answer (an option index), if they answered.
+    /// The viewer's answer (an option index) while the poll is open; not kept after it.
     async fn my_answer(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
         match actor(ctx) {
-            Some(viewer) => Ok(polls::my_answer(db(ctx).reader(), self.0.id, viewer.id()).await?),
+            Some(viewer) => Ok(polls::my_answer(db(ctx).reader(), &self.0, viewer.id()).await?),
             None => Ok(None),
         }
     }
@@ -527,7 +541,8 @@ impl LiveMutation {
         Ok(AgendaItem(agenda::decide(db(ctx), me(ctx)?, input).await?))
     }
 
-    /// The signed-in resident checks in online.
+    /// The signed-in person checks in online: present at once if they may vote in the forum
+    /// (or run it), otherwise a guest awaiting a moderator's `decideAttendance`.
     async fn check_in(
         &self,
         ctx: &Context<'_>,
@@ -539,6 +554,15 @@ impl LiveMutation {
             attendance::check_in(db(ctx), me(ctx)?, session_id, role_or_institution, gender)
                 .await?,
         )
+    }
+    /// A moderator lets a guest take part (`approve: true`) or not.
+    async fn decide_attendance(
+        &self,
+        ctx: &Context<'_>,
+        attendance_id: i32,
+        approve: bool,
+    ) -> Result<session_attendance::Model> {
+        Ok(attendance::decide(db(ctx), me(ctx)?, attendance_id, approve).await?)
     }
     /// The moderator marks someone present in the hall.
     async fn mark_present(

@@ -18,13 +18,14 @@ use crate::{
         comments,
         escalation::{self, CloseForumInput},
         implementation::{self, ReportImplementationInput},
+        paper_ballots::{self, PaperBallotInput},
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
         proposals::{
             self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput,
             UpdateProposalInput,
         },
         regions::{self, CreateRegionInput},
-        voting::{self, BallotReceipt, ChoiceInput, OpenRoundInput, PaperBallotInput},
+        voting::{self, BallotReceipt, ChoiceInput, OpenRoundInput, OwnBallot},
     },
     error::AppError,
 };
@@ -327,13 +328,37 @@ impl MutationRoot {
         .await?)
     }
 
-    /// A moderator enters a paper ballot from the forum.
+    /// The forum's staff enter a paper ballot cast at a running session by someone on its
+    /// attendance list. Every refusal about the voter or the paper number is the same answer.
     async fn enter_paper_ballot(
         &self,
         ctx: &Context<'_>,
         input: PaperBallotInput,
     ) -> Result<BallotReceipt> {
-        Ok(voting::enter_paper_ballot(db(ctx), signed_in(ctx)?, input).await?)
+        Ok(paper_ballots::enter(db(ctx), signed_in(ctx)?, input).await?)
+    }
+
+    /// The voter disputes a paper ballot recorded in their name (audited; the forum's staff
+    /// see it in `VotingRound.paperBallotContests`).
+    async fn contest_paper_ballot(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+        reason: String,
+    ) -> Result<OwnBallot> {
+        Ok(paper_ballots::contest(db(ctx), signed_in(ctx)?, round_id, &reason).await?)
+    }
+
+    /// The forum's staff annul a contested paper ballot while the round is open; the resident
+    /// may then vote online.
+    async fn annul_paper_ballot(
+        &self,
+        ctx: &Context<'_>,
+        round_id: i32,
+        voter_id: i32,
+        note: String,
+    ) -> Result<bool> {
+        Ok(paper_ballots::annul(db(ctx), signed_in(ctx)?, round_id, voter_id, &note).await?)
     }
 
     /// Records the forum's consensus decision to include or leave out a proposal, overriding

@@ -175,13 +175,14 @@ impl QueryRoot {
         ))
     }
 
-    /// Finds a ballot of a closed round by its receipt: the voter's check that it was counted.
+    /// Whether a receipt is among the counted ones of a closed round: the voter's check that
+    /// their ballot was counted. It never tells how anyone voted.
     async fn check_receipt(
         &self,
         ctx: &Context<'_>,
         round_id: i32,
         receipt: String,
-    ) -> Result<Option<domain::voting::AnonymousBallot>> {
-        Ok(domain::voting::check_receipt(db(ctx), round_id, &receipt).await?)
+    ) -> Result<domain::sealing::ReceiptCheck> {
+        Ok(domain::sealing::check_receipt(db(ctx), round_id, &receipt).await?)
     }
 }

@@ -664,24 +664,38 @@ impl VotingRound {
             None => Ok(None),
         }
     }
-    /// Totals per proposal: during the round if it is live, otherwise after the close.
+    /// Totals per proposal: exact after the close; while the round runs, only for a live
+    /// tally and in steps of `minimumBallots` (the same for everybody, staff included).
     async fn tally(&self, ctx: &Context<'_>) -> Result<domain::voting::Tally> {
-        Ok(domain::voting::tally(db(ctx), actor(ctx), self.0.id).await?)
+        Ok(domain::voting::tally(db(ctx), self.0.id).await?)
     }
     /// The rule applied to the ballots within the forum's ceiling, with the reason for every
-    /// proposal and the forum's decisions (after the close; staff may preview).
+    /// proposal and the forum's decisions (after the close).
     async fn outcome(&self, ctx: &Context<'_>) -> Result<domain::outcome::RoundOutcome> {
-        Ok(domain::outcome::outcome(db(ctx), actor(ctx), self.0.id).await?)
+        Ok(domain::outcome::outcome(db(ctx), self.0.id).await?)
     }
     /// The closed round as a Pabulib `.pb` file (anonymous ballots, open data).
     async fn pabulib(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(domain::open_data::export_pb(db(ctx), self.0.id).await?)
     }
-    /// Every ballot, without voters, once the round is closed.
+    /// Every ballot's choices, once the round is closed: no voter, receipt, channel or time,
+    /// in an order that depends on the choices alone.
     async fn published_ballots(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Vec<domain::voting::AnonymousBallot>> {
-        Ok(domain::voting::published_ballots(db(ctx), self.0.id).await?)
+    ) -> Result<Vec<domain::sealing::PublishedBallot>> {
+        Ok(domain::sealing::published_ballots(db(ctx), self.0.id).await?)
+    }
+    /// The receipts of the counted ballots, sorted, once the round is closed.
+    async fn counted_receipts(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(domain::sealing::counted_receipts(db(ctx), self.0.id).await?)
+    }
+    /// Paper ballots their voters dispute (the forum's staff only).
+    async fn paper_ballot_contests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<domain::paper_ballots::PaperBallotContest>> {
+        let viewer = actor(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
+        Ok(domain::paper_ballots::contests(db(ctx), viewer, self.0.id).await?)
     }
 }

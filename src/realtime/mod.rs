@@ -66,6 +66,9 @@ pub struct RealtimeConfig {
     pub send_timeout: Duration,
     /// Minimum time between two tally updates of a round.
     pub tally_interval: Duration,
+    /// Running totals (of rounds and polls) appear only from this many ballots on, and advance
+    /// in steps of as many.
+    pub tally_minimum: i64,
 }
 
 impl Default for RealtimeConfig {
@@ -77,6 +80,7 @@ impl Default for RealtimeConfig {
             init_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(30),
             tally_interval: Duration::from_millis(250),
+            tally_minimum: 10,
         }
     }
 }

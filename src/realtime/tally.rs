@@ -26,7 +26,13 @@ use crate::{
 #[derive(Debug, Clone, SimpleObject)]
 pub struct TallyUpdate {
     pub round_id: i32,
+    /// Ballots cast so far.
     pub ballots: i64,
+    /// Ballots the rows count (see `Tally`).
+    pub counted: i64,
+    /// No running totals are shown (yet).
+    pub withheld: bool,
+    pub minimum_ballots: i64,
     pub rows: Vec<TallyRow>,
     /// The round is closed: these are the final totals and the last update.
     #[graphql(name = "final")]
@@ -97,14 +103,18 @@ pub fn stream(db: &Db, round_id: i32) -> impl Stream<Item = Arc<TallyUpdate>> + 
 async fn compute(
     conn: &DatabaseConnection,
     round_id: i32,
+    minimum: i64,
 ) -> AppResult<(TallyUpdate, voting_round::Model)> {
     let computed_at = now();
     let round = find::<voting_round::Entity>(conn, round_id, "voting round").await?;
-    let counts = voting::counts(conn, &round).await?;
+    let visible = voting::visible_tally(conn, &round, minimum).await?;
     let update = TallyUpdate {
         round_id,
-        ballots: counts.ballots,
-        rows: counts.rows,
+        ballots: visible.ballots,
+        counted: visible.counted,
+        withheld: visible.withheld,
+        minimum_ballots: visible.minimum_ballots,
+        rows: visible.rows,
         is_final: voting::is_closed(&round, computed_at),
         computed_at,
     };
@@ -123,7 +133,9 @@ async fn run(hub: Hub, round_id: i32, watch: Arc<Watch>) {
             tokio::time::sleep_until(at + interval).await;
         }
         last_run = Some(tokio::time::Instant::now());
-        let (update, round) = match compute(hub.reader(), round_id).await {
+        let (update, round) = match compute(hub.reader(), round_id, hub.config().tally_minimum)
+            .await
+        {
             Ok(computed) => computed,
             Err(AppError::NotFound(_)) => {
                 hub.release_tally(round_id, &watch, true);

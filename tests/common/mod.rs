@@ -747,6 +747,28 @@ impl World {
         (cycle, forum)
     }
 
+    /// Schedules a live session of the kelurahan forum and opens it (as `staff`).
+    pub async fn open_session(&self, app: &TestApp, staff: &User) -> i32 {
+        let input = json!({ "forumId": self.forum_kelurahan, "title": "Musrenbang Kelurahan Oro-oro Dowo",
+            "startsAt": days_from_now(0), "place": "Aula Kantor Kelurahan Oro-oro Dowo" });
+        let session = id(&ok(&app
+            .gql(
+                "mutation($input: ScheduleSessionInput!) { scheduleSession(input: $input) { id } }",
+                json!({ "input": input }),
+                staff.token(),
+            )
+            .await)["scheduleSession"]["id"]);
+        let opened = app
+            .gql(
+                "mutation($id: Int!) { openSession(sessionId: $id) { status } }",
+                json!({ "id": session }),
+                staff.token(),
+            )
+            .await;
+        assert_eq!(ok(&opened)["openSession"]["status"], "OPEN");
+        session
+    }
+
     /// Reschedules a stage of the cycle (as the administrator).
     pub async fn schedule(
         &self,
@@ -782,6 +804,18 @@ impl World {
         )
         .await
     }
+}
+
+/// Checks `user` in to a live session; returns the attendance entry (`id status`).
+pub async fn check_in(app: &TestApp, session: i32, user: &User) -> Value {
+    let response = app
+        .gql(
+            "mutation($session: Int!) { checkIn(sessionId: $session) { id status } }",
+            json!({ "session": session }),
+            user.token(),
+        )
+        .await;
+    ok(&response)["checkIn"].clone()
 }
 
 /// Registers an account with the given extra input (email, phone, homeRegionId); without an

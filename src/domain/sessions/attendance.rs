@@ -3,12 +3,12 @@
 use async_graphql::InputObject;
 use entity::{
     account,
-    enums::{AttendanceChannel, EventKind, Gender, SessionStatus},
+    enums::{AttendanceChannel, AttendanceStatus, EventKind, Gender, SessionStatus},
     session_attendance,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -18,7 +18,7 @@ use super::{emit, load, require_moderator, require_status};
 use crate::{
     auth::Actor,
     db::{Db, Txn},
-    domain::{audit, find, now, validate},
+    domain::{access, audit, find, now, validate},
     error::{AppError, AppResult},
     realtime::enum_name,
 };
@@ -55,10 +55,7 @@ pub async fn entry_of(
 }
 
 async fn announce(txn: &Txn, actor: &Actor, entry: &session_attendance::Model) -> AppResult<()> {
-    let count = session_attendance::Entity::find()
-        .filter(session_attendance::Column::SessionId.eq(entry.session_id))
-        .count(txn)
-        .await?;
+    let count = present_count(txn, entry.session_id).await?;
     let data = json!({
         "attendanceId": entry.id,
         "accountId": entry.account_id,
@@ -66,6 +63,7 @@ async fn announce(txn: &Txn, actor: &Actor, entry: &session_attendance::Model) -
         "roleOrInstitution": entry.role_or_institution,
         "gender": entry.gender.map(enum_name),
         "channel": enum_name(entry.channel),
+        "status": enum_name(entry.status),
         "checkedInAt": entry.checked_in_at,
         "count": count,
     });
@@ -80,7 +78,19 @@ async fn announce(txn: &Txn, actor: &Actor, entry: &session_attendance::Model) -
     .await
 }
 
-/// A signed-in resident checks in online. Checking in twice returns the first entry.
+/// People taking part (guests waiting or refused are not counted).
+async fn present_count(conn: &impl ConnectionTrait, session_id: i32) -> AppResult<u64> {
+    Ok(session_attendance::Entity::find()
+        .filter(session_attendance::Column::SessionId.eq(session_id))
+        .filter(session_attendance::Column::Status.eq(AttendanceStatus::Present))
+        .count(conn)
+        .await?)
+}
+
+/// A signed-in person checks in online. The forum's staff and the people who may vote in it
+/// (verified residents of its region) are present at once; anyone else is a guest who waits
+/// for a moderator (`decide`) and meanwhile may follow the session but not take part.
+/// Checking in twice returns the first entry.
 pub async fn check_in(
     db: &Db,
     actor: &Actor,
@@ -105,6 +115,10 @@ pub async fn check_in(
     if let Some(entry) = entry_of(&txn, session_id, actor.id()).await? {
         return Ok(entry);
     }
+    let eligible = access::is_forum_staff(&txn, actor, &loaded.forum).await?
+        || access::require_eligible_voter(&txn, &actor.account, &loaded.forum)
+            .await
+            .is_ok();
     let entry = session_attendance::ActiveModel {
         session_id: Set(session_id),
         account_id: Set(Some(actor.id())),
@@ -114,6 +128,12 @@ pub async fn check_in(
         channel: Set(AttendanceChannel::Online),
         checked_in_at: Set(now()),
         recorded_by: Set(None),
+        status: Set(if eligible {
+            AttendanceStatus::Present
+        } else {
+            AttendanceStatus::AwaitingApproval
+        }),
+        decided_by: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -167,6 +187,8 @@ pub async fn mark_present(
         channel: Set(AttendanceChannel::InHall),
         checked_in_at: Set(now()),
         recorded_by: Set(Some(actor.id())),
+        status: Set(AttendanceStatus::Present),
+        decided_by: Set(Some(actor.id())),
         ..Default::default()
     }
     .insert(&txn)
@@ -184,4 +206,57 @@ pub async fn mark_present(
     announce(&txn, actor, &entry).await?;
     txn.commit().await?;
     Ok(entry)
+}
+
+/// A moderator lets a guest take part, or not (a refused guest may still follow the session).
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    attendance_id: i32,
+    approve: bool,
+) -> AppResult<session_attendance::Model> {
+    let txn = db.begin().await?;
+    let entry = find::<session_attendance::Entity>(&txn, attendance_id, "attendance").await?;
+    let loaded = load(&txn, entry.session_id).await?;
+    require_moderator(&txn, actor, &loaded.forum).await?;
+    require_status(&loaded.session, CHECK_IN, "admitting guests")?;
+    let before = entry.clone();
+    let mut active = entry.into_active_model();
+    active.status = Set(if approve {
+        AttendanceStatus::Present
+    } else {
+        AttendanceStatus::Refused
+    });
+    active.decided_by = Set(Some(actor.id()));
+    let decided = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor.id()),
+        if approve {
+            "attendance.approve"
+        } else {
+            "attendance.refuse"
+        },
+        "session_attendance",
+        Some(decided.id),
+        Some(&before),
+        Some(&decided),
+    )
+    .await?;
+    let count = present_count(&txn, decided.session_id).await?;
+    emit(
+        &txn,
+        decided.session_id,
+        EventKind::AttendanceDecided,
+        Some(decided.id),
+        actor,
+        json!({
+            "attendanceId": decided.id,
+            "status": enum_name(decided.status),
+            "count": count,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(decided)
 }

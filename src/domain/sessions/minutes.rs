@@ -216,7 +216,12 @@ pub(crate) async fn assemble(
     let plan = find::<cycle::Entity>(conn, forum.cycle_id, "cycle").await?;
     let closed_at = session.closed_at.unwrap_or_else(now);
 
-    let people = attendance::list(conn, session.id).await?;
+    // Guests who were not let in took no part: they are not on the signed list.
+    let people: Vec<_> = attendance::list(conn, session.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == entity::enums::AttendanceStatus::Present)
+        .collect();
     let count = |f: &dyn Fn(&entity::session_attendance::Model) -> bool| {
         people.iter().filter(|p| f(p)).count() as i32
     };

@@ -18,7 +18,7 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entity::{
     account,
-    enums::{EventKind, ForumStatus, HandStatus, SessionStatus},
+    enums::{AttendanceStatus, EventKind, ForumStatus, HandStatus, SessionStatus},
     forum, live_session, session_attendance,
 };
 use sea_orm::{
@@ -84,8 +84,8 @@ pub(crate) fn require_status(
 /// A session under way (open or paused): participants act, the record grows.
 pub(crate) const RUNNING: &[SessionStatus] = &[SessionStatus::Open, SessionStatus::Paused];
 
-/// Participants are on the attendance list; the forum's staff always are. Returns whether the
-/// actor is staff.
+/// Participants are present on the attendance list (guests once a moderator let them in); the
+/// forum's staff always are. Returns whether the actor is staff.
 pub(crate) async fn require_participant(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -94,15 +94,21 @@ pub(crate) async fn require_participant(
     if access::is_forum_staff(conn, actor, &loaded.forum).await? {
         return Ok(true);
     }
-    let present = session_attendance::Entity::find()
+    let entry = session_attendance::Entity::find()
         .filter(session_attendance::Column::SessionId.eq(loaded.session.id))
         .filter(session_attendance::Column::AccountId.eq(actor.id()))
         .one(conn)
         .await?;
-    if present.is_none() {
-        return Err(AppError::forbidden("check in to the session first"));
+    match entry.map(|e| e.status) {
+        Some(AttendanceStatus::Present) => Ok(false),
+        Some(AttendanceStatus::AwaitingApproval) => Err(AppError::forbidden(
+            "a moderator has yet to let you take part in this session",
+        )),
+        Some(AttendanceStatus::Refused) => Err(AppError::forbidden(
+            "you may follow this session, but not take part in it",
+        )),
+        None => Err(AppError::forbidden("check in to the session first")),
     }
-    Ok(false)
 }
 
 /// Publishes on the session's stream.

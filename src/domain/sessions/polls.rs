@@ -1,5 +1,6 @@
 //! Live polls on the current agenda item: yes/no/abstain or the moderator's options, one answer
-//! per participant, results live for everyone, closed by the moderator (or the session's close).
+//! per participant, results for everyone in steps (see `PollResults`), closed by the moderator
+//! (or the session's close), after which only the totals are kept.
 use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
@@ -7,20 +8,20 @@ use entity::{
     live_session, poll_answer, session_poll,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use validator::Validate;
 
-use super::{emit, load, require_moderator, require_participant, require_status, RUNNING};
+use super::{load, require_moderator, require_participant, require_status, RUNNING};
 use crate::{
     auth::Actor,
     db::{Db, Txn},
     domain::{audit, find, now, validate},
     error::{AppError, AppResult},
-    realtime::enum_name,
+    realtime::{self, enum_name, StreamKey},
 };
 
 /// The answers of a YES_NO_ABSTAIN poll.
@@ -35,26 +36,41 @@ pub struct PollOptionResult {
     pub votes: i64,
 }
 
+/// A poll's results as anyone may see them. While the poll is open they advance in steps of
+/// at least the tally minimum of answers (none before it), so no difference of two results
+/// shows one person's answer; at the close they are exact and the answers themselves are
+/// dropped, keeping only these totals.
 #[derive(Debug, Clone, PartialEq, SimpleObject, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PollResults {
     pub options: Vec<PollOptionResult>,
+    /// Answers counted in `options`.
     pub total: i64,
+    /// Answers given so far.
+    pub answers: i64,
+    /// The results are not shown yet: fewer answers than the minimum.
+    pub withheld: bool,
 }
 
-pub fn options_of(poll: &session_poll::Model) -> Vec<String> {
-    serde_json::from_str(&poll.options).unwrap_or_default()
+pub fn options_of(poll: &session_poll::Model) -> AppResult<Vec<String>> {
+    serde_json::from_str(&poll.options)
+        .map_err(|err| AppError::Internal(format!("a poll's options cannot be read: {err}")))
 }
 
-pub async fn results(
+/// Totals of the first `limit` answers (all of them without a limit), in answering order.
+async fn count_answers(
     conn: &impl ConnectionTrait,
     poll: &session_poll::Model,
-) -> AppResult<PollResults> {
-    let answers = poll_answer::Entity::find()
+    limit: Option<u64>,
+) -> AppResult<(Vec<PollOptionResult>, i64)> {
+    let mut query = poll_answer::Entity::find()
         .filter(poll_answer::Column::PollId.eq(poll.id))
-        .all(conn)
-        .await?;
-    let mut options: Vec<PollOptionResult> = options_of(poll)
+        .order_by_asc(poll_answer::Column::Id);
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    let answers = query.all(conn).await?;
+    let mut options: Vec<PollOptionResult> = options_of(poll)?
         .into_iter()
         .enumerate()
         .map(|(index, label)| PollOptionResult {
@@ -68,9 +84,45 @@ pub async fn results(
             option.votes += 1;
         }
     }
+    Ok((options, answers.len() as i64))
+}
+
+async fn answer_count(conn: &impl ConnectionTrait, poll_id: i32) -> AppResult<i64> {
+    Ok(poll_answer::Entity::find()
+        .filter(poll_answer::Column::PollId.eq(poll_id))
+        .count(conn)
+        .await? as i64)
+}
+
+/// The results everyone sees (see `PollResults`).
+pub async fn results(
+    conn: &impl ConnectionTrait,
+    poll: &session_poll::Model,
+) -> AppResult<PollResults> {
+    if let Some(kept) = &poll.results {
+        return serde_json::from_str(kept)
+            .map_err(|err| AppError::Internal(format!("a poll's results cannot be read: {err}")));
+    }
+    if poll.closed_at.is_some() {
+        let (options, total) = count_answers(conn, poll, None).await?;
+        return Ok(PollResults {
+            options,
+            total,
+            answers: total,
+            withheld: false,
+        });
+    }
+    let answers = answer_count(conn, poll.id).await?;
+    let published = i64::from(poll.published_answers);
+    let (mut options, total) = count_answers(conn, poll, Some(published as u64)).await?;
+    if published == 0 {
+        options.iter_mut().for_each(|o| o.votes = 0);
+    }
     Ok(PollResults {
         options,
-        total: answers.len() as i64,
+        total,
+        answers,
+        withheld: published == 0,
     })
 }
 
@@ -85,22 +137,28 @@ pub async fn of_session(
         .await?)
 }
 
+/// The viewer's own answer while the poll is open; after its close answers are not kept.
 pub async fn my_answer(
     conn: &impl ConnectionTrait,
-    poll_id: i32,
+    poll: &session_poll::Model,
     account_id: i32,
 ) -> AppResult<Option<i32>> {
+    if poll.closed_at.is_some() {
+        return Ok(None);
+    }
     Ok(poll_answer::Entity::find()
-        .filter(poll_answer::Column::PollId.eq(poll_id))
+        .filter(poll_answer::Column::PollId.eq(poll.id))
         .filter(poll_answer::Column::AccountId.eq(account_id))
         .one(conn)
         .await?
         .map(|a| a.choice))
 }
 
+/// Publishes the poll's results on the session's stream. Results events carry no actor: the
+/// answers are nobody's business but the totals.
 async fn announce(
     txn: &Txn,
-    actor: &Actor,
+    actor: Option<&Actor>,
     kind: EventKind,
     poll: &session_poll::Model,
 ) -> AppResult<()> {
@@ -113,7 +171,16 @@ async fn announce(
         "results": results,
         "closedAt": poll.closed_at,
     });
-    emit(txn, poll.session_id, kind, Some(poll.id), actor, data).await
+    realtime::publish(
+        txn,
+        StreamKey::Session(poll.session_id),
+        kind,
+        Some(poll.id),
+        actor.map(Actor::id),
+        data,
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
@@ -170,7 +237,11 @@ pub async fn open(db: &Db, actor: &Actor, input: OpenPollInput) -> AppResult<ses
         agenda_item_id: Set(Some(item)),
         question: Set(input.question.trim().to_owned()),
         kind: Set(input.kind),
-        options: Set(serde_json::to_string(&options).unwrap_or_default()),
+        options: Set(serde_json::to_string(&options).map_err(|err| {
+            AppError::Internal(format!("encoding a poll's options failed: {err}"))
+        })?),
+        published_answers: Set(0),
+        results: Set(None),
         opened_at: Set(now()),
         closed_at: Set(None),
         created_by: Set(actor.id()),
@@ -188,12 +259,13 @@ pub async fn open(db: &Db, actor: &Actor, input: OpenPollInput) -> AppResult<ses
         Some(&poll),
     )
     .await?;
-    announce(&txn, actor, EventKind::PollOpened, &poll).await?;
+    announce(&txn, Some(actor), EventKind::PollOpened, &poll).await?;
     txn.commit().await?;
     Ok(poll)
 }
 
-/// A participant answers once; the results go to everyone.
+/// A participant answers once. The results everyone sees advance when enough new answers
+/// are in (see `PollResults`).
 pub async fn answer(
     db: &Db,
     actor: &Actor,
@@ -201,21 +273,26 @@ pub async fn answer(
     choice: i32,
 ) -> AppResult<session_poll::Model> {
     let txn = db.begin().await?;
-    let poll = find::<session_poll::Entity>(&txn, poll_id, "poll").await?;
+    // Answers to one poll take turns (PostgreSQL), so each step is counted once.
+    let poll = session_poll::Entity::find_by_id(poll_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("poll"))?;
     let loaded = load(&txn, poll.session_id).await?;
     require_status(&loaded.session, RUNNING, "answering a poll")?;
     require_participant(&txn, actor, &loaded).await?;
     if poll.closed_at.is_some() {
         return Err(AppError::precondition("the poll is closed"));
     }
-    if !(0..options_of(&poll).len() as i32).contains(&choice) {
+    if !(0..options_of(&poll)?.len() as i32).contains(&choice) {
         return Err(AppError::field(
             "choice",
             "range",
             "choose one of the poll's options by its index",
         ));
     }
-    if my_answer(&txn, poll_id, actor.id()).await?.is_some() {
+    if my_answer(&txn, &poll, actor.id()).await?.is_some() {
         return Err(AppError::Conflict("you answered this poll already".into()));
     }
     poll_answer::ActiveModel {
@@ -227,7 +304,17 @@ pub async fn answer(
     }
     .insert(&txn)
     .await?;
-    announce(&txn, actor, EventKind::PollResults, &poll).await?;
+    let minimum = db.realtime().config().tally_minimum.max(1);
+    let answers = answer_count(&txn, poll_id).await?;
+    let poll = if answers >= minimum && answers >= i64::from(poll.published_answers) + minimum {
+        let mut active = poll.into_active_model();
+        active.published_answers = Set(answers as i32);
+        let stepped = active.update(&txn).await?;
+        announce(&txn, None, EventKind::PollResults, &stepped).await?;
+        stepped
+    } else {
+        poll
+    };
     txn.commit().await?;
     Ok(poll)
 }
@@ -238,9 +325,20 @@ async fn close_one(
     poll: session_poll::Model,
     at: DateTime<Utc>,
 ) -> AppResult<session_poll::Model> {
+    let (options, total) = count_answers(txn, &poll, None).await?;
+    let kept = PollResults {
+        options,
+        total,
+        answers: total,
+        withheld: false,
+    };
     let mut active = poll.into_active_model();
     active.closed_at = Set(Some(at));
+    active.results = Set(Some(serde_json::to_string(&kept).map_err(|err| {
+        AppError::Internal(format!("encoding a poll's results failed: {err}"))
+    })?));
     let closed = active.update(txn).await?;
+    drop_answers(txn, closed.id).await?;
     audit::record(
         txn,
         Some(actor.id()),
@@ -251,7 +349,7 @@ async fn close_one(
         Some(&closed),
     )
     .await?;
-    announce(txn, actor, EventKind::PollClosed, &closed).await?;
+    announce(txn, Some(actor), EventKind::PollClosed, &closed).await?;
     Ok(closed)
 }
 
@@ -283,4 +381,40 @@ pub(crate) async fn close_all(
         close_one(txn, actor, poll, at).await?;
     }
     Ok(())
+}
+
+/// Who answered what is kept only while the poll is open.
+async fn drop_answers(txn: &Txn, poll_id: i32) -> AppResult<()> {
+    poll_answer::Entity::delete_many()
+        .filter(poll_answer::Column::PollId.eq(poll_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Polls closed before their results were kept (by an earlier version): keep the totals, drop
+/// the answers.
+pub async fn seal_closed_polls(db: &Db) -> AppResult<usize> {
+    let due = session_poll::Entity::find()
+        .filter(session_poll::Column::ClosedAt.is_not_null())
+        .filter(session_poll::Column::Results.is_null())
+        .all(db.reader())
+        .await?;
+    for poll in &due {
+        let txn = db.begin().await?;
+        let (options, total) = count_answers(&txn, poll, None).await?;
+        let kept = serde_json::to_string(&PollResults {
+            options,
+            total,
+            answers: total,
+            withheld: false,
+        })
+        .map_err(|err| AppError::Internal(format!("encoding a poll's results failed: {err}")))?;
+        let mut active = poll.clone().into_active_model();
+        active.results = Set(Some(kept));
+        active.update(&txn).await?;
+        drop_answers(&txn, poll.id).await?;
+        txn.commit().await?;
+    }
+    Ok(due.len())
 }
