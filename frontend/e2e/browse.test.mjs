@@ -25,14 +25,21 @@ test('the home page shows the cycle and its schedule in Bahasa Indonesia', async
 
 test('proposals can be filtered by status, searched and paged', async () => {
   await page.goto(`${BASE}/usulan`);
-  await page.getByText(/Menampilkan 1–20 dari \d+/).waitFor();
+  const range = page.getByText(/Menampilkan 1–20 dari \d+/);
+  await range.waitFor();
+  const all = Number((await range.textContent()).match(/dari (\d+)/)[1]);
   await page.getByLabel('Status', { exact: true }).selectOption('VERIFIED');
   await page.getByRole('button', { name: 'Terapkan' }).click();
   await page.waitForURL(/status=VERIFIED/);
-  const range = page.getByText(/Menampilkan 1–20 dari \d+/);
-  await range.waitFor();
+  // The unfiltered list stays on screen until the filtered page arrives: wait for its count,
+  // else the total read here is the unfiltered one and page 2 never says "dari <that>".
+  await page.waitForFunction((before) => {
+    const m = document.querySelector('main')?.textContent?.match(/Menampilkan 1–20 dari (\d+)/);
+    return !!m && Number(m[1]) !== before;
+  }, all);
   const total = Number((await range.textContent()).match(/dari (\d+)/)[1]);
   assert.ok(total > 20, `expected more than one page of verified proposals, got ${total}`);
+  assert.ok(total < all, `the status filter should narrow the ${all} proposals, got ${total}`);
   const badges = await page.locator('.proposal-card .badge').allTextContents();
   assert.ok(badges.length > 0 && badges.every((b) => b === 'Terverifikasi'), `statuses: ${badges}`);
   // Costs in Rupiah as Indonesians write them.

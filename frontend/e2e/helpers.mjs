@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -37,9 +38,96 @@ export async function launch() {
   });
 }
 
+// Content-Security-Policy: the server sends `script-src 'self'; style-src 'self'` (no inline
+// scripts, <style> elements or style="" attributes) on every response. Every context records each
+// `securitypolicyviolation` of its pages (an init script, reported to node through a binding so
+// that navigations lose none; also kept in window.__cspViolations) and every console message
+// about the policy, and notes an app document that came without the policy. `afterEach` below
+// fails the scenario that raised any of them (violations during a `before` hook fail the first
+// scenario of the file).
+const CSP_MARK = "style-src 'self'";
+const cspContexts = new Set();
+
+function recordCspViolation() {
+  window.__cspViolations = [];
+  document.addEventListener(
+    'securitypolicyviolation',
+    (e) => {
+      const v = {
+        directive: e.effectiveDirective || e.violatedDirective,
+        blocked: e.blockedURI,
+        where: `${e.sourceFile || document.location.href}:${e.lineNumber}:${e.columnNumber}`,
+        sample: e.sample,
+        page: document.location.href,
+      };
+      window.__cspViolations.push(v);
+      window.__reportCspViolation?.(v);
+    },
+    true,
+  );
+}
+
+async function watchCsp(context) {
+  const problems = [];
+  context.cspProblems = problems;
+  cspContexts.add(context);
+  await context.exposeBinding('__reportCspViolation', (_source, v) =>
+    problems.push(`violation of ${v.directive} on ${v.page}: blocked ${v.blocked || '(inline)'} at ${v.where}${v.sample ? ` — ${v.sample}` : ''}`),
+  );
+  await context.addInitScript(recordCspViolation);
+  context.on('console', (msg) => {
+    if (/Content[- ]Security[- ]Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  context.on('response', async (res) => {
+    if (res.request().resourceType() !== 'document' || !res.url().startsWith(BASE)) return;
+    const policy = (await res.allHeaders().catch(() => ({})))['content-security-policy'] ?? '';
+    if (!policy.includes(CSP_MARK)) problems.push(`${res.url()} came without the Content-Security-Policy (got "${policy}")`);
+  });
+}
+
+/** Fails when a page of this file raised a CSP violation since the last check (and forgets them). */
+export async function assertNoCspViolations() {
+  const found = [];
+  for (const context of cspContexts) {
+    // The event is dispatched in a task after the violation: let open pages run it and report.
+    for (const p of context.pages()) await p.evaluate(() => new Promise((r) => setTimeout(r, 0))).catch(() => undefined);
+    found.push(...context.cspProblems.splice(0));
+  }
+  assert.deepEqual(found, [], `Content-Security-Policy problems:\n${found.join('\n')}`);
+}
+
+/**
+ * Links and images on the open pages whose address is neither http(s) nor a path on this site
+ * (one leading "/") nor a fragment: the app routes people's links through `safeHref`.
+ */
+export async function assertOnlySafeLinks() {
+  const found = [];
+  for (const context of cspContexts) {
+    for (const p of context.pages()) {
+      if (!p.url().startsWith(BASE)) continue;
+      const bad = await p
+        .evaluate(() =>
+          [...document.querySelectorAll('a[href], area[href], img[src], iframe[src], form[action]')]
+            .map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('href') ?? el.getAttribute('src') ?? el.getAttribute('action')}`)
+            .filter((s) => !/^\w+ (https?:\/\/[^/\\]|\/(?![/\\])|#)/i.test(s)),
+        )
+        .catch(() => []);
+      found.push(...bad.map((b) => `${p.url()}: ${b}`));
+    }
+  }
+  assert.deepEqual(found, [], `links other than http(s) or a path on this site:\n${found.join('\n')}`);
+}
+
+// Every scenario of every file that imports these helpers.
+afterEach(async () => {
+  await assertNoCspViolations();
+  await assertOnlySafeLinks();
+});
+
 /** A new browser context (its own cookies and storage: a separate person), phone-sized by default. */
 export async function newPage(browser, viewport = PHONE) {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true });
+  await watchCsp(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];

@@ -79,7 +79,9 @@ test('a planner reports the implementation of a plan item; errors appear at the 
   await form.getByRole('button', { name: 'Kirim laporan' }).click();
   const path = page.locator('#perjalanan');
   await path.getByText('Pengecoran tahap kedua selesai 60 persen.').waitFor();
-  await path.getByRole('link', { name: /^Foto/ }).last().waitFor();
+  const photo = path.getByRole('link', { name: /^Foto/ }).last();
+  await photo.waitFor();
+  assert.equal(await photo.getAttribute('href'), 'https://contoh.id/foto/pengecoran.jpg');
   await path.getByText('Masuk RKPD').first().waitFor();
   assertNoJsErrors(page);
   await page.context().close();

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Badge, ErrorBox, Field, Loading, announce } from './ui';
+import { Badge, ErrorBox, ExternalLink, Field, Loading, announce } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { supportNumber } from '../lib/escalation';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../lib/format';
@@ -150,10 +150,7 @@ function PathTimeline({ path, unit }: { path: any; unit?: string | null }) {
                     {u.photoUrl && (
                       <>
                         {' '}
-                        <a href={u.photoUrl} rel="noopener noreferrer" target="_blank">
-                          {t('path.photo')}
-                          <span class="visually-hidden"> ({t('path.newTab')})</span>
-                        </a>
+                        <ExternalLink url={u.photoUrl}>{t('path.photo')}</ExternalLink>
                       </>
                     )}
                   </div>

@@ -4,6 +4,41 @@ import { codeMessage, detailMessage, fieldMessage, hasUsefulDetail, type ApiErro
 import { label, t } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { Link } from '../lib/router';
+import { safeHref } from '../lib/links';
+
+/**
+ * A link to an address someone typed (an attachment, a photo, an online meeting), through
+ * `safeHref`: anything but http(s) or a path on this site is shown as plain text, never linked.
+ */
+export function SafeLink({ url, children, newTab }: { url: string | null | undefined; children: ComponentChildren; newTab?: boolean }) {
+  const href = safeHref(url);
+  if (!href) {
+    return (
+      <span>
+        {children} <span class="muted">({t('link.notShown')})</span>
+      </span>
+    );
+  }
+  return newTab ? (
+    <a href={href} rel="noopener noreferrer" target="_blank">
+      {children}
+      <span class="visually-hidden"> ({t('path.newTab')})</span>
+    </a>
+  ) : (
+    <a href={href} rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+/** A `SafeLink` that opens in a new tab (and says so to screen readers). */
+export function ExternalLink({ url, children }: { url: string | null | undefined; children: ComponentChildren }) {
+  return (
+    <SafeLink url={url} newTab>
+      {children}
+    </SafeLink>
+  );
+}
 
 /** Polite announcements for screen readers (saved, voted, updated…). */
 export const announcement = createStore<{ text: string; n: number }>({ text: '', n: 0 });

@@ -58,6 +58,11 @@ describe('translating error codes', () => {
     expect(fieldMessage({ field: 'note', code: 'required', message: 'say why the proposal becomes rejected' }, 'id')).toBe('wajib diisi');
     // Implementation reports (src/domain/implementation.rs).
     expect(fieldMessage({ field: 'photoUrl', code: 'url', message: 'is invalid (url)' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');
+    // Links the server refuses (http(s) with a host; attachments may also be a path on the server).
+    expect(fieldMessage({ field: 'onlineUrl', code: 'url', message: 'must be an http(s) address' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');
+    expect(fieldMessage({ field: 'url', code: 'url', message: 'must be an http(s) address or a path on this server' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');
+    expect(fieldMessage({ field: 'photoUrl', code: 'url', message: 'some other wording' }, 'id')).toBe('alamat tautan tidak valid (mulai dengan https://)');
+    expect(fieldMessage({ field: 'photoUrl', code: 'url', message: 'must be an http(s) address' }, 'en')).toBe('must be an http(s) address');
     expect(fieldMessage({ field: 'happenedOn', code: 'future', message: 'report what has happened, not what is planned' }, 'id')).toBe('tanggal tidak boleh di masa depan');
     expect(fieldMessage({ field: 'email', code: 'unique', message: 'an account with this email already exists' }, 'id')).toBe('sudah terdaftar');
     expect(fieldMessage({ field: 'x', code: 'odd', message: 'something else' }, 'id')).toBe('something else');

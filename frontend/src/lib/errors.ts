@@ -100,6 +100,8 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]>
   [/already exists$/, (_m, l) => t('field.unique', undefined, l)],
   [/^give an email address or a phone number$/, (_m, l) => t('field.emailOrPhone', undefined, l)],
   [/^is invalid \(url\)$/, (_m, l) => t('field.url', undefined, l)],
+  // "must be an http(s) address" (photo, online link), "… or a path on this server" (attachments)
+  [/^must be an http\(s\) address\b/, (_m, l) => t('field.url', undefined, l)],
   [/^report what has happened, not what is planned$/, (_m, l) => t('field.future', undefined, l)],
 ];
 
@@ -114,6 +116,7 @@ export function fieldMessage(problem: FieldProblem, locale: Locale = localeStore
     if (match) return render(match, locale);
   }
   if (problem.code === 'required') return t('field.required', undefined, locale);
+  if (problem.code === 'url') return t('field.url', undefined, locale);
   return problem.message;
 }
 

@@ -7,9 +7,10 @@ import { t } from '../lib/i18n';
 import { LOGIN, REGISTER } from '../lib/queries';
 import { Link, navigate, useRoute } from '../lib/router';
 import { signIn } from '../lib/session';
+import { safeNextPath } from '../lib/links';
 
 function afterSignIn(next: string | null) {
-  navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  navigate(safeNextPath(next) ?? '/');
 }
 
 export function LoginPage() {

@@ -1,7 +1,7 @@
 import { useClient } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Agenda, Attendance, Chat, CheckIn, CurrentItem, Panel, PendingGuests, PollResultsView, Polls, Speakers, useRun } from '../components/SessionPanels';
-import { Badge, Breadcrumbs, ErrorBox, LiveBadge, Loading, PageTitle, TableWrap, announce } from '../components/ui';
+import { Badge, Breadcrumbs, ErrorBox, ExternalLink, LiveBadge, Loading, PageTitle, TableWrap, announce } from '../components/ui';
 import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
@@ -216,9 +216,7 @@ export default function LiveSessionPage({ id }: { id: number }) {
         {state.onlineUrl && (
           <>
             {' · '}
-            <a href={state.onlineUrl} rel="noopener noreferrer" target="_blank">
-              {t('live.onlineUrl')}
-            </a>
+            <ExternalLink url={state.onlineUrl}>{t('live.onlineUrl')}</ExternalLink>
           </>
         )}{' '}
         <span class="badge">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span> {state.status !== 'CLOSED' && <LiveBadge mode={mode} />}

@@ -1,4 +1,4 @@
-import { Breadcrumbs, ErrorBox, Loading, LiveBadge, PageTitle, StatusBadge, Notice } from '../components/ui';
+import { Breadcrumbs, ErrorBox, Loading, LiveBadge, PageTitle, SafeLink, StatusBadge, Notice } from '../components/ui';
 import { Comments } from '../components/Comments';
 import { MapView } from '../components/MapView';
 import { TransitionActions } from '../components/Transitions';
@@ -206,9 +206,7 @@ export function ProposalPage({ id }: { id: number }) {
           <ul class="list">
             {p.attachments.map((a: any) => (
               <li key={a.id}>
-                <a href={a.url} rel="noopener noreferrer">
-                  {a.fileName}
-                </a>{' '}
+                <SafeLink url={a.url}>{a.fileName}</SafeLink>{' '}
                 ({label('attachment', a.kind)}, {formatNumber(Math.round(a.sizeBytes / 1024))} KB)
               </li>
             ))}

@@ -828,6 +828,7 @@ export const en: Messages = {
   'path.noImplementation': 'No implementation report from the agency yet.',
   'path.photo': 'Photo',
   'path.newTab': 'opens a new tab',
+  'link.notShown': 'link not shown: not an http(s) address',
   'path.carriedFrom': 'Continues proposal',
   'path.carriedTo': 'Carried over to the next cycle',
 

@@ -826,6 +826,7 @@ export const id = {
   'path.noImplementation': 'Belum ada laporan pelaksanaan dari perangkat daerah.',
   'path.photo': 'Foto',
   'path.newTab': 'membuka tab baru',
+  'link.notShown': 'tautan tidak ditampilkan: bukan alamat http(s)',
   'path.carriedFrom': 'Lanjutan dari usulan',
   'path.carriedTo': 'Dilanjutkan ke siklus berikutnya',
 
