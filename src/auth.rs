@@ -1,9 +1,6 @@
-//! Passwords, bearer tokens, login throttling and the authenticated actor.
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+//! Passwords (hashed in a bounded number of slots), bearer tokens and the authenticated actor.
+//! Rates of attempts are counted in `domain::throttle`.
+use std::time::Duration;
 
 use argon2::{
     password_hash::{rand_core::OsRng, rand_core::RngCore, PasswordHash, SaltString},
@@ -14,9 +11,59 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
-/// Hashes with argon2id off the async runtime: a hash takes tens of milliseconds of CPU.
-pub async fn hash_password(password: String) -> AppResult<String> {
+/// Each argon2 hash takes tens of milliseconds of CPU and 19 MiB of memory: only this many run
+/// at once (about the core count), whoever asks.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(hashing_slot_count()))
+}
+
+/// How many hashes may run at once.
+pub fn hashing_slot_count() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .max(2)
+}
+
+static HASHES_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HASHES_MOST: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most hashes that ran at once in this process (a check that the slots hold).
+pub fn most_hashes_at_once() -> usize {
+    HASHES_MOST.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How long a caller waits for a hashing slot before being told to come back.
+const HASHING_WAIT: Duration = Duration::from_secs(3);
+
+/// Runs `work` (an argon2 computation) in a hashing slot on a blocking thread; when every slot
+/// stays busy past `HASHING_WAIT`, the caller gets RATE_LIMITED instead of a queue that grows
+/// with the attack.
+async fn in_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let _slot = tokio::time::timeout(HASHING_WAIT, hashing_slots().acquire())
+        .await
+        .map_err(|_| AppError::RateLimited {
+            retry_after_secs: 2,
+        })?
+        .map_err(|e| AppError::Internal(format!("hashing slots closed: {e}")))?;
     tokio::task::spawn_blocking(move || {
+        use std::sync::atomic::Ordering::Relaxed;
+        let running = HASHES_NOW.fetch_add(1, Relaxed) + 1;
+        HASHES_MOST.fetch_max(running, Relaxed);
+        let result = work();
+        HASHES_NOW.fetch_sub(1, Relaxed);
+        result
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Hashes with argon2id off the async runtime, in a hashing slot.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    in_hashing_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -24,11 +71,10 @@ pub async fn hash_password(password: String) -> AppResult<String> {
             .map_err(|e| AppError::Internal(format!("hashing failed: {e}")))
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
+    in_hashing_slot(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
         Ok(Argon2::default()
@@ -36,7 +82,6 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
             .is_ok())
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 /// A fresh random bearer token and the hash under which it is stored.
@@ -54,55 +99,6 @@ pub fn token_hash(token: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Failed logins per identifier in a sliding window; past the limit the identifier waits.
-pub struct LoginThrottle {
-    max_failures: u32,
-    window: Duration,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl LoginThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        Self {
-            max_failures,
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub fn check(&self, key: &str) -> AppResult<()> {
-        let failures = self.failures.lock().expect("throttle lock");
-        if let Some((count, since)) = failures.get(key) {
-            let elapsed = since.elapsed();
-            if *count >= self.max_failures && elapsed < self.window {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: (self.window - elapsed).as_secs().max(1),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    pub fn record_failure(&self, key: &str) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        if failures.len() > 100_000 {
-            let window = self.window;
-            failures.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let entry = failures
-            .entry(key.to_owned())
-            .or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    pub fn record_success(&self, key: &str) {
-        self.failures.lock().expect("throttle lock").remove(key);
-    }
 }
 
 /// The account behind a request, with its role grants.

@@ -40,6 +40,18 @@ pub enum Command {
         #[arg(long, env = "MUSRENBANG_TALLY_MINIMUM", default_value_t = 10,
               value_parser = clap::value_parser!(u16).range(1..))]
         tally_minimum: u16,
+        /// Serve GraphiQL at GET /graphql (turn off in production).
+        #[arg(long, env = "MUSRENBANG_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+        graphiql: bool,
+        /// Answer GraphQL introspection (turn off in production).
+        #[arg(long, env = "MUSRENBANG_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+        introspection: bool,
+        /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
+        #[arg(long, env = "MUSRENBANG_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Days events are kept for replay by subscriptions (`since`).
+        #[arg(long, env = "MUSRENBANG_EVENT_RETENTION_DAYS", default_value_t = 180)]
+        event_retention_days: u32,
     },
     /// Applies pending migrations and exits.
     Migrate {
@@ -121,4 +133,86 @@ pub enum PbCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+/// How many attempts a key (an address, an account, or both) may make per window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub attempts: u32,
+    pub window_secs: u32,
+}
+
+impl Rate {
+    pub const fn new(attempts: u32, window_secs: u32) -> Self {
+        Self {
+            attempts,
+            window_secs,
+        }
+    }
+}
+
+/// The rates that keep one client from flooding the others. Per address limits are generous:
+/// a whole hall may share one address on the forum's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Wrong passwords for one identifier from one address: the owner elsewhere is not locked out.
+    pub login_per_identifier_and_address: Rate,
+    /// Sign-in attempts from one address, whatever the identifier.
+    pub login_per_address: Rate,
+    /// Wrong passwords for one identifier from everywhere: a ceiling for distributed guessing.
+    pub login_per_identifier: Rate,
+    pub register_per_address: Rate,
+    pub comment_per_account: Rate,
+    pub comment_per_address: Rate,
+    pub proposal_per_account: Rate,
+    pub proposal_per_address: Rate,
+    pub chat_per_address: Rate,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            login_per_identifier_and_address: Rate::new(5, 15 * 60),
+            login_per_address: Rate::new(100, 10 * 60),
+            login_per_identifier: Rate::new(50, 15 * 60),
+            register_per_address: Rate::new(60, 60 * 60),
+            comment_per_account: Rate::new(10, 60),
+            comment_per_address: Rate::new(120, 60),
+            proposal_per_account: Rate::new(20, 60 * 60),
+            proposal_per_address: Rate::new(200, 60 * 60),
+            chat_per_address: Rate::new(300, 60),
+        }
+    }
+}
+
+/// What a running server is told by its operator (see `Command::Serve`).
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Serve the GraphiQL page at GET /graphql.
+    pub graphiql: bool,
+    /// Answer introspection queries (`__schema`, `__type`).
+    pub introspection: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; from anyone else it is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub limits: RateLimits,
+    /// WebSocket connections one address may hold, and subscriptions one connection may run.
+    pub sockets_per_address: usize,
+    pub subscriptions_per_socket: usize,
+    /// Events are kept this long for replay (`since`); a subscriber asking for older ones is
+    /// told to resynchronise.
+    pub event_retention_days: u32,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            graphiql: true,
+            introspection: true,
+            trusted_proxies: Vec::new(),
+            limits: RateLimits::default(),
+            sockets_per_address: 500,
+            subscriptions_per_socket: 32,
+            event_retention_days: 180,
+        }
+    }
 }

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use clap::Parser;
 use musrenbang::{
-    config::{Cli, Command, PbCommand},
+    config::{Cli, Command, PbCommand, ServerSettings},
     db::Db,
     demo, domain, export,
     server::{self, AppState},
@@ -24,6 +24,10 @@ async fn main() -> anyhow::Result<()> {
             demo: with_demo,
             frontend_dir,
             tally_minimum,
+            graphiql,
+            introspection,
+            trusted_proxies,
+            event_retention_days,
         } => {
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
@@ -40,15 +44,18 @@ async fn main() -> anyhow::Result<()> {
                 "Musrenbang is running at http://{}/ (GraphQL at /graphql)",
                 listener.local_addr()?
             );
-            // Subscriptions push small messages: send them at once (no Nagle delay).
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            axum::serve(listener, server::app(AppState::new(db), Some(frontend_dir)))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            let settings = ServerSettings {
+                graphiql,
+                introspection,
+                trusted_proxies,
+                event_retention_days,
+                ..ServerSettings::default()
+            };
+            let router = server::app(AppState::with_settings(db, settings), Some(frontend_dir));
+            server::serve(listener, router, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
         Command::Migrate { database } => {
             Db::connect(&database.database_url).await?.migrate().await?;

@@ -1,26 +1,39 @@
 //! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
 //! subscriptions, see `realtime::ws`), `/export` (files for planners), `/healthz`, and the web
 //! app.
-use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    future::Future,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_graphql::{http::GraphiQLSource, parser::types::OperationType, Value};
 use axum::{
     body::Body,
     body::Bytes,
     extract::{
-        ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, Query, RawQuery, State,
+        ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, ConnectInfo, Query,
+        RawQuery, Request, State,
     },
     http::{header, HeaderMap, HeaderValue, StatusCode},
+    middleware::{self, Next},
     response::{Html, IntoResponse, Response},
     routing::get,
-    Router,
+    Extension, Router,
 };
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+};
 
 use crate::{
-    auth::LoginThrottle,
+    config::ServerSettings,
     db::Db,
-    domain::{accounts, ballot_box::BallotBox},
+    domain::{accounts, ballot_box::BallotBox, throttle::ClientAddr},
     error::AppError,
     export,
     graphql::{build_schema, AppSchema, RequestAuth},
@@ -30,24 +43,144 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub login_throttle: Arc<LoginThrottle>,
     pub ballot_box: BallotBox,
+    pub settings: Arc<ServerSettings>,
+    /// Open WebSocket connections per client address, in this process.
+    pub sockets: Arc<SocketCounts>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
+        Self::with_settings(db, ServerSettings::default())
+    }
+
+    pub fn with_settings(db: Db, settings: ServerSettings) -> Self {
         // Events written by other instances on the same PostgreSQL database reach this one's
         // subscribers.
         db.realtime().listen_for_other_instances();
-        // Rounds whose time is up are sealed (voters cut from their ballots) within a second.
-        crate::domain::sealing::start_sealer(db.clone());
+        // Rounds whose time is up are sealed (voters cut from their ballots) within a second;
+        // old events and rate-limit windows are removed.
+        crate::domain::housekeeping::start(
+            db.clone(),
+            crate::domain::housekeeping::Retention {
+                events: Duration::from_secs(u64::from(settings.event_retention_days) * 86_400),
+            },
+        );
         Self {
             ballot_box: BallotBox::start(db.clone()),
             db,
-            // Five wrong passwords lock an identifier for fifteen minutes.
-            login_throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),
+            settings: Arc::new(settings),
+            sockets: Arc::default(),
         }
     }
+}
+
+/// WebSocket connections per address; a connection holds a `SocketSlot` while it lives.
+#[derive(Default)]
+pub struct SocketCounts(Mutex<HashMap<IpAddr, usize>>);
+
+impl SocketCounts {
+    /// A slot for one more connection from `addr`, unless it holds `limit` already.
+    pub fn open(self: &Arc<Self>, addr: IpAddr, limit: usize) -> Option<SocketSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = counts.entry(addr).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(SocketSlot {
+            counts: self.clone(),
+            addr,
+        })
+    }
+}
+
+pub struct SocketSlot {
+    counts: Arc<SocketCounts>,
+    addr: IpAddr,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = counts.get_mut(&self.addr) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.addr);
+            }
+        }
+    }
+}
+
+/// The Content-Security-Policy of the web app: its own scripts, styles and API only.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; \
+     font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// GraphiQL loads its scripts and styles from a CDN and runs inline ones.
+const GRAPHIQL_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+     script-src 'self' 'unsafe-inline' https://unpkg.com; \
+     style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; \
+     connect-src 'self' ws: wss:; font-src 'self' data: https://unpkg.com; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A request that takes longer than this is answered 408 (streamed bodies, such as exports,
+/// and WebSockets are not cut: the limit is on the response's start).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves the application on `listener` until `shutdown` resolves, telling each request which
+/// address it came from.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Subscriptions push small messages: send them at once (no Nagle delay).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_addr(settings: &ServerSettings, peer: Option<IpAddr>, headers: &HeaderMap) -> ClientAddr {
+    let Some(peer) = peer else {
+        return ClientAddr::default();
+    };
+    if !settings.trusted_proxies.contains(&peer) {
+        return ClientAddr(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    ClientAddr(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|addr| !settings.trusted_proxies.contains(addr))
+            .unwrap_or(peer),
+    )
+}
+
+async fn with_client_addr(State(api): State<Api>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let client = client_addr(&api.state.settings, peer, request.headers());
+    request.extensions_mut().insert(client);
+    next.run(request).await
 }
 
 #[derive(Clone)]
@@ -64,14 +197,39 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
         .route("/export", get(export_get))
+        .layer(middleware::from_fn_with_state(
+            api.clone(),
+            with_client_addr,
+        ))
         .with_state(api);
-    match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
+    let router = match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
         Some(dir) => {
             let index = dir.join("index.html");
             router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
         }
         None => router.fallback(get(placeholder_page)),
-    }
+    };
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
 }
 
 async fn healthz(State(api): State<Api>) -> StatusCode {
@@ -173,12 +331,13 @@ async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
 
 async fn execute(
     api: &Api,
+    client: ClientAddr,
     headers: &HeaderMap,
     media: MediaType,
     request: async_graphql::Request,
 ) -> Response {
     let auth = request_auth(&api.state, headers).await;
-    let response = api.schema.execute(request.data(auth)).await;
+    let response = api.schema.execute(request.data(auth).data(client)).await;
     // No data and no error tied to a field: the request itself was refused (syntax,
     // validation, limits) and no resolver ran.
     let request_error = response.data == Value::Null
@@ -219,29 +378,49 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
 
 async fn graphql_get(
     State(api): State<Api>,
+    Extension(client): Extension<ClientAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     // Subscriptions: GraphQL over WebSocket on the same path.
     if let Ok(upgrade) = websocket {
+        let Some(slot) = api
+            .state
+            .sockets
+            .open(client.0, api.state.settings.sockets_per_address)
+        else {
+            return app_error_response(AppError::RateLimited {
+                retry_after_secs: 10,
+            });
+        };
         return crate::realtime::ws::upgrade(
             upgrade,
             &headers,
             api.schema.clone(),
             api.state.db.clone(),
+            crate::realtime::ws::Limits {
+                client,
+                slot,
+                subscriptions: api.state.settings.subscriptions_per_socket,
+            },
         );
     }
     let raw = query.unwrap_or_default();
     if !raw.split('&').any(|pair| pair.starts_with("query=")) {
-        if accepts_html(&headers) {
-            return Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .subscription_endpoint("/graphql")
-                    .finish(),
+        if accepts_html(&headers) && api.state.settings.graphiql {
+            let page = GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish();
+            return (
+                [(
+                    header::CONTENT_SECURITY_POLICY,
+                    GRAPHIQL_CONTENT_SECURITY_POLICY,
+                )],
+                Html(page),
             )
-            .into_response();
+                .into_response();
         }
         return plain_error(
             StatusCode::BAD_REQUEST,
@@ -281,10 +460,15 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return reply;
     }
-    execute(&api, &headers, media, request).await
+    execute(&api, client, &headers, media, request).await
 }
 
-async fn graphql_post(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(api): State<Api>,
+    Extension(client): Extension<ClientAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return plain_error(
             StatusCode::NOT_ACCEPTABLE,
@@ -313,7 +497,7 @@ async fn graphql_post(State(api): State<Api>, headers: HeaderMap, body: Bytes) -
             )
         }
     };
-    execute(&api, &headers, media, request).await
+    execute(&api, client, &headers, media, request).await
 }
 
 /// An error of a plain endpoint, shaped as GraphQL errors are: `{"errors": [{"message",

@@ -5,6 +5,7 @@ mod m20261123_000002_voting;
 mod m20261123_000003_realtime;
 mod m20261123_000004_escalation;
 mod m20261201_000005_ballot_secrecy;
+mod m20261202_000006_rate_limits;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_realtime::Migration),
             Box::new(m20261123_000004_escalation::Migration),
             Box::new(m20261201_000005_ballot_secrecy::Migration),
+            Box::new(m20261202_000006_rate_limits::Migration),
         ]
     }
 }

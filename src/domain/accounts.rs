@@ -13,9 +13,14 @@ use sea_orm::{
 use serde::Serialize;
 use validator::{Validate, ValidationError};
 
-use super::{access, audit, find, now, regions, validate, Page, Window};
+use super::{
+    access, audit, find, now, regions,
+    throttle::{self, ClientAddr},
+    validate, Page, Window,
+};
 use crate::{
-    auth::{self, Actor, LoginThrottle},
+    auth::{self, Actor},
+    config::RateLimits,
     db::Db,
     error::{AppError, AppResult},
 };
@@ -84,7 +89,7 @@ pub async fn bootstrap_admin(
                 password: password.to_owned(),
                 home_region_id: None,
             };
-            register(db, input).await?.account
+            create_account(db, input).await?.account
         }
     };
     let txn = db.begin().await?;
@@ -122,7 +127,38 @@ pub struct SignedIn {
     pub account: account::Model,
 }
 
-pub async fn register(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> {
+/// Refuses a password that is easy to guess: common passwords, dictionary words, keyboard
+/// patterns, dates, or the person's own name or email (zxcvbn's estimate below "somewhat
+/// guessable", score 2 of 4).
+pub fn require_strong_password(password: &str, personal: &[&str]) -> AppResult<()> {
+    let estimate = zxcvbn::zxcvbn(password, personal);
+    if u8::from(estimate.score()) >= 2 {
+        return Ok(());
+    }
+    Err(AppError::field(
+        "password",
+        "weak",
+        "this password is easy to guess: use a longer one, e.g. three unrelated words",
+    ))
+}
+
+/// A resident registers: at most so many accounts per address and hour.
+pub async fn register(
+    db: &Db,
+    limits: &RateLimits,
+    client: ClientAddr,
+    input: RegisterInput,
+) -> AppResult<SignedIn> {
+    throttle::take(
+        db,
+        &throttle::key("register", &[&client.0.to_string()]),
+        limits.register_per_address,
+    )
+    .await?;
+    create_account(db, input).await
+}
+
+async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> {
     input.email = input
         .email
         .map(|e| e.trim().to_owned())
@@ -141,6 +177,10 @@ pub async fn register(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> 
             "give an email address or a phone number",
         ));
     }
+    require_strong_password(
+        &input.password,
+        &[&input.name, email.as_deref().unwrap_or("")],
+    )?;
     let password_hash = auth::hash_password(input.password).await?;
     let txn = db.begin().await?;
     if let Some(region_id) = input.home_region_id {
@@ -214,13 +254,33 @@ async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<
     Ok(token)
 }
 
-/// Email or phone plus password. Failures are counted per identifier and throttled.
+/// Email or phone plus password. Attempts are counted before any password is checked: per
+/// identifier and address (so guessing from one place stops after a few tries, while the owner
+/// signing in from elsewhere is not locked out), per address, and wrong passwords per identifier
+/// from everywhere (a high ceiling against distributed guessing).
 pub async fn login(
     db: &Db,
-    throttle: &LoginThrottle,
+    limits: &RateLimits,
+    client: ClientAddr,
     identifier: &str,
     password: String,
 ) -> AppResult<SignedIn> {
+    // Before any work: no identifier is longer than an email address may be, no password
+    // longer than registration accepts.
+    if identifier.chars().count() > 320 {
+        return Err(AppError::field(
+            "identifier",
+            "length",
+            "must be at most 320 characters long",
+        ));
+    }
+    if password.chars().count() > 128 {
+        return Err(AppError::field(
+            "password",
+            "length",
+            "must be at most 128 characters long",
+        ));
+    }
     let identifier = identifier.trim().to_lowercase();
     let phone = if identifier.contains('@') {
         None
@@ -229,7 +289,17 @@ pub async fn login(
     };
     // Count failures per number, not per spelling: 0812…, +62 812… and (0812) … are one phone.
     let identifier = phone.clone().unwrap_or(identifier);
-    throttle.check(&identifier)?;
+    let address = client.0.to_string();
+    let from_here = throttle::key("login", &[&identifier, &address]);
+    let everywhere = throttle::key("login-failures", &[&identifier]);
+    throttle::take(db, &from_here, limits.login_per_identifier_and_address).await?;
+    throttle::take(
+        db,
+        &throttle::key("login-address", &[&address]),
+        limits.login_per_address,
+    )
+    .await?;
+    throttle::check(db, &everywhere, limits.login_per_identifier).await?;
     let found = if identifier.contains('@') {
         account::Entity::find()
             .filter(account::Column::Email.eq(&identifier))
@@ -251,10 +321,11 @@ pub async fn login(
     };
     let valid = auth::verify_password(password, stored_hash).await? && found.is_some();
     let Some(account) = found.filter(|_| valid) else {
-        throttle.record_failure(&identifier);
+        // Counting the failure may itself be over the ceiling; the answer stays "wrong".
+        let _ = throttle::take(db, &everywhere, limits.login_per_identifier).await;
         return Err(AppError::Unauthenticated);
     };
-    throttle.record_success(&identifier);
+    throttle::clear(db, &from_here).await?;
     let txn = db.begin().await?;
     let token = issue_token(&txn, account.id).await?;
     txn.commit().await?;

@@ -30,7 +30,7 @@ pub struct ReportImplementationInput {
     #[validate(length(min = 3, max = 2000))]
     pub note: String,
     /// A photo of the work, as a link.
-    #[validate(url, length(max = 500))]
+    #[validate(length(max = 500), custom(function = "super::http_url"))]
     pub photo_url: Option<String>,
 }
 

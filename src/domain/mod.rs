@@ -8,6 +8,7 @@ pub mod carry_over;
 pub mod catalogue;
 pub mod comments;
 pub mod escalation;
+pub mod housekeeping;
 pub mod implementation;
 pub mod open_data;
 pub mod outcome;
@@ -18,6 +19,7 @@ pub mod proposals;
 pub mod regions;
 pub mod sealing;
 pub mod sessions;
+pub mod throttle;
 pub mod voting;
 pub mod workflow;
 
@@ -45,6 +47,22 @@ where
 /// Runs the `validator` rules of an input, turning failures into per-field errors.
 pub fn validate(input: &impl Validate) -> AppResult<()> {
     input.validate().map_err(AppError::from)
+}
+
+/// A link the web app may render for everyone: an http(s) address with a host, and nothing
+/// else (no `javascript:`, `data:` or protocol-relative `//host` links).
+pub fn http_url(url: &str) -> Result<(), validator::ValidationError> {
+    let parsed = url::Url::parse(url.trim()).ok();
+    let fine = parsed.is_some_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if fine {
+        Ok(())
+    } else {
+        let mut err = validator::ValidationError::new("url");
+        err.message = Some("must be an http(s) address".into());
+        Err(err)
+    }
 }
 
 /// A window into a list: rows skipped and rows wanted.

@@ -591,8 +591,10 @@ async fn publish_transition(
     Ok(())
 }
 
+/// An http(s) address, or a path on this server (never `//host`, which leaves it).
 fn validate_url(url: &str) -> Result<(), ValidationError> {
-    if url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/') {
+    let on_this_server = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
+    if on_this_server || super::http_url(url).is_ok() {
         Ok(())
     } else {
         let mut err = ValidationError::new("url");

@@ -3,8 +3,6 @@
 //! `ballots`, without voter or time, rewritten in an order that depends on the choices alone,
 //! so neither row ids nor any column can be matched to a participation. Then the round's
 //! ballots are published: the choices, and apart from them the counted receipts.
-use std::time::Duration;
-
 use async_graphql::SimpleObject;
 use entity::{ballot, round_participation, tally_snapshot, voting_round};
 use sea_orm::{
@@ -84,21 +82,6 @@ pub async fn seal_due_rounds(db: &Db) -> AppResult<usize> {
         seal_if_due(db, round.id).await?;
     }
     Ok(due.len())
-}
-
-/// Runs `seal_due_rounds` and the polls' counterpart in the background of a server.
-pub fn start_sealer(db: Db) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(err) = seal_due_rounds(&db).await {
-                tracing::warn!(error = %err.message(), "sealing closed rounds failed");
-            }
-            if let Err(err) = super::sessions::polls::seal_closed_polls(&db).await {
-                tracing::warn!(error = %err.message(), "sealing closed polls failed");
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-    });
 }
 
 /// A closed round, sealed before anything of it is published.

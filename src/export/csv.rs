@@ -26,15 +26,41 @@ pub fn header(out: &mut Vec<u8>) -> io::Result<()> {
 pub fn rows(out: &mut Vec<u8>, rows: &[PriorityRow]) -> io::Result<()> {
     let mut csv = writer(out);
     for row in rows {
-        csv.write_record(row.cells().iter().map(plain))?;
+        csv.write_record(row.cells().iter().map(|cell| inert(plain(cell))))?;
     }
     csv.flush()
+}
+
+/// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is a formula to Excel and LibreOffice (`=HYPERLINK(…)`), so it gets a leading
+/// apostrophe, which they show as plain text. Numbers are left as they are.
+fn inert(cell: String) -> String {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::table::{sample_row, Decision};
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\")".into()),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(inert("+cmd|' /C calc'!A0".into()), "'+cmd|' /C calc'!A0");
+        assert_eq!(inert("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(inert("\t=1".into()), "'\t=1");
+        assert_eq!(inert("-".into()), "'-");
+        assert_eq!(inert("-5".into()), "-5", "a number stays a number");
+        assert_eq!(inert("Saluran = drainase".into()), "Saluran = drainase");
+    }
 
     #[test]
     fn bom_crlf_quoting_and_plain_numbers() {

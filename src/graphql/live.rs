@@ -26,6 +26,7 @@ use crate::{
             polls::{self, PollResults},
             speakers, Step,
         },
+        throttle::{self, ClientAddr},
     },
     realtime::{self, Event, StreamKey},
 };
@@ -581,6 +582,16 @@ impl LiveMutation {
         body: String,
         reply_to_id: Option<i32>,
     ) -> Result<ChatMessage> {
+        let state = ctx.data_unchecked::<crate::server::AppState>();
+        // Per participant the chat's own rate holds (five in ten seconds); per address, this.
+        throttle::take_action(
+            db(ctx),
+            "chat",
+            None,
+            ctx.data_opt::<ClientAddr>().copied().unwrap_or_default(),
+            state.settings.limits.chat_per_address,
+        )
+        .await?;
         let message = chat::send(db(ctx), me(ctx)?, session_id, &body, reply_to_id).await?;
         Ok(ChatMessage {
             model: message,

@@ -1,5 +1,6 @@
 //! The GraphQL schema: thin resolvers over `crate::domain`.
 mod error_codes;
+mod limits;
 mod live;
 mod loaders;
 mod mutation;
@@ -18,7 +19,13 @@ pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
 
-use crate::{auth::Actor, db::Db, domain::Window, error::AppError, server::AppState};
+use crate::{
+    auth::Actor,
+    db::Db,
+    domain::{throttle::ClientAddr, Window},
+    error::AppError,
+    server::AppState,
+};
 
 /// The query root: the planning core (`QueryRoot`) and the live sessions (`LiveQuery`).
 #[derive(MergedObject)]
@@ -39,7 +46,7 @@ pub struct RequestAuth {
 
 pub fn build_schema(state: AppState) -> AppSchema {
     let db = state.db.clone();
-    Schema::build(
+    let builder = Schema::build(
         Query(QueryRoot, LiveQuery),
         Mutation(MutationRoot, LiveMutation),
         SubscriptionRoot,
@@ -73,11 +80,18 @@ pub fn build_schema(state: AppState) -> AppSchema {
         &db,
         stage::Column::CycleId,
     ))
-    .data(state)
+    .data(state.clone())
     .extension(error_codes::ErrorCodes)
+    .extension(limits::DocumentLimits)
+    .limit_recursive_depth(32)
+    .limit_directives(20)
     .limit_depth(12)
-    .limit_complexity(5000)
-    .finish()
+    .limit_complexity(5000);
+    if state.settings.introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
@@ -91,6 +105,11 @@ fn db<'a>(ctx: &Context<'a>) -> &'a Db {
 fn actor<'a>(ctx: &Context<'a>) -> Option<&'a Actor> {
     ctx.data_opt::<RequestAuth>()
         .and_then(|auth| auth.actor.as_ref())
+}
+
+/// The address the request came from (see `server::client_addr`).
+fn client(ctx: &Context<'_>) -> ClientAddr {
+    ctx.data_opt::<ClientAddr>().copied().unwrap_or_default()
 }
 
 fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {

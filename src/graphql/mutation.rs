@@ -6,7 +6,7 @@ use entity::{
 };
 
 use super::{
-    actor, db, signed_in, state,
+    actor, client, db, signed_in, state,
     types::{Account, AuthPayload, Comment, Cycle, Done, Forum, Proposal, VotingRound},
     RequestAuth,
 };
@@ -25,6 +25,7 @@ use crate::{
             UpdateProposalInput,
         },
         regions::{self, CreateRegionInput},
+        throttle,
         voting::{self, BallotReceipt, ChoiceInput, OpenRoundInput, OwnBallot},
     },
     error::AppError,
@@ -36,7 +37,9 @@ pub struct MutationRoot;
 impl MutationRoot {
     /// Creates a resident account and signs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
-        let signed = accounts::register(db(ctx), input).await?;
+        let state = state(ctx);
+        let signed =
+            accounts::register(&state.db, &state.settings.limits, client(ctx), input).await?;
         Ok(AuthPayload {
             token: signed.token,
             account: signed.account,
@@ -51,8 +54,14 @@ impl MutationRoot {
         password: String,
     ) -> Result<AuthPayload> {
         let state = state(ctx);
-        let signed =
-            accounts::login(&state.db, &state.login_throttle, &identifier, password).await?;
+        let signed = accounts::login(
+            &state.db,
+            &state.settings.limits,
+            client(ctx),
+            &identifier,
+            password,
+        )
+        .await?;
         Ok(AuthPayload {
             token: signed.token,
             account: signed.account,
@@ -227,9 +236,17 @@ impl MutationRoot {
         ctx: &Context<'_>,
         input: CreateProposalInput,
     ) -> Result<Proposal> {
-        Ok(Proposal(
-            proposals::create(db(ctx), signed_in(ctx)?, input).await?,
-        ))
+        let me = signed_in(ctx)?;
+        let limits = &state(ctx).settings.limits;
+        throttle::take_action(
+            db(ctx),
+            "proposal",
+            Some((me.id(), limits.proposal_per_account)),
+            client(ctx),
+            limits.proposal_per_address,
+        )
+        .await?;
+        Ok(Proposal(proposals::create(db(ctx), me, input).await?))
     }
 
     async fn update_proposal(
@@ -277,8 +294,18 @@ impl MutationRoot {
         parent_id: Option<i32>,
         body: String,
     ) -> Result<Comment> {
+        let me = signed_in(ctx)?;
+        let limits = &state(ctx).settings.limits;
+        throttle::take_action(
+            db(ctx),
+            "comment",
+            Some((me.id(), limits.comment_per_account)),
+            client(ctx),
+            limits.comment_per_address,
+        )
+        .await?;
         Ok(Comment(
-            comments::add(db(ctx), signed_in(ctx)?, proposal_id, parent_id, &body).await?,
+            comments::add(db(ctx), me, proposal_id, parent_id, &body).await?,
         ))
     }
 

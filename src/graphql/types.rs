@@ -33,8 +33,16 @@ pub struct ConnectionTotals {
 
 pub type PageOf<T> = Connection<String, T, ConnectionTotals>;
 
+/// The deepest offset a cursor may point at: lists are paged, not skipped through by millions
+/// (and a huge offset must not reach the query builder).
+pub const MAX_CURSOR_OFFSET: u64 = 10_000_000;
+
 pub fn decode_cursor(cursor: &str) -> Option<u64> {
-    cursor.strip_prefix("offset:")?.parse().ok()
+    cursor
+        .strip_prefix("offset:")?
+        .parse()
+        .ok()
+        .filter(|offset| *offset < MAX_CURSOR_OFFSET)
 }
 
 pub fn connection<M, T: OutputType>(
@@ -285,6 +293,7 @@ impl Forum {
     }
     /// The priority list (daftar prioritas): fixed once the forum closed; before, as closing
     /// it now would fix it.
+    #[graphql(complexity = "100 + child_complexity")]
     async fn priority_list(&self, ctx: &Context<'_>) -> Result<PriorityList> {
         let view = domain::escalation::priority_list(db(ctx).reader(), &self.0).await?;
         Ok(PriorityList {
@@ -485,6 +494,7 @@ impl Proposal {
         self.0.implementation_status
     }
     /// Its whole path: levels, decisions with reasons, votes, plan and implementation.
+    #[graphql(complexity = "100 + child_complexity")]
     async fn path(&self, ctx: &Context<'_>) -> Result<domain::proposal_path::ProposalPath> {
         Ok(domain::proposal_path::path(db(ctx), &self.0).await?)
     }
@@ -666,20 +676,24 @@ impl VotingRound {
     }
     /// Totals per proposal: exact after the close; while the round runs, only for a live
     /// tally and in steps of `minimumBallots` (the same for everybody, staff included).
+    #[graphql(complexity = "100 + child_complexity")]
     async fn tally(&self, ctx: &Context<'_>) -> Result<domain::voting::Tally> {
         Ok(domain::voting::tally(db(ctx), self.0.id).await?)
     }
     /// The rule applied to the ballots within the forum's ceiling, with the reason for every
     /// proposal and the forum's decisions (after the close).
+    #[graphql(complexity = "100 + child_complexity")]
     async fn outcome(&self, ctx: &Context<'_>) -> Result<domain::outcome::RoundOutcome> {
         Ok(domain::outcome::outcome(db(ctx), self.0.id).await?)
     }
     /// The closed round as a Pabulib `.pb` file (anonymous ballots, open data).
+    #[graphql(complexity = "100 + child_complexity")]
     async fn pabulib(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(domain::open_data::export_pb(db(ctx), self.0.id).await?)
     }
     /// Every ballot's choices, once the round is closed: no voter, receipt, channel or time,
     /// in an order that depends on the choices alone.
+    #[graphql(complexity = "100 + child_complexity")]
     async fn published_ballots(
         &self,
         ctx: &Context<'_>,
@@ -687,6 +701,7 @@ impl VotingRound {
         Ok(domain::sealing::published_ballots(db(ctx), self.0.id).await?)
     }
     /// The receipts of the counted ballots, sorted, once the round is closed.
+    #[graphql(complexity = "100 + child_complexity")]
     async fn counted_receipts(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         Ok(domain::sealing::counted_receipts(db(ctx), self.0.id).await?)
     }

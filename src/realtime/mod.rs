@@ -230,6 +230,19 @@ pub async fn last_sequence(conn: &impl ConnectionTrait, stream: StreamKey) -> Ap
         .map_or(0, |s| s.last_sequence))
 }
 
+/// The retention policy: removes events older than `before`. Their streams keep counting, and a
+/// subscriber asking for removed ones gets RESYNC_REQUIRED.
+pub async fn prune_events(
+    conn: &impl ConnectionTrait,
+    before: chrono::DateTime<chrono::Utc>,
+) -> AppResult<u64> {
+    Ok(event::Entity::delete_many()
+        .filter(event::Column::CreatedAt.lt(before))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 /// Events of a stream with `after < sequence <= upto`, oldest first, at most `limit`.
 pub async fn load(
     conn: &impl ConnectionTrait,

@@ -94,6 +94,15 @@ impl Subscriber {
                 .await
                 {
                     Ok(rows) => {
+                        let after = self.last.unwrap_or(0);
+                        // Sequences have no gaps: a missing one was removed by the retention
+                        // policy, and the subscriber must load the current state afresh.
+                        if let Some(first) = rows.first().filter(|e| e.sequence > after + 1) {
+                            self.finished = true;
+                            return Some(Err(AppError::ResyncRequired {
+                                last_sequence: first.sequence - 1,
+                            }));
+                        }
                         self.reading = rows.len() as u64 >= self.page;
                         self.backlog.extend(rows);
                         continue;

@@ -16,6 +16,7 @@
 //! * `sessionEvents` and `forumActivity` subscriptions of the common simple shape are served
 //!   by the fast path (`fast`), which renders each event once for all its subscribers.
 use std::{
+    collections::HashSet,
     str::FromStr,
     task::Poll,
     time::{Duration, Instant},
@@ -38,9 +39,10 @@ use tokio::sync::{broadcast, mpsc};
 use super::fast;
 use crate::{
     db::Db,
-    domain::{self, accounts, sessions},
+    domain::{self, accounts, sessions, throttle::ClientAddr},
     error::AppError,
     graphql::{AppSchema, RequestAuth},
+    server::SocketSlot,
 };
 
 /// The token is not valid (graphql-transport-ws: Forbidden).
@@ -55,11 +57,20 @@ pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
 pub const CLOSE_INTERNAL: u16 = 1011;
 
 /// Answers a WebSocket upgrade of `GET /graphql`.
+/// What one connection may hold: its address's slot (released when it ends) and at most
+/// `subscriptions` subscriptions at once.
+pub struct Limits {
+    pub client: ClientAddr,
+    pub slot: SocketSlot,
+    pub subscriptions: usize,
+}
+
 pub fn upgrade(
     upgrade: WebSocketUpgrade,
     headers: &HeaderMap,
     schema: AppSchema,
     db: Db,
+    limits: Limits,
 ) -> Response {
     let protocol = headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
@@ -84,7 +95,7 @@ pub fn upgrade(
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(64 * 1024)
         .max_frame_size(64 * 1024)
-        .on_upgrade(move |socket| serve(socket, schema, db, protocol))
+        .on_upgrade(move |socket| serve(socket, schema, db, protocol, limits))
 }
 
 fn close_frame(code: u16, reason: &str) -> Message {
@@ -135,6 +146,14 @@ fn connection_init(message: &[u8]) -> Option<Value> {
             .filter(|p| !p.is_null())
             .unwrap_or_else(|| Value::Object(Default::default())),
     )
+}
+
+/// Whether a message is the protocol's keep-alive (`ping` or `pong`).
+fn is_ping(message: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(message)
+        .ok()
+        .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_owned))
+        .is_some_and(|kind| kind == "ping" || kind == "pong")
 }
 
 /// Milliseconds since `started` of the last frame heard from the client.
@@ -255,6 +274,40 @@ async fn stream_exists(db: &Db, stream: super::StreamKey) -> bool {
     }
 }
 
+/// The id of a subscription that a server message ends (`complete` or `error`), if it does.
+/// Only short messages can: data messages are not parsed.
+fn ended_subscription(text: &str) -> Option<String> {
+    if text.len() > 4096 || !(text.contains("complete") || text.contains("error")) {
+        return None;
+    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    let kind = value.get("type").and_then(Value::as_str)?;
+    if !matches!(kind, "complete" | "error") {
+        return None;
+    }
+    value.get("id").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The refusal of a subscription past the connection's limit, as the protocol sends errors.
+fn too_many_subscriptions(protocol: WebSocketProtocols, id: &str, limit: usize) -> String {
+    let error = async_graphql::Error::from(AppError::RateLimited {
+        retry_after_secs: 1,
+    });
+    let payload = serde_json::json!([{
+        "message": format!("at most {limit} subscriptions run on one connection: end one first"),
+        "extensions": error.extensions,
+    }]);
+    let message = match protocol {
+        WebSocketProtocols::GraphQLWS => {
+            serde_json::json!({ "id": id, "type": "error", "payload": payload })
+        }
+        WebSocketProtocols::SubscriptionsTransportWS => {
+            serde_json::json!({ "id": id, "type": "error", "payload": payload[0] })
+        }
+    };
+    message.to_string()
+}
+
 /// What the connection's loop attends to next.
 enum Step {
     Output(Output),
@@ -263,7 +316,14 @@ enum Step {
     CredentialsChanged,
 }
 
-async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSocketProtocols) {
+async fn serve(
+    mut socket: WebSocket,
+    schema: AppSchema,
+    db: Db,
+    protocol: WebSocketProtocols,
+    limits: Limits,
+) {
+    let _slot = limits.slot;
     let config = db.realtime().config();
     let limit = config.send_timeout;
     let mut heard = Heard {
@@ -271,15 +331,28 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
         at: 0,
     };
 
-    // The first message must arrive in time; if it is `connection_init`, its token is checked
-    // here, so that a bad one closes the socket with the protocol's code.
-    let first = match tokio::time::timeout(
-        config.init_timeout,
-        next_message(&mut socket, &mut heard),
-    )
+    // `connection_init` must arrive in time, whatever comes before it (pings are let through
+    // unanswered; anything else closes the socket); its token is checked here, so that a bad
+    // one closes the socket with the protocol's code.
+    let deadline = tokio::time::Instant::now() + config.init_timeout;
+    let first = match tokio::time::timeout_at(deadline, async {
+        loop {
+            let message = next_message(&mut socket, &mut heard).await?;
+            if connection_init(&message).is_some() {
+                return Some(Ok(message));
+            }
+            if !is_ping(&message) {
+                return Some(Err(()));
+            }
+        }
+    })
     .await
     {
-        Ok(Some(first)) => first,
+        Ok(Some(Ok(first))) => first,
+        Ok(Some(Err(()))) => {
+            let _ = send(&mut socket, close_frame(4401, "Unauthorized"), limit).await;
+            return;
+        }
         Ok(None) => return,
         Err(_) => {
             let _ = send(
@@ -335,10 +408,13 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
             };
             let mut data = Data::default();
             data.insert(auth);
+            data.insert(limits.client);
             Ok(data)
         })
         .boxed();
     let mut fast: FastStreams = Vec::new();
+    // Subscriptions the client started and neither side ended yet.
+    let mut open: HashSet<String> = HashSet::new();
     let mut acknowledged = false;
     let (start, stop) = match protocol {
         WebSocketProtocols::GraphQLWS => ("subscribe", "complete"),
@@ -376,6 +452,9 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
             Step::Output(Output::Graphql(None)) => break,
             Step::Output(Output::Graphql(Some(WsMessage::Text(text)))) => {
                 acknowledged |= text.contains(r#""type":"connection_ack""#);
+                if let Some(id) = ended_subscription(&text) {
+                    open.remove(&id);
+                }
                 send(&mut socket, Message::Text(text.into()), limit).await
             }
             Step::Output(Output::Graphql(Some(WsMessage::Close(code, reason)))) => {
@@ -387,6 +466,7 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
             }
             Step::Output(Output::Fast(index, None)) => {
                 let (id, _) = fast.swap_remove(index);
+                open.remove(&id);
                 let complete = serde_json::json!({ "type": "complete", "id": id });
                 send(
                     &mut socket,
@@ -413,6 +493,16 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
                     .as_ref()
                     .and_then(|m| m.get("id"))
                     .and_then(Value::as_str);
+                if let (true, Some(id)) = (kind == Some(start), id) {
+                    if !open.contains(id) && open.len() >= limits.subscriptions {
+                        let refusal = too_many_subscriptions(protocol, id, limits.subscriptions);
+                        match send(&mut socket, Message::Text(refusal.into()), limit).await {
+                            Ok(()) => continue,
+                            Err(_) => break,
+                        }
+                    }
+                    open.insert(id.to_owned());
+                }
                 if let (true, Some(id)) = (acknowledged && kind == Some(start), id) {
                     let plan = parsed
                         .as_ref()
@@ -433,6 +523,7 @@ async fn serve(mut socket: WebSocket, schema: AppSchema, db: Db, protocol: WebSo
                     }
                 }
                 if let (Some(true), Some(id)) = (kind.map(|k| k == stop), id) {
+                    open.remove(id);
                     let found = fast.iter().position(|(active, _)| active == id);
                     if let Some(index) = found {
                         drop(fast.swap_remove(index));

@@ -89,7 +89,38 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The application as installed, but with rates a hundred times the defaults: fixtures
+    /// register and act as many people from one address (tests/abuse.rs tests the defaults).
     pub async fn spawn(backend: Backend) -> TestApp {
+        use musrenbang::config::{Rate, RateLimits, ServerSettings};
+        let roomy = |rate: Rate| Rate::new(rate.attempts * 100, rate.window_secs);
+        let limits = RateLimits::default();
+        let limits = RateLimits {
+            login_per_identifier_and_address: limits.login_per_identifier_and_address,
+            login_per_address: roomy(limits.login_per_address),
+            login_per_identifier: limits.login_per_identifier,
+            register_per_address: roomy(limits.register_per_address),
+            comment_per_account: roomy(limits.comment_per_account),
+            comment_per_address: roomy(limits.comment_per_address),
+            proposal_per_account: roomy(limits.proposal_per_account),
+            proposal_per_address: roomy(limits.proposal_per_address),
+            chat_per_address: roomy(limits.chat_per_address),
+        };
+        Self::spawn_with(
+            backend,
+            ServerSettings {
+                limits,
+                ..ServerSettings::default()
+            },
+        )
+        .await
+    }
+
+    /// The application with its operator's settings (limits, trusted proxies, switches).
+    pub async fn spawn_with(
+        backend: Backend,
+        settings: musrenbang::config::ServerSettings,
+    ) -> TestApp {
         let suffix = unique_suffix();
         let (url, scratch) = match backend {
             Backend::Sqlite => {
@@ -110,13 +141,15 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
         db.migrate().await.expect("migrations apply");
-        let router = app(AppState::new(db.clone()), None);
+        let router = app(AppState::with_settings(db.clone(), settings), None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
         let addr = listener.local_addr().expect("bound address");
         let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
+            musrenbang::server::serve(listener, router, std::future::pending())
+                .await
+                .expect("server runs");
         });
         let client = reqwest::Client::builder()
             .no_proxy()
@@ -141,12 +174,37 @@ impl TestApp {
     /// POSTs a GraphQL request as `application/json` and returns the response body. The HTTP
     /// status must be 200 (as GraphQL over HTTP prescribes for `application/json`).
     pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        self.post_gql(None, query, variables, token).await
+    }
+
+    /// `gql` as if from the client `address`, behind a proxy on 127.0.0.1 (which the app must
+    /// be told to trust: `ServerSettings::trusted_proxies`).
+    pub async fn gql_from(
+        &self,
+        address: &str,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Value {
+        self.post_gql(Some(address), query, variables, token).await
+    }
+
+    async fn post_gql(
+        &self,
+        forwarded_for: Option<&str>,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Value {
         let mut request = self
             .client
             .post(self.endpoint())
             .header("content-type", "application/json")
             .header("accept", "application/json")
             .json(&json!({ "query": query, "variables": variables }));
+        if let Some(address) = forwarded_for {
+            request = request.header("x-forwarded-for", address);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -225,7 +283,8 @@ async fn create_postgres_database(admin_url: &str, name: &str) {
     let _ = conn.close().await;
 }
 
-/// Every row of every table (but the migrations' bookkeeping), each table ordered by id.
+/// Every row of every table (but bookkeeping: migrations, rate-limit counters), each table
+/// ordered by id.
 pub async fn snapshot(db: &Db) -> BTreeMap<String, Vec<Value>> {
     use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, JsonValue, Statement};
     let conn = db.reader();
@@ -240,7 +299,9 @@ pub async fn snapshot(db: &Db) -> BTreeMap<String, Vec<Value>> {
         .expect("list the tables");
     let mut tables = BTreeMap::new();
     for name in names.iter().filter_map(|row| row["name"].as_str()) {
-        if name == "seaql_migrations" {
+        // Migrations' bookkeeping, and the rate limits' counters, which count every attempt,
+        // refused ones too (they are not data a mutation writes).
+        if name == "seaql_migrations" || name == "rate_limits" {
             continue;
         }
         let mut rows = JsonValue::find_by_statement(Statement::from_string(

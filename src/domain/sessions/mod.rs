@@ -27,7 +27,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde_json::{json, Value};
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use super::{access, audit, find, now, validate};
 use crate::{
@@ -150,16 +150,6 @@ pub(crate) async fn names(
         .collect())
 }
 
-fn validate_online_url(url: &str) -> Result<(), ValidationError> {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(())
-    } else {
-        let mut err = ValidationError::new("url");
-        err.message = Some("must be an http(s) address".into());
-        Err(err)
-    }
-}
-
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
 pub struct ScheduleSessionInput {
     pub forum_id: i32,
@@ -170,7 +160,7 @@ pub struct ScheduleSessionInput {
     #[validate(length(min = 3, max = 300))]
     pub place: Option<String>,
     /// The link of an online meeting.
-    #[validate(length(max = 1000), custom(function = "validate_online_url"))]
+    #[validate(length(max = 1000), custom(function = "super::http_url"))]
     pub online_url: Option<String>,
 }
 
