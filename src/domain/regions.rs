@@ -294,8 +294,9 @@ pub async fn import_csv(db: &Db, reader: impl std::io::Read) -> AppResult<Import
     Ok(report)
 }
 
+/// One checked line of a region CSV file.
 #[derive(Debug)]
-struct RegionRow {
+pub struct RegionRow {
     line: usize,
     code: String,
     name: String,
@@ -315,7 +316,8 @@ fn level_from_code(code: &str) -> Option<RegionLevel> {
     }
 }
 
-fn parse_region_csv(reader: impl std::io::Read) -> AppResult<Vec<RegionRow>> {
+/// Reads and checks a region CSV file (see `import_csv`) without touching the database.
+pub fn parse_region_csv(reader: impl std::io::Read) -> AppResult<Vec<RegionRow>> {
     let bad =
         |line: usize, msg: String| AppError::field("file", "format", format!("line {line}: {msg}"));
     let mut csv = csv::ReaderBuilder::new()

@@ -1,6 +1,6 @@
 //! The GraphQL schema: thin resolvers over `crate::domain`.
 mod error_codes;
-mod limits;
+pub mod limits;
 mod live;
 mod loaders;
 mod mutation;
