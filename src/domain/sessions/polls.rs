@@ -114,10 +114,9 @@ pub async fn results(
     }
     let answers = answer_count(conn, poll.id).await?;
     let published = i64::from(poll.published_answers);
-    let (mut options, total) = count_answers(conn, poll, Some(published as u64)).await?;
-    if published == 0 {
-        options.iter_mut().for_each(|o| o.votes = 0);
-    }
+    // The first `published` answers, in answering order: exactly the results last published
+    // (none before the first step).
+    let (options, total) = count_answers(conn, poll, Some(published as u64)).await?;
     Ok(PollResults {
         options,
         total,
