@@ -492,6 +492,136 @@ async fn old_events_are_removed_and_resync_is_asked(backend: Backend) {
     );
 }
 
+/// A closed round's outcome is computed by its rule once and kept (aliasing `outcome` costs
+/// reads, not rule runs); the ceiling, the forum's decisions and titles still apply at once.
+async fn a_sealed_rounds_ranking_is_kept(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = TestApp::spawn(backend).await;
+    let world = World::build(&app).await;
+    let moderator = world
+        .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
+        .await;
+    let planner = world.planner(&app, "Perencana Kota", world.city).await;
+    let ani = world.verified_resident(&app, "Ani Wulandari").await;
+    let budi = world.verified_resident(&app, "Budi Hartono").await;
+    let p1 = world
+        .verified(
+            &app,
+            &ani,
+            json!({ "title": "Saluran drainase Jl. Kawi", "estimatedCost": 400_000_000i64 }),
+        )
+        .await;
+    let p2 = world
+        .verified(
+            &app,
+            &budi,
+            json!({ "title": "Lampu jalan Jl. Ijen", "estimatedCost": 250_000_000i64 }),
+        )
+        .await;
+    let opened = app
+        .gql(
+            "mutation($input: OpenRoundInput!) { openVotingRound(input: $input) { id } }",
+            json!({ "input": { "forumId": world.forum_kelurahan, "title": "Pemungutan suara",
+                "method": "APPROVAL", "maxChoices": 2, "rule": "greedy",
+                "opensAt": days_from_now(-1), "closesAt": days_from_now(2) } }),
+            moderator.token(),
+        )
+        .await;
+    let round = id(&ok(&opened)["openVotingRound"]["id"]);
+    const CAST: &str = "mutation($round: Int!, $choices: [ChoiceInput!]!) { castBallot(roundId: $round, choices: $choices) { receipt } }";
+    for (voter, picks) in [(&ani, vec![p1]), (&budi, vec![p1, p2])] {
+        let choices: Vec<Value> = picks.iter().map(|p| json!({ "proposalId": p })).collect();
+        ok(&app
+            .gql(
+                CAST,
+                json!({ "round": round, "choices": choices }),
+                voter.token(),
+            )
+            .await);
+    }
+    ok(&app
+        .gql(
+            "mutation($id: Int!) { closeVotingRound(roundId: $id) { id } }",
+            json!({ "id": round }),
+            moderator.token(),
+        )
+        .await);
+    const OUTCOME: &str = "query($id: Int!) { votingRound(id: $id) { outcome { budget ballots
+        rows { proposalId title selected reason } } } }";
+    let outcome = app.gql(OUTCOME, json!({ "id": round }), None).await;
+    let outcome = ok(&outcome)["votingRound"]["outcome"].clone();
+    assert_eq!(
+        (outcome["budget"].clone(), outcome["ballots"].clone()),
+        (json!(650_000_000i64), json!(2))
+    );
+    let kept = entity::round_ranking::Entity::find_by_id(round)
+        .one(app.db.reader())
+        .await
+        .unwrap()
+        .expect("the sealed round's ranking is kept");
+    assert_eq!(kept.budget, 650_000_000);
+
+    // The next request reads what was kept instead of running the rule again: a mark put
+    // into the kept row shows through.
+    let mut marked: entity::round_ranking::ActiveModel = kept.into();
+    marked.ballots = Set(999);
+    marked.update(app.db.writer()).await.unwrap();
+    let again = app.gql(OUTCOME, json!({ "id": round }), None).await;
+    assert_eq!(ok(&again)["votingRound"]["outcome"]["ballots"], 999);
+
+    // Titles are read fresh.
+    let mut renamed: entity::proposal::ActiveModel =
+        entity::proposal::Entity::find_by_id(p2)
+            .one(app.db.reader())
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    renamed.title = Set("Lampu penerangan Jl. Ijen".into());
+    renamed.update(app.db.writer()).await.unwrap();
+    let titled = app.gql(OUTCOME, json!({ "id": round }), None).await;
+    let rows = ok(&titled)["votingRound"]["outcome"]["rows"].clone();
+    assert_eq!(rows[1]["title"], "Lampu penerangan Jl. Ijen");
+
+    // A lower ceiling is a new computation: p1 alone fits 450 million.
+    ok(&app
+        .gql(
+            "mutation($input: UpdateForumInput!) { updateForum(input: $input) { id } }",
+            json!({ "input": { "id": world.forum_kelurahan, "budgetCeiling": 450_000_000i64 } }),
+            planner.token(),
+        )
+        .await);
+    let lowered = app.gql(OUTCOME, json!({ "id": round }), None).await;
+    let lowered = ok(&lowered)["votingRound"]["outcome"].clone();
+    assert_eq!(
+        (lowered["budget"].clone(), lowered["ballots"].clone()),
+        (json!(450_000_000i64), json!(2)),
+        "the ranking for the old ceiling is not reused"
+    );
+    let selected: Vec<(i32, bool)> = lowered["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (id(&r["proposalId"]), r["selected"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(selected, vec![(p1, true), (p2, false)]);
+
+    // The forum's decision applies on top of the kept ranking at once.
+    ok(&app
+        .gql(
+            "mutation($round: Int!, $proposal: Int!) { decideOutcome(roundId: $round, proposalId: $proposal, selected: true, reason: \"Mufakat forum\") { id } }",
+            json!({ "round": round, "proposal": p2 }),
+            moderator.token(),
+        )
+        .await);
+    let decided = app.gql(OUTCOME, json!({ "id": round }), None).await;
+    let row = ok(&decided)["votingRound"]["outcome"]["rows"][1].clone();
+    assert_eq!(
+        (row["selected"].clone(), row["reason"].clone()),
+        (json!(true), json!("FORUM_DECISION"))
+    );
+}
+
 backend_tests!(
     a_login_flood_is_bounded,
     guessing_stops_without_locking_out_the_owner,
@@ -503,4 +633,5 @@ backend_tests!(
     links_are_http_only_and_csv_cells_inert,
     responses_carry_security_headers,
     old_events_are_removed_and_resync_is_asked,
+    a_sealed_rounds_ranking_is_kept,
 );

@@ -28,6 +28,7 @@ pub mod role_grant;
 pub mod round_decision;
 pub mod round_participation;
 pub mod round_proposal;
+pub mod round_ranking;
 pub mod sector;
 pub mod session_attendance;
 pub mod session_mute;

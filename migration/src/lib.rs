@@ -6,6 +6,7 @@ mod m20261123_000003_realtime;
 mod m20261123_000004_escalation;
 mod m20261201_000005_ballot_secrecy;
 mod m20261202_000006_rate_limits;
+mod m20261202_000007_round_rankings;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_escalation::Migration),
             Box::new(m20261201_000005_ballot_secrecy::Migration),
             Box::new(m20261202_000006_rate_limits::Migration),
+            Box::new(m20261202_000007_round_rankings::Migration),
         ]
     }
 }

@@ -8,14 +8,16 @@ use chrono::{DateTime, Utc};
 use entity::{
     ballot,
     enums::{BallotMethod, ForumStatus, OutcomeList, OutcomeReason, SelectionLimit},
-    forum, proposal, round_decision, round_proposal, voting_round,
+    forum, proposal, round_decision, round_proposal, round_ranking, voting_round,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::ToPrimitive;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
+use serde::{Deserialize, Serialize};
 
 use super::{access, audit, find, now, voting};
 use crate::{
@@ -135,16 +137,11 @@ fn support_text(support: &Support) -> String {
     }
 }
 
-/// The round's proposals (by id), their (code, cost) as the rules see them, and its ballots as
-/// (proposal index, points) lists.
-pub(crate) async fn load_round(
+/// The round's proposals (by id) and their (code, cost) as the rules see them.
+async fn round_proposals(
     conn: &impl ConnectionTrait,
     round: &voting_round::Model,
-) -> AppResult<(
-    Vec<proposal::Model>,
-    Vec<(String, i64)>,
-    Vec<Vec<(usize, i32)>>,
-)> {
+) -> AppResult<(Vec<proposal::Model>, Vec<(String, i64)>)> {
     let entries = round_proposal::Entity::find()
         .filter(round_proposal::Column::RoundId.eq(round.id))
         .order_by_asc(round_proposal::Column::ProposalId)
@@ -159,17 +156,26 @@ pub(crate) async fn load_round(
         .map(|p| (p.id, p))
         .collect();
     let proposals: Vec<proposal::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    let index: HashMap<i32, usize> = proposals
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id, i))
-        .collect();
     let costs: HashMap<i32, i64> = entries.iter().map(|e| (e.proposal_id, e.cost)).collect();
     let projects = proposals
         .iter()
         .map(|p| (p.code.clone(), costs[&p.id]))
         .collect();
-    // In an order that depends on the choices alone (as the published ballots are).
+    Ok((proposals, projects))
+}
+
+/// The round's ballots as (proposal index, points) lists, in an order that depends on the
+/// choices alone (as the published ballots are).
+async fn round_ballots(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    proposals: &[proposal::Model],
+) -> AppResult<Vec<Vec<(usize, i32)>>> {
+    let index: HashMap<i32, usize> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
     let mut stored: Vec<String> = ballot::Entity::find()
         .filter(ballot::Column::RoundId.eq(round.id))
         .all(conn)
@@ -178,7 +184,7 @@ pub(crate) async fn load_round(
         .map(|b| b.choices)
         .collect();
     stored.sort_unstable();
-    let ballots = stored
+    stored
         .iter()
         .map(|choices| {
             Ok(voting::decode_choices(choices)?
@@ -186,8 +192,148 @@ pub(crate) async fn load_round(
                 .filter_map(|(proposal_id, points)| index.get(&proposal_id).map(|i| (*i, points)))
                 .collect())
         })
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect()
+}
+
+/// The round's proposals, their (code, cost) and its ballots, as the open data publish them.
+pub(crate) async fn load_round(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+) -> AppResult<(
+    Vec<proposal::Model>,
+    Vec<(String, i64)>,
+    Vec<Vec<(usize, i32)>>,
+)> {
+    let (proposals, projects) = round_proposals(conn, round).await?;
+    let ballots = round_ballots(conn, round, &proposals).await?;
     Ok((proposals, projects, ballots))
+}
+
+/// One proposal as the rule ranked it, before the forum's count limit and decisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RankedEntry {
+    proposal_id: i32,
+    rank: i32,
+    cost: i64,
+    support: String,
+    has_support: bool,
+    cumulative_cost: i64,
+    selected: bool,
+    reason: OutcomeReason,
+    remaining_budget: Option<i64>,
+}
+
+/// The rule's result for a round: what the ballots say, and only that.
+#[derive(Debug, Clone, PartialEq)]
+struct Ranking {
+    ballots: i64,
+    entries: Vec<RankedEntry>,
+}
+
+fn rule_reason(reason: &Reason) -> OutcomeReason {
+    match reason {
+        Reason::Selected => OutcomeReason::Selected,
+        Reason::AddedByGreedyCompletion => OutcomeReason::AddedByGreedyCompletion,
+        Reason::DidNotFitRemainingBudget { .. } => OutcomeReason::DidNotFitRemainingBudget,
+        Reason::SupportersShareRanOut => OutcomeReason::SupportersShareRanOut,
+        Reason::NoSupport => OutcomeReason::NoSupport,
+        Reason::CostExceedsBudget => OutcomeReason::CostExceedsBudget,
+        Reason::RuleStopped => OutcomeReason::RuleStopped,
+    }
+}
+
+/// Runs the round's rule on its ballots.
+async fn rank(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    proposals: &[proposal::Model],
+    projects: &[(String, i64)],
+    budget: i64,
+) -> AppResult<Ranking> {
+    let ballots = round_ballots(conn, round, proposals).await?;
+    let rule: Rule = round
+        .rule
+        .parse()
+        .map_err(|e: ranking::RankingError| AppError::Internal(e.to_string()))?;
+    let computed = ranking::select(&instance(round.method, budget, projects, &ballots), rule)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let entries = computed
+        .projects
+        .iter()
+        .map(|entry| RankedEntry {
+            proposal_id: proposals[entry.project].id,
+            rank: entry.rank as i32,
+            cost: whole(&entry.cost),
+            support: support_text(&entry.support),
+            has_support: entry.support.is_positive(),
+            cumulative_cost: whole(&entry.cumulative_cost),
+            selected: entry.selected,
+            reason: rule_reason(&entry.reason),
+            remaining_budget: match &entry.reason {
+                Reason::DidNotFitRemainingBudget { remaining } => Some(whole(remaining)),
+                _ => None,
+            },
+        })
+        .collect();
+    Ok(Ranking {
+        ballots: ballots.len() as i64,
+        entries,
+    })
+}
+
+/// The ranking kept for a sealed round under this rule and budget, if any.
+async fn kept_ranking(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    budget: i64,
+) -> AppResult<Option<Ranking>> {
+    let Some(kept) = round_ranking::Entity::find_by_id(round.id).one(conn).await? else {
+        return Ok(None);
+    };
+    if kept.rule != round.rule || kept.budget != budget {
+        return Ok(None);
+    }
+    let entries = serde_json::from_str(&kept.entries).map_err(|err| {
+        AppError::Internal(format!("the kept ranking of round {} is unreadable: {err}", round.id))
+    })?;
+    Ok(Some(Ranking {
+        ballots: kept.ballots,
+        entries,
+    }))
+}
+
+/// Keeps a sealed round's ranking: its ballots can no longer change, so the rule need not run
+/// again for this budget (another instance computing the same round writes the same rows).
+async fn keep_ranking(
+    conn: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    budget: i64,
+    ranking: &Ranking,
+) -> AppResult<()> {
+    let entries = serde_json::to_string(&ranking.entries)
+        .map_err(|err| AppError::Internal(format!("encoding a ranking failed: {err}")))?;
+    round_ranking::Entity::insert(round_ranking::ActiveModel {
+        round_id: Set(round.id),
+        rule: Set(round.rule.clone()),
+        budget: Set(budget),
+        ballots: Set(ranking.ballots),
+        entries: Set(entries),
+        computed_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(round_ranking::Column::RoundId)
+            .update_columns([
+                round_ranking::Column::Rule,
+                round_ranking::Column::Budget,
+                round_ranking::Column::Ballots,
+                round_ranking::Column::Entries,
+                round_ranking::Column::ComputedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(conn)
+    .await?;
+    Ok(())
 }
 
 /// The outcome of a closed round, for everyone. Nobody previews it while the round runs: it
@@ -201,7 +347,7 @@ pub async fn outcome(db: &Db, round_id: i32) -> AppResult<RoundOutcome> {
             "the outcome is published when the round closes",
         ));
     }
-    compute(conn, &round, &forum).await
+    compute_keeping(conn, db.writer(), &round, &forum).await
 }
 
 /// The outcome of a round under its forum's rule, limit and recorded decisions, read through
@@ -211,14 +357,40 @@ pub async fn compute(
     round: &voting_round::Model,
     forum: &forum::Model,
 ) -> AppResult<RoundOutcome> {
-    let (proposals, projects, ballots) = load_round(conn, round).await?;
+    compute_keeping(conn, conn, round, forum).await
+}
+
+/// As `compute`, keeping a sealed round's ranking through `keep` (SQLite's readers cannot
+/// write). Titles, codes and the forum's decisions and limits are read fresh every time; only
+/// what the ballots say is kept.
+async fn compute_keeping(
+    conn: &impl ConnectionTrait,
+    keep: &impl ConnectionTrait,
+    round: &voting_round::Model,
+    forum: &forum::Model,
+) -> AppResult<RoundOutcome> {
+    let (proposals, projects) = round_proposals(conn, round).await?;
     let budget = selection_budget(forum, projects.iter().map(|(_, cost)| *cost));
-    let rule: Rule = round
-        .rule
-        .parse()
-        .map_err(|e: ranking::RankingError| AppError::Internal(e.to_string()))?;
-    let computed = ranking::select(&instance(round.method, budget, &projects, &ballots), rule)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sealed = round.sealed_at.is_some();
+    let kept = if sealed {
+        kept_ranking(conn, round, budget).await?
+    } else {
+        None
+    };
+    let ranking = match kept {
+        Some(ranking) => ranking,
+        None => {
+            let ranking = rank(conn, round, &proposals, &projects, budget).await?;
+            if sealed {
+                // A cache: a failure to keep it costs time on the next request, nothing else.
+                if let Err(err) = keep_ranking(keep, round, budget, &ranking).await {
+                    tracing::warn!(round = round.id, error = ?err, "keeping a round's ranking failed");
+                }
+            }
+            ranking
+        }
+    };
+    let by_id: HashMap<i32, &proposal::Model> = proposals.iter().map(|p| (p.id, p)).collect();
     let decisions: HashMap<i32, round_decision::Model> = round_decision::Entity::find()
         .filter(round_decision::Column::RoundId.eq(round.id))
         .order_by_asc(round_decision::Column::Id)
@@ -227,15 +399,17 @@ pub async fn compute(
         .into_iter()
         .map(|d| (d.proposal_id, d))
         .collect();
-    let mut rows = Vec::with_capacity(computed.projects.len());
+    let mut rows = Vec::with_capacity(ranking.entries.len());
     let mut total_cost = 0;
     let count_limit = match forum.selection_limit {
         SelectionLimit::Count => forum.max_count.map(|n| n.max(0) as usize),
         _ => None,
     };
     let mut selected_by_rule_so_far = 0;
-    for entry in &computed.projects {
-        let p = &proposals[entry.project];
+    for entry in &ranking.entries {
+        let Some(p) = by_id.get(&entry.proposal_id) else {
+            continue;
+        };
         let decision = decisions.get(&p.id);
         // A forum limited by count sends up the first proposals the rule selected, in rank order.
         let over_count =
@@ -245,49 +419,40 @@ pub async fn compute(
             selected_by_rule_so_far += 1;
         }
         let selected = decision.map_or(selected_by_rule, |d| d.selected);
-        let reason = match (&entry.reason, decision) {
-            (_, Some(d)) if d.selected != selected_by_rule => OutcomeReason::ForumDecision,
+        let reason = match decision {
+            Some(d) if d.selected != selected_by_rule => OutcomeReason::ForumDecision,
             _ if over_count => OutcomeReason::CountLimitReached,
-            (Reason::Selected, _) => OutcomeReason::Selected,
-            (Reason::AddedByGreedyCompletion, _) => OutcomeReason::AddedByGreedyCompletion,
-            (Reason::DidNotFitRemainingBudget { .. }, _) => OutcomeReason::DidNotFitRemainingBudget,
-            (Reason::SupportersShareRanOut, _) => OutcomeReason::SupportersShareRanOut,
-            (Reason::NoSupport, _) => OutcomeReason::NoSupport,
-            (Reason::CostExceedsBudget, _) => OutcomeReason::CostExceedsBudget,
-            (Reason::RuleStopped, _) => OutcomeReason::RuleStopped,
+            _ => entry.reason,
         };
         if selected {
-            total_cost += whole(&entry.cost);
+            total_cost += entry.cost;
         }
         rows.push(OutcomeRow {
             proposal_id: p.id,
             code: p.code.clone(),
             title: p.title.clone(),
-            rank: entry.rank as i32,
-            cost: whole(&entry.cost),
-            support: support_text(&entry.support),
-            cumulative_cost: whole(&entry.cumulative_cost),
+            rank: entry.rank,
+            cost: entry.cost,
+            support: entry.support.clone(),
+            cumulative_cost: entry.cumulative_cost,
             selected_by_rule,
             selected,
             list: if selected {
                 OutcomeList::Main
-            } else if entry.support.is_positive() || over_count {
+            } else if entry.has_support || over_count {
                 OutcomeList::Reserve
             } else {
                 OutcomeList::Out
             },
             reason,
-            remaining_budget: match &entry.reason {
-                Reason::DidNotFitRemainingBudget { remaining } => Some(whole(remaining)),
-                _ => None,
-            },
+            remaining_budget: entry.remaining_budget,
             decision_reason: decision.map(|d| d.reason.clone()),
         });
     }
     Ok(RoundOutcome {
         rule: round.rule.clone(),
         budget,
-        ballots: ballots.len() as i64,
+        ballots: ranking.ballots,
         total_cost,
         rows,
         computed_at: now(),

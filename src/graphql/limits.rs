@@ -1,4 +1,4 @@
-//! Limits on a GraphQL document checked right after parsing, before validation: the text's
+//! Limits on a GraphQL document checked right after parsing, before any other check: the text's
 //! size, and the number of fields it asks for once every fragment is expanded. A few hundred
 //! bytes of fragments that each spread the next twice ask for millions of fields; counting them
 //! with one memoised pass over the fragments costs time linear in the document, so refusing
@@ -6,9 +6,9 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
-    ErrorExtensionValues, Name, ServerError, ServerResult, Value, Variables,
+    ErrorExtensionValues, Name, Request, ServerError, ServerResult, Value,
 };
 
 use super::error_codes::VALIDATION_FAILED;
@@ -36,28 +36,32 @@ fn refusal(message: String) -> ServerError {
 
 #[async_trait::async_trait]
 impl Extension for DocumentLimits {
-    async fn parse_query(
+    // Before async-graphql's own parse step: its recursion-depth check walks every fragment
+    // spread without memoising, so a fragment bomb must be refused before it runs. The
+    // document parsed here is handed on, not parsed again.
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        if query.len() > MAX_DOCUMENT_BYTES {
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if request.query.len() > MAX_DOCUMENT_BYTES {
             return Err(refusal(format!(
                 "the query is {} bytes long; at most {MAX_DOCUMENT_BYTES} are accepted",
-                query.len()
+                request.query.len()
             )));
         }
-        let document = next.run(ctx, query, variables).await?;
-        let fields = expanded_fields(&document);
-        if fields > MAX_EXPANDED_FIELDS {
-            return Err(refusal(format!(
-                "the query asks for {fields} fields once its fragments are expanded; at most \
-                 {MAX_EXPANDED_FIELDS} are accepted"
-            )));
+        // A document that does not parse is reported by the parse step, with its position.
+        if let Ok(document) = request.parsed_query() {
+            let fields = expanded_fields(document);
+            if fields > MAX_EXPANDED_FIELDS {
+                return Err(refusal(format!(
+                    "the query asks for {fields} fields once its fragments are expanded; at \
+                     most {MAX_EXPANDED_FIELDS} are accepted"
+                )));
+            }
         }
-        Ok(document)
+        next.run(ctx, request).await
     }
 }
 

@@ -299,9 +299,10 @@ pub async fn snapshot(db: &Db) -> BTreeMap<String, Vec<Value>> {
         .expect("list the tables");
     let mut tables = BTreeMap::new();
     for name in names.iter().filter_map(|row| row["name"].as_str()) {
-        // Migrations' bookkeeping, and the rate limits' counters, which count every attempt,
-        // refused ones too (they are not data a mutation writes).
-        if name == "seaql_migrations" || name == "rate_limits" {
+        // Migrations' bookkeeping, the rate limits' counters, which count every attempt,
+        // refused ones too, and kept rankings, which a read may write (none is data a mutation
+        // writes).
+        if name == "seaql_migrations" || name == "rate_limits" || name == "round_rankings" {
             continue;
         }
         let mut rows = JsonValue::find_by_statement(Statement::from_string(
