@@ -4,8 +4,7 @@ use std::time::Duration;
 
 use argon2::{
     password_hash::{
-        self, rand_core::OsRng, rand_core::RngCore, Output, ParamsString, PasswordHash,
-        SaltString,
+        self, rand_core::OsRng, rand_core::RngCore, Output, ParamsString, PasswordHash, SaltString,
     },
     Algorithm, Argon2, Block, Params, Version,
 };

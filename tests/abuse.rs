@@ -570,13 +570,12 @@ async fn a_sealed_rounds_ranking_is_kept(backend: Backend) {
     assert_eq!(ok(&again)["votingRound"]["outcome"]["ballots"], 999);
 
     // Titles are read fresh.
-    let mut renamed: entity::proposal::ActiveModel =
-        entity::proposal::Entity::find_by_id(p2)
-            .one(app.db.reader())
-            .await
-            .unwrap()
-            .unwrap()
-            .into();
+    let mut renamed: entity::proposal::ActiveModel = entity::proposal::Entity::find_by_id(p2)
+        .one(app.db.reader())
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
     renamed.title = Set("Lampu penerangan Jl. Ijen".into());
     renamed.update(app.db.writer()).await.unwrap();
     let titled = app.gql(OUTCOME, json!({ "id": round }), None).await;

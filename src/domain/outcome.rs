@@ -287,14 +287,20 @@ async fn kept_ranking(
     round: &voting_round::Model,
     budget: i64,
 ) -> AppResult<Option<Ranking>> {
-    let Some(kept) = round_ranking::Entity::find_by_id(round.id).one(conn).await? else {
+    let Some(kept) = round_ranking::Entity::find_by_id(round.id)
+        .one(conn)
+        .await?
+    else {
         return Ok(None);
     };
     if kept.rule != round.rule || kept.budget != budget {
         return Ok(None);
     }
     let entries = serde_json::from_str(&kept.entries).map_err(|err| {
-        AppError::Internal(format!("the kept ranking of round {} is unreadable: {err}", round.id))
+        AppError::Internal(format!(
+            "the kept ranking of round {} is unreadable: {err}",
+            round.id
+        ))
     })?;
     Ok(Some(Ranking {
         ballots: kept.ballots,

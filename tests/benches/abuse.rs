@@ -84,8 +84,8 @@ impl Server {
     }
 
     fn rss_kib(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -254,12 +254,7 @@ where
 }
 
 /// Refusal times of `document` sent by `clients` at once, `rounds` times each.
-async fn refusals(
-    server: &Arc<Server>,
-    clients: usize,
-    rounds: usize,
-    document: String,
-) -> String {
+async fn refusals(server: &Arc<Server>, clients: usize, rounds: usize, document: String) -> String {
     let document = Arc::new(document);
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
@@ -439,7 +434,11 @@ async fn main() {
     let aliases: String = (0..1_600)
         .map(|i| format!(" r{i}: votingRound(id: 1) {{ outcome {{ ballots }} }}"))
         .collect();
-    let aliased = measure(&server, refusals(&server, 3, 20, format!("query {{{aliases} }}"))).await;
+    let aliased = measure(
+        &server,
+        refusals(&server, 3, 20, format!("query {{{aliases} }}")),
+    )
+    .await;
     report("`votingRound { outcome }` aliased 1,600 times", &aliased);
 
     let cursor = measure(&server, {
@@ -505,7 +504,10 @@ async fn main() {
         )
     })
     .await;
-    report("1,000 `since: 0` subscriptions on one WebSocket", &subscriptions);
+    report(
+        "1,000 `since: 0` subscriptions on one WebSocket",
+        &subscriptions,
+    );
 
     let pinged = measure(&server, async {
         let mut socket = websocket(&server).await;
