@@ -9,7 +9,7 @@ import { useStore } from './lib/store';
 import { LiveRegion, Loading } from './components/ui';
 import { lazyPage } from './lazy';
 import { HomePage } from './pages/Home';
-import { LoginPage, RegisterPage } from './pages/Auth';
+import { ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage } from './pages/Auth';
 import { ProposalsPage } from './pages/Proposals';
 import { ProposalPage } from './pages/Proposal';
 import { NotFoundPage } from './pages/NotFound';
@@ -25,12 +25,18 @@ const ModerationPage = lazyPage(() => import('./pages/Moderation'));
 const PlanningPage = lazyPage(() => import('./pages/Planning'));
 const LiveSessionPage = lazyPage(() => import('./pages/LiveSession'));
 const AdminPage = lazyPage(() => import('./pages/Admin'));
+const AccountPage = lazyPage(() => import('./pages/Account'));
+const PrivacyPage = lazyPage(() => import('./pages/Privacy'));
 
 type Params = Record<string, string>;
 const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
   ['/', () => <HomePage />],
   ['/masuk', () => <LoginPage />],
   ['/daftar', () => <RegisterPage />],
+  ['/lupa-sandi', () => <ForgotPasswordPage />],
+  ['/atur-sandi', () => <SetPasswordPage />],
+  ['/akun', () => <AccountPage />],
+  ['/privasi', () => <PrivacyPage />],
   ['/usulan', () => <ProposalsPage />],
   ['/usulan/baru', () => <ProposalFormPage />],
   ['/usulan/:id', (p) => <ProposalPage id={Number(p.id)} />],
@@ -128,6 +134,9 @@ function Header({ path }: { path: string }) {
           {me ? (
             <>
               <span class="account__name">{me.name}</span>
+              <Link href="/akun" aria-current={path === '/akun' ? 'page' : undefined}>
+                {t('nav.account')}
+              </Link>
               <button
                 type="button"
                 class="button button--link"
@@ -187,6 +196,9 @@ export function App() {
       </main>
       <footer class="site-footer">
         <p>{t('footer.text')}</p>
+        <p>
+          <Link href="/privasi">{t('footer.privacy')}</Link>
+        </p>
       </footer>
       <LiveRegion />
     </Provider>

@@ -35,6 +35,7 @@ import {
   viewerEntry,
   viewerTakesPart,
   type AgendaItem,
+  type AttendanceStatus,
   type Poll,
   type PollResults,
   type SessionState,
@@ -313,7 +314,16 @@ function AttendanceWaiting({ status }: { status: string }) {
   );
 }
 
-export function CheckIn({ state, viewerId }: { state: SessionState; viewerId: number | null }) {
+export function CheckIn({
+  state,
+  viewerId,
+  onCheckedIn,
+}: {
+  state: SessionState;
+  viewerId: number | null;
+  /** The viewer's own entry, from the mutation's answer (events do not say whose check-in it was). */
+  onCheckedIn?: (entry: { id: number; status: AttendanceStatus }) => void;
+}) {
   const { run, error, busy } = useRun();
   const [role, setRole] = useState('');
   const [gender, setGender] = useState('');
@@ -329,7 +339,10 @@ export function CheckIn({ state, viewerId }: { state: SessionState; viewerId: nu
         onSubmit={async (e) => {
           e.preventDefault();
           const data = await run(CHECK_IN, { sessionId: state.id, role: role.trim() || null, gender: gender || null });
-          if (data) announce(data.checkIn.status === 'PRESENT' ? t('live.checkedIn') : t('live.awaitingApproval'));
+          if (data) {
+            onCheckedIn?.({ id: data.checkIn.id, status: data.checkIn.status ?? 'PRESENT' });
+            announce(data.checkIn.status === 'PRESENT' ? t('live.checkedIn') : t('live.awaitingApproval'));
+          }
         }}
       >
         <ErrorBox error={error} />
@@ -433,10 +446,14 @@ export function PendingGuests({ state }: { state: SessionState }) {
   );
 }
 
-export function Attendance({ state }: { state: SessionState }) {
+export function Attendance({ state, counts }: { state: SessionState; counts?: string }) {
   return (
     <Panel id="attendance-heading" title={t('live.attendance')} extra={<span class="badge" data-testid="attendance-count">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span>}>
-      <details open={state.viewerIsModerator}>
+      {counts && <p data-testid="attendance-counts">{counts}</p>}
+      {!state.viewerIsModerator ? (
+        <p class="hint">{t('live.listForStaff')}</p>
+      ) : (
+      <details open>
         <summary>{t('live.attendance')}</summary>
         <ol class="list attendance">
           {state.attendance.map((a) => (
@@ -452,6 +469,7 @@ export function Attendance({ state }: { state: SessionState }) {
           ))}
         </ol>
       </details>
+      )}
       {state.viewerIsModerator && state.status !== 'CLOSED' && <MarkPresentForm state={state} />}
     </Panel>
   );

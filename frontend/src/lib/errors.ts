@@ -103,6 +103,8 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]>
   // "must be an http(s) address" (photo, online link), "… or a path on this server" (attachments)
   [/^must be an http\(s\) address\b/, (_m, l) => t('field.url', undefined, l)],
   [/^report what has happened, not what is planned$/, (_m, l) => t('field.future', undefined, l)],
+  [/^this password is easy to guess\b/, (_m, l) => t('field.weakPassword', undefined, l)],
+  [/^(is )?(wrong|incorrect)( password)?$|^the password is (wrong|incorrect)$/i, (_m, l) => t('field.wrongPassword', undefined, l)],
 ];
 
 /**

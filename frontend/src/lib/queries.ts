@@ -33,6 +33,39 @@ export const REGISTER = gql`
 
 export const LOGOUT = gql`mutation Logout { logout { ok } }`;
 
+// Accounts: password reset (by e-mail link or a code handed over in the hall), changing one's
+// contact details, one's data as JSON, erasure.
+export const REQUEST_PASSWORD_RESET = gql`mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }`;
+
+export const RESET_PASSWORD = gql`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword) { token account { ...MeFields } }
+  }
+  ${ME_FIELDS}
+`;
+
+export const ISSUE_RESET_CODE = gql`
+  mutation IssuePasswordResetCode($accountId: Int!) { issuePasswordResetCode(accountId: $accountId) { code expiresAt } }
+`;
+
+export const CHANGE_PASSWORD = gql`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }
+`;
+
+export const CHANGE_EMAIL = gql`
+  mutation ChangeEmail($password: String!, $email: String) { changeEmail(password: $password, email: $email) { ...MeFields } }
+  ${ME_FIELDS}
+`;
+
+export const CHANGE_PHONE = gql`
+  mutation ChangePhone($password: String!, $phone: String) { changePhone(password: $password, phone: $phone) { ...MeFields } }
+  ${ME_FIELDS}
+`;
+
+export const MY_DATA = gql`query MyData { myData }`;
+
+export const ERASE_MY_ACCOUNT = gql`mutation EraseMyAccount($password: String!) { eraseMyAccount(password: $password) }`;
+
 export const REGIONS = gql`
   query Regions($parentId: Int, $level: RegionLevel, $within: Int, $search: String, $first: Int) {
     regions(parentId: $parentId, level: $level, within: $within, search: $search, first: $first) {
@@ -144,6 +177,7 @@ export const PROPOSAL = gql`
       sector { id name }
       activity { id code name unit unitCost }
       proposer { id name }
+      proposerName anonymousToPublic
       initialAgency { id name abbreviation }
       finalAgency { id name abbreviation }
       mergedInto { id code title }
@@ -380,6 +414,9 @@ const POLL_RESULTS_FIELDS = gql`
   fragment PollResultsFields on PollResults { total answers withheld options { index label votes } }
 `;
 
+// Attendance counts are public (present, by gender, guests awaiting); the list is for staff.
+const COUNTS = `attendanceCounts { present awaiting male female unspecified }`;
+
 export const SESSION = gql`
   query Session($id: Int!) {
     liveSession(id: $id) {
@@ -387,11 +424,11 @@ export const SESSION = gql`
       forum { id name }
       currentItem { id }
       agenda { ${AGENDA_FIELDS} }
-      attendance { id accountId name roleOrInstitution gender channel checkedInAt status }
+      ${COUNTS}
       chat(last: 50) { id authorId author { id name } replyToId createdAt hidden hiddenReason body }
       speakerQueue { id accountId account { id name } status raisedAt floorAt floorSeconds endsAt }
       polls { id agendaItemId question kind closedAt myAnswer results { ...PollResultsFields } }
-      viewerIsModerator viewerCheckedIn viewerMutedUntil
+      viewerIsModerator viewerCheckedIn viewerAttendanceStatus viewerMutedUntil
       minutes {
         number
         header { title forumName forumLevel regionName cycleName planYear startsAt openedAt closedAt place onlineUrl chair }
@@ -403,6 +440,18 @@ export const SESSION = gql`
     }
   }
   ${POLL_RESULTS_FIELDS}
+`;
+
+/** The attendance list: for the session's staff only (anyone else gets FORBIDDEN). */
+export const SESSION_ATTENDANCE = gql`
+  query SessionAttendance($id: Int!) {
+    liveSession(id: $id) { id attendance { id accountId name roleOrInstitution gender channel checkedInAt status } ${COUNTS} }
+  }
+`;
+
+/** The viewer's own place on the list (a guest waiting for the moderator's decision). */
+export const SESSION_VIEWER = gql`
+  query SessionViewer($id: Int!) { liveSession(id: $id) { id viewerCheckedIn viewerAttendanceStatus ${COUNTS} } }
 `;
 
 export const SCHEDULE_SESSION = gql`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from './live';
-import { applyEvent, awaitingGuests, formatCountdown, fromSnapshot, needsReload, normalResults, openPoll, secondsLeft, viewerEntry, viewerTakesPart, type SessionState } from './sessionState';
+import { applyEvent, awaitingGuests, changesAttendance, withAttendance, withOwnCheckIn, formatCountdown, fromSnapshot, needsReload, normalResults, openPoll, secondsLeft, viewerEntry, viewerTakesPart, type SessionState } from './sessionState';
 
 const snapshot = {
   id: 3,
@@ -33,18 +33,34 @@ const start = (): SessionState => fromSnapshot(snapshot, 20);
 const ME = 9;
 
 describe('applying session events', () => {
-  it('counts a check-in once, also when it is replayed, and notices the viewer', () => {
-    const e = ev('ATTENDEE_CHECKED_IN', { attendanceId: 2, accountId: ME, name: 'Warga Satu', roleOrInstitution: 'Warga', gender: 'FEMALE', channel: 'ONLINE', checkedInAt: 'x', status: 'PRESENT', count: 2 });
-    let s = applyEvent(start(), e, ME);
+  it('takes the counts from a check-in event, which carries no names; replays change nothing', () => {
+    const counts = { present: 2, awaiting: 0, male: 0, female: 1, unspecified: 1 };
+    const e = ev('ATTENDEE_CHECKED_IN', { attendanceId: 2, channel: 'ONLINE', checkedInAt: 'x', status: 'PRESENT', count: 2, counts });
+    const s = applyEvent(start(), e, ME);
     expect(s.attendanceCount).toBe(2);
-    expect(s.viewerCheckedIn).toBe(true);
+    expect(s.attendanceCounts).toEqual(counts);
+    // Nothing in the event says whose check-in it was, nor a name for the list.
+    expect(s.viewerCheckedIn).toBe(false);
+    expect(s.attendance.map((a) => a.name)).toEqual(['Fasilitator']);
+    expect(changesAttendance(e)).toBe(true);
+    expect(changesAttendance(ev('CHAT_MESSAGE', {}))).toBe(false);
     // The same event again (a duplicate delivery) changes nothing.
     expect(applyEvent(s, e, ME)).toBe(s);
-    // Replayed after a fresh load that already has the entry: still two.
-    const reloaded = fromSnapshot({ ...snapshot, attendance: s.attendance }, 20);
-    s = applyEvent(reloaded, e, ME);
-    expect(s.attendance.map((a) => a.name)).toEqual(['Fasilitator', 'Warga Satu']);
-    expect(s.attendanceCount).toBe(2);
+    // A server with only `count` still moves the number present.
+    expect(applyEvent(start(), ev('ATTENDEE_CHECKED_IN', { attendanceId: 2, count: 5 }), ME).attendanceCount).toBe(5);
+  });
+
+  it('reads the public counts of the snapshot when the list is not given (not staff)', () => {
+    const s = fromSnapshot({ ...snapshot, attendance: undefined, attendanceCounts: { present: 7, awaiting: 1, male: 3, female: 4, unspecified: 0 }, viewerAttendanceStatus: 'PRESENT' }, 20);
+    expect(s.attendance).toEqual([]);
+    expect(s.attendanceCount).toBe(7);
+    expect(s.attendanceCounts.awaiting).toBe(1);
+    expect(viewerEntry(s, ME)).toEqual({ id: null, status: 'PRESENT' });
+    expect(viewerTakesPart(s, ME)).toBe(true);
+    // The staff's list, loaded afterwards.
+    const staff = withAttendance({ ...s, viewerIsModerator: true }, [{ id: 4, accountId: 5, name: 'Bu RT', roleOrInstitution: 'RT', gender: 'FEMALE', channel: 'IN_HALL', checkedInAt: 'x', status: 'PRESENT' }]);
+    expect(staff.attendance.map((a) => a.name)).toEqual(['Bu RT']);
+    expect(staff.attendanceCounts).toEqual({ present: 1, awaiting: 0, male: 0, female: 1, unspecified: 0 });
   });
 
   it('adds chat lines and hides them from residents but not from moderators', () => {
@@ -114,23 +130,28 @@ describe('applying session events', () => {
   });
 
   it('lets a guest wait for the moderator, counts only people present, and follows the decision', () => {
-    const guest = ev('ATTENDEE_CHECKED_IN', { attendanceId: 3, accountId: ME, name: 'Tamu Dinas', roleOrInstitution: 'Dinas PUPR', gender: null, channel: 'ONLINE', checkedInAt: 'x', status: 'AWAITING_APPROVAL', count: 2 });
-    let s = applyEvent(start(), guest, ME);
+    // The guest's own check-in is known from the mutation's answer.
+    let s = withOwnCheckIn(applyEvent(start(), ev('ATTENDEE_CHECKED_IN', { attendanceId: 3, status: 'AWAITING_APPROVAL', count: 1, counts: { present: 1, awaiting: 1, male: 0, female: 0, unspecified: 1 } }), ME), { id: 3, status: 'AWAITING_APPROVAL' });
     expect(s.attendanceCount).toBe(1);
     expect(s.viewerCheckedIn).toBe(true);
     expect(viewerEntry(s, ME)?.status).toBe('AWAITING_APPROVAL');
     expect(viewerTakesPart(s, ME)).toBe(false);
-    expect(awaitingGuests(s).map((a) => a.name)).toEqual(['Tamu Dinas']);
-    const approved = applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'PRESENT', count: 2 }), ME);
+    const approved = applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'PRESENT', count: 2, counts: { present: 2, awaiting: 0, male: 0, female: 0, unspecified: 2 } }), ME);
     expect(approved.attendanceCount).toBe(2);
+    expect(approved.attendanceCounts.awaiting).toBe(0);
     expect(viewerTakesPart(approved, ME)).toBe(true);
-    expect(awaitingGuests(approved)).toEqual([]);
-    // A check-in replayed after a load that has the decision keeps the decision.
-    const reloaded = fromSnapshot({ ...snapshot, attendance: approved.attendance }, 20);
-    expect(applyEvent(reloaded, guest, ME).attendance[1].status).toBe('PRESENT');
     const refused = applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'REFUSED', count: 1 }), ME);
     expect(refused.attendanceCount).toBe(1);
     expect(viewerTakesPart(refused, ME)).toBe(false);
+    // Someone else's decision leaves the viewer waiting.
+    expect(viewerEntry(applyEvent(s, ev('ATTENDANCE_DECIDED', { attendanceId: 8, status: 'PRESENT', count: 2 }), ME), ME)?.status).toBe('AWAITING_APPROVAL');
+    // The staff see the guest on their list and the decision applied to it.
+    const staff = withAttendance({ ...start(), viewerIsModerator: true }, [
+      ...snapshot.attendance,
+      { id: 3, accountId: ME, name: 'Tamu Dinas', roleOrInstitution: 'Dinas PUPR', gender: null, channel: 'ONLINE', checkedInAt: 'x', status: 'AWAITING_APPROVAL' },
+    ]);
+    expect(awaitingGuests(staff).map((a) => a.name)).toEqual(['Tamu Dinas']);
+    expect(awaitingGuests(applyEvent(staff, ev('ATTENDANCE_DECIDED', { attendanceId: 3, status: 'PRESENT', count: 2 }), 2))).toEqual([]);
     // Staff take part without being on the list; nobody signed in does not.
     expect(viewerTakesPart({ ...s, viewerIsModerator: true }, 2)).toBe(true);
     expect(viewerTakesPart(s, null)).toBe(false);

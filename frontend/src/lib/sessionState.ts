@@ -36,6 +36,21 @@ export interface Attendee {
 
 export type AttendanceStatus = 'PRESENT' | 'AWAITING_APPROVAL' | 'REFUSED';
 
+/** What everyone sees of the attendance: counts (present, by gender, guests awaiting), never names. */
+export interface AttendanceCounts {
+  present: number;
+  awaiting: number;
+  male: number;
+  female: number;
+  unspecified: number;
+}
+
+/** The viewer's own place on the list; `id` is known once the viewer checked in on this page. */
+export interface ViewerAttendance {
+  id: number | null;
+  status: AttendanceStatus;
+}
+
 export interface ChatLine {
   id: number;
   authorId: number;
@@ -91,9 +106,12 @@ export interface SessionState {
   closedAt: string | null;
   currentItemId: number | null;
   agenda: AgendaItem[];
+  /** The list, for the session's staff only (empty for everyone else, who see the counts). */
   attendance: Attendee[];
+  attendanceCounts: AttendanceCounts;
   /** People present (PRESENT); guests waiting or refused are not counted. */
   attendanceCount: number;
+  viewerAttendance: ViewerAttendance | null;
   chat: ChatLine[];
   speaker: Speaker | null;
   queue: Speaker[];
@@ -129,6 +147,8 @@ export function fromSnapshot(s: any, lastSequence: number): SessionState {
     floorSeconds: r.floorSeconds,
     endsAt: r.endsAt,
   });
+  const attendance: Attendee[] = (s.attendance ?? []).map((a: any) => ({ ...a, status: a.status ?? 'PRESENT' }));
+  const counts = s.attendanceCounts ? normalCounts(s.attendanceCounts) : countsOf(attendance);
   return {
     id: s.id,
     forum: s.forum,
@@ -141,8 +161,10 @@ export function fromSnapshot(s: any, lastSequence: number): SessionState {
     closedAt: s.closedAt,
     currentItemId: s.currentItem?.id ?? null,
     agenda: s.agenda.map((i: any) => ({ ...i, proposal: i.proposal ?? null })),
-    attendance: s.attendance.map((a: any) => ({ ...a, status: a.status ?? 'PRESENT' })),
-    attendanceCount: presentCount(s.attendance),
+    attendance,
+    attendanceCounts: counts,
+    attendanceCount: counts.present,
+    viewerAttendance: s.viewerAttendanceStatus ? { id: null, status: s.viewerAttendanceStatus } : null,
     chat: s.chat.map((m: any) => ({
       id: m.id,
       authorId: m.authorId,
@@ -177,10 +199,53 @@ export function presentCount(attendance: ReadonlyArray<{ status?: string }>): nu
   return attendance.filter((a) => (a.status ?? 'PRESENT') === 'PRESENT').length;
 }
 
-/** The viewer's own entry on the attendance list, if any. */
-export function viewerEntry(state: SessionState, viewerId: number | null): Attendee | null {
+/** Counts as the server sends them (missing numbers read as 0). */
+export function normalCounts(c: any): AttendanceCounts {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return { present: n(c?.present), awaiting: n(c?.awaiting), male: n(c?.male), female: n(c?.female), unspecified: n(c?.unspecified) };
+}
+
+/** Counts from a list (staff), for a server that sends no counts. */
+export function countsOf(attendance: ReadonlyArray<Pick<Attendee, 'status' | 'gender'>>): AttendanceCounts {
+  const present = attendance.filter((a) => (a.status ?? 'PRESENT') === 'PRESENT');
+  return {
+    present: present.length,
+    awaiting: attendance.filter((a) => a.status === 'AWAITING_APPROVAL').length,
+    male: present.filter((a) => a.gender === 'MALE').length,
+    female: present.filter((a) => a.gender === 'FEMALE').length,
+    unspecified: present.filter((a) => a.gender !== 'MALE' && a.gender !== 'FEMALE').length,
+  };
+}
+
+/** The counts an attendance event carries: `counts`, else `count` (present), else unchanged. */
+function countsFromEvent(state: SessionState, d: any): AttendanceCounts {
+  if (d.counts) return normalCounts(d.counts);
+  if (typeof d.count === 'number') return { ...state.attendanceCounts, present: d.count };
+  return state.attendanceCounts;
+}
+
+/** The viewer's own place: their entry on the list (staff) or what the server said of them. */
+export function viewerEntry(state: SessionState, viewerId: number | null): ViewerAttendance | null {
   if (viewerId === null) return null;
-  return state.attendance.find((a) => a.accountId === viewerId) ?? null;
+  const listed = state.attendance.find((a) => a.accountId === viewerId);
+  return listed ? { id: listed.id, status: listed.status } : state.viewerAttendance;
+}
+
+/** The list and counts as the staff's query returns them, into page state. */
+export function withAttendance(state: SessionState, list: any[] | null | undefined, counts?: any): SessionState {
+  const attendance: Attendee[] = (list ?? []).map((a: any) => ({ ...a, status: a.status ?? 'PRESENT' }));
+  const c = counts ? normalCounts(counts) : countsOf(attendance);
+  return { ...state, attendance, attendanceCounts: c, attendanceCount: c.present };
+}
+
+/** The viewer's own check-in (the mutation's answer): known at once, without waiting for an event. */
+export function withOwnCheckIn(state: SessionState, entry: { id: number; status?: AttendanceStatus | null }): SessionState {
+  return { ...state, viewerCheckedIn: true, viewerAttendance: { id: entry.id, status: entry.status ?? 'PRESENT' } };
+}
+
+/** Events after which the staff reload the attendance list (events carry no names). */
+export function changesAttendance(event: LiveEvent): boolean {
+  return event.kind === 'ATTENDEE_CHECKED_IN' || event.kind === 'ATTENDANCE_DECIDED';
 }
 
 /**
@@ -281,26 +346,19 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
           : item,
       );
       return next;
-    case 'ATTENDEE_CHECKED_IN': {
-      const entry: Attendee = {
-        id: d.attendanceId,
-        accountId: d.accountId ?? null,
-        name: d.name,
-        roleOrInstitution: d.roleOrInstitution,
-        gender: d.gender ?? null,
-        channel: d.channel,
-        checkedInAt: d.checkedInAt,
-        status: d.status ?? 'PRESENT',
-      };
-      // A replayed check-in keeps a decision taken since (the load may already have it).
-      next.attendance = upsert(state.attendance, entry, (old) => ({ ...entry, status: old.status }));
-      next.attendanceCount = presentCount(next.attendance);
-      if (viewerId !== null && d.accountId === viewerId) next.viewerCheckedIn = true;
+    case 'ATTENDEE_CHECKED_IN':
+      // The event carries counts, not names: the staff reload the list (changesAttendance).
+      next.attendanceCounts = countsFromEvent(state, d);
+      next.attendanceCount = next.attendanceCounts.present;
+      if (viewerId !== null && d.accountId !== undefined && d.accountId === viewerId) next.viewerCheckedIn = true;
       return next;
-    }
     case 'ATTENDANCE_DECIDED':
       next.attendance = state.attendance.map((a) => (a.id === d.attendanceId && d.status ? { ...a, status: d.status } : a));
-      next.attendanceCount = presentCount(next.attendance);
+      next.attendanceCounts = countsFromEvent(state, d);
+      next.attendanceCount = next.attendanceCounts.present;
+      if (state.viewerAttendance && state.viewerAttendance.id === d.attendanceId && d.status) {
+        next.viewerAttendance = { ...state.viewerAttendance, status: d.status };
+      }
       return next;
     case 'CHAT_MESSAGE': {
       const line: ChatLine = {

@@ -4,7 +4,7 @@ import { ErrorBox, Field, PageTitle, announce } from '../components/ui';
 import { RegionCascade } from '../components/RegionCascade';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { LOGIN, REGISTER } from '../lib/queries';
+import { LOGIN, REGISTER, REQUEST_PASSWORD_RESET, RESET_PASSWORD } from '../lib/queries';
 import { Link, navigate, useRoute } from '../lib/router';
 import { signIn } from '../lib/session';
 import { safeNextPath } from '../lib/links';
@@ -51,6 +51,9 @@ export function LoginPage() {
         <button type="submit" class="button" disabled={state.fetching}>
           {state.fetching ? t('common.sending') : t('auth.login')}
         </button>
+        <p>
+          <Link href="/lupa-sandi">{t('auth.forgot')}</Link>
+        </p>
         <p>
           {t('auth.noAccount')} <Link href="/daftar">{t('nav.register')}</Link>
         </p>
@@ -126,12 +129,138 @@ export function RegisterPage() {
           requiredDepth={2}
           error={fe.homeRegionId}
         />
+        <p class="hint" data-testid="register-consent">
+          {t('auth.consent')} <Link href="/privasi">{t('auth.consentLink')}</Link>.
+        </p>
         <button type="submit" class="button" disabled={state.fetching}>
           {state.fetching ? t('common.sending') : t('auth.register')}
         </button>
         <p>
           {t('auth.haveAccount')} <Link href="/masuk">{t('nav.login')}</Link>
         </p>
+      </form>
+    </div>
+  );
+}
+
+/** Asks for a reset link by email; the answer is the same whether or not the address has an account. */
+export function ForgotPasswordPage() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [state, request] = useMutation(REQUEST_PASSWORD_RESET);
+  const fe = fieldErrors(error);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const result = await request({ email: email.trim() });
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (!problem) {
+      setSent(true);
+      announce(t('forgot.sent'));
+    }
+  };
+  return (
+    <div class="stack narrow">
+      <PageTitle title={t('forgot.title')}>{t('forgot.title')}</PageTitle>
+      {sent ? (
+        <div class="alert alert--success" role="status" data-testid="reset-sent">
+          <p>
+            <strong>{t('forgot.sent')}</strong>
+          </p>
+          <p>{t('forgot.sentHint')}</p>
+        </div>
+      ) : (
+        <form onSubmit={submit} class="card stack" noValidate>
+          <p>{t('forgot.lead')}</p>
+          <ErrorBox error={error} fieldIds={{ email: 'forgot-email' }} />
+          <Field id="forgot-email" label={t('auth.email')} error={fe.email} required>
+            {(a) => <input {...a} type="email" autoComplete="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}
+          </Field>
+          <button type="submit" class="button" disabled={state.fetching || !email.trim()}>
+            {state.fetching ? t('common.sending') : t('forgot.send')}
+          </button>
+        </form>
+      )}
+      <section class="card" aria-labelledby="forgot-no-email">
+        <h2 id="forgot-no-email">{t('forgot.noEmailTitle')}</h2>
+        <p>
+          {t('forgot.noEmail')} <Link href="/atur-sandi">{t('forgot.noEmailLink')}</Link>.
+        </p>
+      </section>
+      <p>
+        <Link href="/masuk">{t('forgot.back')}</Link>
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Sets a new password with the token of an e-mailed link (`?token=`, no code field then) or a
+ * code a moderator handed over; signs in as login does.
+ */
+export function SetPasswordPage() {
+  const { query } = useRoute();
+  const fromLink = query.get('token')?.trim() || '';
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [localError, setLocalError] = useState<Record<string, string>>({});
+  const [state, reset] = useMutation(RESET_PASSWORD);
+  const server = fieldErrors(error);
+  const fe: Record<string, string | undefined> = { ...server, newPassword: server.newPassword ?? server.password, ...localError };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (!fromLink && !code.trim()) local.token = t('field.required');
+    if (password !== confirm) local.confirm = t('auth.passwordsDiffer');
+    setLocalError(local);
+    if (Object.keys(local).length) {
+      document.getElementById(local.token ? 'reset-code' : 'reset-confirm')?.focus();
+      return;
+    }
+    const result = await reset({ token: fromLink || code.trim(), newPassword: password });
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (!problem && result.data) {
+      signIn(result.data.resetPassword.token, result.data.resetPassword.account);
+      announce(t('reset.done'));
+      navigate('/');
+    }
+  };
+  const badLink = !!fromLink && !!server.token;
+  return (
+    <div class="stack narrow">
+      <PageTitle title={t('reset.title')}>{t('reset.title')}</PageTitle>
+      <p>{fromLink ? t('reset.leadLink') : t('reset.leadCode')}</p>
+      <form onSubmit={submit} class="card stack" noValidate>
+        {badLink ? (
+          <div class="alert alert--error" role="alert" data-testid="reset-bad-token">
+            <p>
+              <strong>{t('reset.badToken')}</strong>
+            </p>
+            <p>
+              <Link href="/lupa-sandi">{t('reset.requestNew')}</Link>
+            </p>
+          </div>
+        ) : (
+          <ErrorBox error={error} fieldIds={{ token: 'reset-code', newPassword: 'reset-password', password: 'reset-password' }} />
+        )}
+        {!fromLink && (
+          <Field id="reset-code" label={t('reset.code')} hint={t('reset.codeHint')} error={fe.token} required>
+            {(a) => <input {...a} type="text" autoComplete="one-time-code" autoCapitalize="characters" spellcheck={false} value={code} onInput={(e) => setCode(e.currentTarget.value)} />}
+          </Field>
+        )}
+        <Field id="reset-password" label={t('auth.newPassword')} hint={t('auth.passwordHint')} error={fe.newPassword} required>
+          {(a) => <input {...a} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <Field id="reset-confirm" label={t('auth.newPasswordConfirm')} error={fe.confirm} required>
+          {(a) => <input {...a} type="password" autoComplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button" disabled={state.fetching}>
+          {state.fetching ? t('common.sending') : t('reset.submit')}
+        </button>
       </form>
     </div>
   );

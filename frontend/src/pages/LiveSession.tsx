@@ -6,10 +6,10 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { followEvents, transportOf, type LiveMode } from '../lib/live';
-import { SESSION, SESSION_SEQUENCE, SESSION_STEP } from '../lib/queries';
+import { SESSION, SESSION_ATTENDANCE, SESSION_SEQUENCE, SESSION_STEP, SESSION_VIEWER } from '../lib/queries';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
-import { applyEvent, fromSnapshot, needsReload, normalResults, type PollResults, type SessionState } from '../lib/sessionState';
+import { applyEvent, changesAttendance, fromSnapshot, needsReload, normalCounts, normalResults, withAttendance, withOwnCheckIn, type AttendanceStatus, type PollResults, type SessionState } from '../lib/sessionState';
 
 /**
  * The session loaded, then followed: the sequence is read before the session so that whatever
@@ -31,13 +31,56 @@ function useSession(id: number, viewerId: number | null) {
       if (r.error) throw r.error;
       return r.data.liveSession;
     };
+    // The attendance list is for the session's staff only (anyone else gets FORBIDDEN): it is
+    // asked for only when the session says the viewer moderates it, and again after each
+    // check-in or decision (the events carry counts, not names).
+    const fetchAttendance = async () => {
+      const r = await client.query(SESSION_ATTENDANCE, { id }, { requestPolicy: 'network-only' }).toPromise();
+      if (r.error) throw r.error;
+      return r.data.liveSession;
+    };
     const load = async (): Promise<number> => {
       const seq = await client.query(SESSION_SEQUENCE, { id }, { requestPolicy: 'network-only' }).toPromise();
       if (seq.error) throw seq.error;
       const since: number = seq.data.liveSession.lastSequence;
       const session = await fetchSession();
-      if (!cancelled) setState(fromSnapshot(session, since));
+      let snapshot = fromSnapshot(session, since);
+      if (snapshot.viewerIsModerator) {
+        const a = await fetchAttendance().catch(() => null);
+        if (a) snapshot = withAttendance(snapshot, a.attendance, a.attendanceCounts);
+      }
+      if (!cancelled) setState(snapshot);
       return since;
+    };
+    let refetching = false;
+    let again = false;
+    const refreshAttendance = (staff: boolean) => {
+      if (refetching) {
+        again = true;
+        return;
+      }
+      refetching = true;
+      const done = () => {
+        refetching = false;
+        if (again && !cancelled) {
+          again = false;
+          refreshAttendance(staff);
+        }
+      };
+      if (staff) {
+        fetchAttendance().then((a) => !cancelled && setState((s) => s && withAttendance(s, a.attendance, a.attendanceCounts)), () => undefined).finally(done);
+      } else {
+        // A guest waiting for the moderator (after a reload, the entry's id is not known here).
+        client
+          .query(SESSION_VIEWER, { id }, { requestPolicy: 'network-only' })
+          .toPromise()
+          .then((r) => {
+            const v = r.data?.liveSession;
+            if (!v || cancelled) return;
+            setState((s) => s && { ...s, viewerCheckedIn: v.viewerCheckedIn, viewerAttendance: v.viewerAttendanceStatus ? { id: s.viewerAttendance?.id ?? null, status: v.viewerAttendanceStatus } : null });
+          })
+          .finally(done);
+      }
     };
     load().then(
       (since) => {
@@ -48,7 +91,16 @@ function useSession(id: number, viewerId: number | null) {
           // Too far behind: start again from a fresh load.
           onResync: load,
           onEvent: (event) => {
-            setState((s) => s && applyEvent(s, event, viewer.current));
+            setState((s) => {
+              const next = s && applyEvent(s, event, viewer.current);
+              if (next && next !== s && changesAttendance(event)) {
+                if (next.viewerIsModerator) queueMicrotask(() => refreshAttendance(true));
+                else if (event.kind === 'ATTENDANCE_DECIDED' && next.viewerAttendance?.status === 'AWAITING_APPROVAL' && next.viewerAttendance.id === null) {
+                  queueMicrotask(() => refreshAttendance(false));
+                }
+              }
+              return next;
+            });
             if (event.kind === 'SESSION_STATUS_CHANGED') announce(t('live.statusChanged', { status: label('live.status', event.data?.status) }));
             // The minutes are assembled at the close and are not part of the event.
             if (needsReload(event)) fetchSession().then((s) => !cancelled && setState((old) => old && { ...old, minutes: s.minutes }), () => undefined);
@@ -63,6 +115,12 @@ function useSession(id: number, viewerId: number | null) {
     };
   }, [client, id]);
   return { state, setState, error, mode };
+}
+
+/** Present, by gender, and guests awaiting: what everyone sees of the attendance. */
+export function countsText(state: SessionState): string {
+  const c = normalCounts(state.attendanceCounts);
+  return t('live.counts', { present: formatNumber(c.present), male: formatNumber(c.male), female: formatNumber(c.female), unknown: formatNumber(c.unspecified), awaiting: formatNumber(c.awaiting) });
 }
 
 function Lifecycle({ state }: { state: SessionState }) {
@@ -229,7 +287,7 @@ export default function LiveSessionPage({ id }: { id: number }) {
         </section>
       )}
       {state.minutes && <Minutes minutes={state.minutes} />}
-      <CheckIn state={state} viewerId={viewerId} />
+      <CheckIn state={state} viewerId={viewerId} onCheckedIn={(entry: { id: number; status: AttendanceStatus }) => setState((s) => s && withOwnCheckIn(s, entry))} />
       <div class="session__grid">
         <div class="session__column">
           <CurrentItem state={state} />
@@ -239,7 +297,7 @@ export default function LiveSessionPage({ id }: { id: number }) {
         <div class="session__column">
           <Chat state={state} viewerId={viewerId} />
           <Agenda state={state} />
-          <Attendance state={state} />
+          <Attendance state={state} counts={countsText(state)} />
         </div>
       </div>
       <p>
