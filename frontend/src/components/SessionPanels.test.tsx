@@ -2,7 +2,7 @@ import { Provider } from '@urql/preact';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Chat, CheckIn, PendingGuests, PollResultsView, Polls } from './SessionPanels';
+import { Attendance, Chat, CheckIn, PendingGuests, PollResultsView, Polls } from './SessionPanels';
 import { setLocale } from '../lib/i18n';
 import { fromSnapshot, type SessionState } from '../lib/sessionState';
 import { testClient, type Handler } from '../lib/testClient';
@@ -90,6 +90,51 @@ describe('a guest on the attendance list', () => {
     s.attendance[1] = { ...s.attendance[1], status: 'REFUSED' };
     mount(() => ({}), <CheckIn state={s} viewerId={ME} />);
     expect(root.querySelector('[data-testid=attendance-status]')?.textContent).toBe('Moderator tidak menyetujui keikutsertaan Anda');
+  });
+});
+
+describe('attendance for someone who is not the session’s staff', () => {
+  const publicView = (status: string | null) =>
+    fromSnapshot(
+      {
+        ...{ id: 3, forum: { id: 1, name: 'Forum' }, title: 'Musyawarah', startsAt: 't', place: null, onlineUrl: null, status: 'OPEN', openedAt: null, closedAt: null, currentItem: null, agenda: [] },
+        attendanceCounts: { present: 12, awaiting: 1, male: 5, female: 6, unspecified: 1 },
+        chat: [],
+        speakerQueue: [],
+        polls: [],
+        minutes: null,
+        viewerIsModerator: false,
+        viewerCheckedIn: status !== null,
+        viewerAttendanceStatus: status,
+        viewerMutedUntil: null,
+      },
+      1,
+    );
+  it('sees counts, not names, and their own status from the server', () => {
+    const s = publicView('AWAITING_APPROVAL');
+    mount(() => ({}), (
+      <>
+        <CheckIn state={s} viewerId={ME} />
+        <Attendance state={s} counts="12 hadir: 5 laki-laki, 6 perempuan" />
+      </>
+    ));
+    expect(root.querySelector('[data-testid=attendance-status]')?.textContent).toBe('Menunggu persetujuan moderator');
+    expect(root.querySelector('[data-testid=attendance-count]')?.textContent).toBe('12 hadir');
+    expect(root.querySelector('[data-testid=attendance-counts]')?.textContent).toContain('6 perempuan');
+    expect(root.querySelector('ol.attendance')).toBeNull();
+  });
+  it('learns of their own check-in from the mutation’s answer', async () => {
+    const s = publicView(null);
+    const got: any[] = [];
+    mount(
+      (name) => (name === 'CheckIn' ? { data: { checkIn: { __typename: 'Attendance', id: 41, status: 'PRESENT' } } } : {}),
+      <CheckIn state={s} viewerId={ME} onCheckedIn={(e) => got.push(e)} />,
+    );
+    act(() => {
+      root.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    await settle();
+    expect(got).toEqual([{ id: 41, status: 'PRESENT' }]);
   });
 });
 

@@ -1,16 +1,117 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
-import { ErrorBox, Loading, Notice, PageTitle, Pager, announce, cursorFor } from '../components/ui';
+import { ErrorBox, Field, Loading, Notice, PageTitle, Pager, announce, cursorFor } from '../components/ui';
 import { TransitionActions } from '../components/Transitions';
 import { toApiError, type ApiError } from '../lib/errors';
-import { formatDate } from '../lib/format';
+import { formatDate, formatDateTime } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { ACCOUNTS, FORUM, FORUMS, QUEUE, VERIFY_ACCOUNT } from '../lib/queries';
+import { ACCOUNTS, FORUM, FORUMS, ISSUE_RESET_CODE, QUEUE, VERIFY_ACCOUNT } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
 import { isPlanner, moderatedForumIds, useMe } from '../lib/session';
 import { ProposalCard } from './Proposals';
 
 const PAGE = 20;
+
+interface IssuedCode {
+  accountId: number;
+  name: string;
+  code: string;
+  expiresAt: string;
+}
+
+/** The code a moderator reads out or writes down for the resident, large. */
+function IssuedCodeView({ issued, onClose }: { issued: IssuedCode; onClose: () => void }) {
+  return (
+    <div class="alert alert--success reset-code" role="status" data-testid="reset-code">
+      <p>
+        <strong>{t('queue.codeFor', { name: issued.name })}</strong>
+      </p>
+      <p class="reset-code__value" data-testid="reset-code-value">
+        {issued.code}
+      </p>
+      <p class="reset-code__expires">{t('queue.codeExpires', { date: formatDateTime(issued.expiresAt) })}</p>
+      <p>{t('queue.codeTell', { path: '/atur-sandi' })}</p>
+      <button type="button" class="button button--secondary button--small" onClick={onClose}>
+        {t('common.close')}
+      </button>
+    </div>
+  );
+}
+
+/** Issues a single-use reset code for a resident the moderator has identified in the hall. */
+function useResetCode() {
+  const [issued, setIssued] = useState<IssuedCode | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [state, issue] = useMutation(ISSUE_RESET_CODE);
+  const create = async (account: { id: number; name: string }) => {
+    const r = await issue({ accountId: account.id });
+    const problem = toApiError(r.error);
+    setError(problem);
+    if (!problem && r.data) {
+      const c = r.data.issuePasswordResetCode;
+      setIssued({ accountId: account.id, name: account.name, code: c.code, expiresAt: c.expiresAt });
+      announce(t('queue.codeIssued', { name: account.name }));
+    }
+  };
+  return { issued, clear: () => setIssued(null), error, busy: state.fetching, create };
+}
+
+function ResetCodeButton({ account, reset }: { account: { id: number; name: string }; reset: ReturnType<typeof useResetCode> }) {
+  return (
+    <button
+      type="button"
+      class="button button--secondary button--small"
+      disabled={reset.busy}
+      onClick={() => reset.create(account)}
+      aria-label={t('queue.resetCodeFor', { name: account.name })}
+    >
+      {t('queue.resetCode')}
+    </button>
+  );
+}
+
+/** Residents of the forum's region, found by name, email or phone, for a reset code. */
+function ResetPasswords({ regionId }: { regionId: number | null }) {
+  const [search, setSearch] = useState('');
+  const text = search.trim();
+  const filter: Record<string, unknown> = { search: text };
+  if (regionId) filter.regionId = regionId;
+  const [result] = useQuery({ query: ACCOUNTS, variables: { filter, first: 10 }, pause: text.length < 2 });
+  const reset = useResetCode();
+  const nodes: any[] = text.length >= 2 ? (result.data?.accounts.nodes ?? []) : [];
+  return (
+    <section class="card" aria-labelledby="reset-passwords">
+      <h2 id="reset-passwords">{t('queue.resetTitle')}</h2>
+      <p class="hint">{t('queue.resetHint')}</p>
+      <Field id="reset-search" label={t('queue.resetSearch')}>
+        {(a) => <input {...a} type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}
+      </Field>
+      <ErrorBox error={reset.error ?? toApiError(result.error)} />
+      {reset.issued && <IssuedCodeView issued={reset.issued} onClose={reset.clear} />}
+      {text.length >= 2 &&
+        (result.fetching && !result.data ? (
+          <Loading />
+        ) : nodes.length === 0 ? (
+          <p>{t('queue.resetNone')}</p>
+        ) : (
+          <ul class="queue">
+            {nodes.map((a) => (
+              <li key={a.id} class="queue__item">
+                <div>
+                  <strong>{a.name}</strong>
+                  <br />
+                  <span class="muted">
+                    {[a.email, a.phone, a.homeRegion?.name, a.verification && label('verification', a.verification)].filter(Boolean).join(' · ')}
+                  </span>
+                </div>
+                <ResetCodeButton account={a} reset={reset} />
+              </li>
+            ))}
+          </ul>
+        ))}
+    </section>
+  );
+}
 
 function ResidentQueue({ regionId }: { regionId: number | null }) {
   const [offset, setOffset] = useState(0);
@@ -19,6 +120,7 @@ function ResidentQueue({ regionId }: { regionId: number | null }) {
   const [result, refetch] = useQuery({ query: ACCOUNTS, variables: { filter, first: PAGE, after: cursorFor(offset) } });
   const [error, setError] = useState<ApiError | null>(null);
   const [state, verify] = useMutation(VERIFY_ACCOUNT);
+  const reset = useResetCode();
   const page = result.data?.accounts;
   const decide = async (account: any, decision: 'VERIFIED' | 'REJECTED') => {
     const r = await verify({ accountId: account.id, decision });
@@ -35,7 +137,8 @@ function ResidentQueue({ regionId }: { regionId: number | null }) {
         {t('queue.residents')} {page && `(${page.totalCount})`}
       </h2>
       <p class="hint">{t('queue.residentsHint')}</p>
-      <ErrorBox error={error ?? toApiError(result.error)} />
+      <ErrorBox error={error ?? reset.error ?? toApiError(result.error)} />
+      {reset.issued && <IssuedCodeView issued={reset.issued} onClose={reset.clear} />}
       {!page ? (
         <Loading />
       ) : page.totalCount === 0 ? (
@@ -65,6 +168,7 @@ function ResidentQueue({ regionId }: { regionId: number | null }) {
                   >
                     {t('queue.reject')}
                   </button>
+                  <ResetCodeButton account={a} reset={reset} />
                 </div>
               </li>
             ))}
@@ -162,6 +266,7 @@ export default function ModerationPage() {
       {f?.viewerIsStaff && (
         <>
           <ResidentQueue regionId={f.region?.id ?? null} />
+          <ResetPasswords regionId={f.region?.id ?? null} />
           <ProposalQueue forumId={f.id} />
           <section class="card" aria-labelledby="mod-rounds">
             <h2 id="mod-rounds">{t('forum.rounds')}</h2>

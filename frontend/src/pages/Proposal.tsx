@@ -134,7 +134,8 @@ export function ProposalPage({ id }: { id: number }) {
           <div>
             <dt>{t('proposal.proposer')}</dt>
             <dd>
-              {p.proposer?.name ?? '—'} ({label('proposerType', p.proposerType)})
+              {p.proposerName ?? p.proposer?.name ?? '—'} ({label('proposerType', p.proposerType)})
+              {p.anonymousToPublic && p.proposer && <span class="hint"> — {t('proposal.anonymous')}</span>}
             </dd>
           </div>
           <div>

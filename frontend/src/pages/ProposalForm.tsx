@@ -58,6 +58,8 @@ interface FormState {
   beneficiaries: string;
   proposerType: string;
   agencyId: string;
+  /** Shown to the public as "Warga <kelurahan>" instead of the name. */
+  anonymousToPublic: boolean;
 }
 
 const EMPTY: FormState = {
@@ -78,6 +80,7 @@ const EMPTY: FormState = {
   beneficiaries: '',
   proposerType: 'RESIDENT',
   agencyId: '',
+  anonymousToPublic: false,
 };
 
 const FIELD_IDS: Record<string, string> = {
@@ -149,6 +152,7 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
       beneficiaries: String(p.beneficiaries),
       proposerType: p.proposerType,
       agencyId: p.finalAgency ? String(p.finalAgency.id) : '',
+      anonymousToPublic: !!p.anonymousToPublic,
     });
     setLoaded(true);
   }, [p]);
@@ -222,6 +226,7 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
       unit: form.unit.trim(),
       estimatedCost: cost,
       beneficiaries: Math.round(beneficiaries ?? 0),
+      anonymousToPublic: form.anonymousToPublic,
     };
     let id = editId;
     if (editId) {
@@ -419,6 +424,21 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
               </select>
             )}
           </Field>
+          <div class="field">
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                id="pf-anonymous"
+                checked={form.anonymousToPublic}
+                aria-describedby="pf-anonymous-hint"
+                onChange={(e) => set('anonymousToPublic', e.currentTarget.checked)}
+              />{' '}
+              {t('form.anonymous')}
+            </label>
+            <p class="hint" id="pf-anonymous-hint">
+              {t('form.anonymousHint')}
+            </p>
+          </div>
         </fieldset>
 
         <div class="button-row">

@@ -25,6 +25,7 @@ export const en: Messages = {
   'common.all': 'All',
   'common.cancel': 'Cancel',
   'common.save': 'Save',
+  'common.close': 'Close',
 
   'error.UNAUTHENTICATED': 'Please sign in first, or check your sign-in details.',
   'error.FORBIDDEN': 'You are not allowed to do this.',

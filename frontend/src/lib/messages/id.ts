@@ -23,6 +23,7 @@ export const id = {
   'common.all': 'Semua',
   'common.cancel': 'Batal',
   'common.save': 'Simpan',
+  'common.close': 'Tutup',
 
   'error.UNAUTHENTICATED': 'Anda perlu masuk terlebih dahulu, atau data masuk Anda salah.',
   'error.FORBIDDEN': 'Anda tidak berwenang melakukan tindakan ini.',
