@@ -64,8 +64,13 @@ test('a guest from outside the forum waits for the moderator, who approves them;
   await panel(mod, 'chat-heading').getByText(message).waitFor();
   await res.getByRole('button', { name: /Angkat tangan/ }).waitFor();
 
-  const state = await api('query($s:Int!){liveSession(id:$s){attendance{accountId status}}}', { s: sessionId });
+  // The list is the staff's; the public sees counts only.
+  const state = await api('query($s:Int!){liveSession(id:$s){attendance{accountId status}}}', { s: sessionId }, moderatorToken);
   assert.deepEqual(state.liveSession.attendance.map((a) => a.status), ['PRESENT']);
+  const anonymous = await api('query($s:Int!){liveSession(id:$s){attendance{accountId}}}', { s: sessionId }).catch((e) => e);
+  assert.match(String(anonymous), /FORBIDDEN/);
+  const counts = await api('query($s:Int!){liveSession(id:$s){attendanceCounts{present awaiting}}}', { s: sessionId });
+  assert.deepEqual(counts.liveSession.attendanceCounts, { present: 1, awaiting: 0 });
   assertNoJsErrors(mod);
   assertNoJsErrors(res);
 });

@@ -257,3 +257,47 @@ export async function openSession(moderatorToken, forumId, title) {
   await api('mutation($id:Int!){openSession(sessionId:$id){id}}', { id }, moderatorToken);
   return id;
 }
+
+/**
+ * The newest mail to `to` that the test SMTP server printed (aiosmtpd's Debugging handler, whose
+ * output scripts/e2e.mjs keeps in E2E_MAIL_LOG), once it holds `pattern`; its text and the match.
+ */
+export async function waitForMail(to, pattern, timeoutMs = 15_000) {
+  const log = process.env.E2E_MAIL_LOG;
+  assert.ok(log, 'no SMTP server for this run (scripts/e2e.mjs starts one with python3 -m aiosmtpd; pip install aiosmtpd)');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(log, 'utf8');
+    const mails = text.split('---------- MESSAGE FOLLOWS ----------').slice(1).map((m) => m.split('------------ END MESSAGE ------------')[0]);
+    // Soft line breaks of quoted-printable, in case a mailer wraps long lines.
+    const forThem = mails.filter((m) => m.toLowerCase().includes(to.toLowerCase())).map((m) => m.replace(/=\r?\n/g, ''));
+    for (let i = forThem.length - 1; i >= 0; i--) {
+      const match = forThem[i].match(pattern);
+      if (match) return { text: forThem[i], match };
+    }
+    if (Date.now() > deadline) assert.fail(`no mail to ${to} matching ${pattern} within ${timeoutMs} ms; the SMTP server printed:\n${text.slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Registers a resident of a kelurahan (its first RT) through the API; returns the account's details. */
+export async function registerResident(kelurahan, name, password) {
+  const forum = await kelurahanForum(kelurahan);
+  const rt = await api('query($p:Int!){regions(within:$p,level:RT,first:1){nodes{id}}}', { p: forum.region.id });
+  const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${Date.now()}@contoh.id`;
+  const data = await api('mutation($i:RegisterInput!){register(input:$i){token account{id}}}', {
+    i: { name, email, password, homeRegionId: rt.regions.nodes[0].id },
+  });
+  return { email, name, password, id: data.register.account.id, token: data.register.token, forum };
+}
+
+/** Whether signing in with these credentials works (through the API). */
+export async function canSignIn(identifier, password) {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($i:String!,$p:String!){login(identifier:$i,password:$p){token}}', variables: { i: identifier, p: password } }),
+  });
+  const body = await res.json();
+  return !!body.data?.login?.token;
+}
