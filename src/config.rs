@@ -52,6 +52,20 @@ pub enum Command {
         /// Days events are kept for replay by subscriptions (`since`).
         #[arg(long, env = "MUSRENBANG_EVENT_RETENTION_DAYS", default_value_t = 180)]
         event_retention_days: u32,
+        /// Outgoing mail (password resets): smtp://host:25, smtp://user:pass@host:587?tls=required
+        /// or smtps://user:pass@host:465. Without it mails are written to the log.
+        #[arg(long, env = "MUSRENBANG_SMTP_URL")]
+        smtp_url: Option<String>,
+        #[arg(
+            long,
+            env = "MUSRENBANG_MAIL_FROM",
+            default_value = "Musrenbang <no-reply@musrenbang.localhost>"
+        )]
+        mail_from: String,
+        /// The address residents reach the web app at, for links in mails (default: the bind
+        /// address).
+        #[arg(long, env = "MUSRENBANG_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Applies pending migrations and exits.
     Migrate {
@@ -167,6 +181,11 @@ pub struct RateLimits {
     pub proposal_per_account: Rate,
     pub proposal_per_address: Rate,
     pub chat_per_address: Rate,
+    /// Password reset mails asked for from one address, and for one address of mail.
+    pub reset_request_per_address: Rate,
+    pub reset_request_per_email: Rate,
+    /// Reset links or codes tried from one address (codes are long; this stops guessing).
+    pub reset_attempt_per_address: Rate,
 }
 
 impl Default for RateLimits {
@@ -181,6 +200,9 @@ impl Default for RateLimits {
             proposal_per_account: Rate::new(20, 60 * 60),
             proposal_per_address: Rate::new(200, 60 * 60),
             chat_per_address: Rate::new(300, 60),
+            reset_request_per_address: Rate::new(20, 60 * 60),
+            reset_request_per_email: Rate::new(3, 60 * 60),
+            reset_attempt_per_address: Rate::new(20, 15 * 60),
         }
     }
 }
@@ -201,6 +223,9 @@ pub struct ServerSettings {
     /// Events are kept this long for replay (`since`); a subscriber asking for older ones is
     /// told to resynchronise.
     pub event_retention_days: u32,
+    pub mailer: crate::mail::Mailer,
+    /// Where residents reach the web app, for links in mails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for ServerSettings {
@@ -213,6 +238,8 @@ impl Default for ServerSettings {
             sockets_per_address: 500,
             subscriptions_per_socket: 32,
             event_retention_days: 180,
+            mailer: crate::mail::Mailer::default(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

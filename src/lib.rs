@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod graphql;
+pub mod mail;
 pub mod pabulib;
 pub mod ranking;
 pub mod realtime;

@@ -28,7 +28,14 @@ async fn main() -> anyhow::Result<()> {
             introspection,
             trusted_proxies,
             event_retention_days,
+            smtp_url,
+            mail_from,
+            public_url,
         } => {
+            let mailer = match smtp_url.as_deref().filter(|u| !u.is_empty()) {
+                Some(url) => musrenbang::mail::Mailer::smtp(url, &mail_from)?,
+                None => musrenbang::mail::Mailer::Log,
+            };
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
             db.realtime()
@@ -44,11 +51,17 @@ async fn main() -> anyhow::Result<()> {
                 "Musrenbang is running at http://{}/ (GraphQL at /graphql)",
                 listener.local_addr()?
             );
+            let public_url = public_url
+                .unwrap_or_else(|| format!("http://{}", bind))
+                .trim_end_matches('/')
+                .to_owned();
             let settings = ServerSettings {
                 graphiql,
                 introspection,
                 trusted_proxies,
                 event_retention_days,
+                mailer,
+                public_url,
                 ..ServerSettings::default()
             };
             let router = server::app(AppState::with_settings(db, settings), Some(frontend_dir));

@@ -326,7 +326,7 @@ async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
             .flatten(),
         None => None,
     };
-    RequestAuth { actor, token }
+    RequestAuth::new(actor, token)
 }
 
 async fn execute(

@@ -16,6 +16,9 @@ pub struct Model {
     pub verified_by: Option<i32>,
     pub verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// When the person erased the account: personal fields are gone, what they wrote stays
+    /// under an anonymous name.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

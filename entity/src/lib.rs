@@ -17,6 +17,7 @@ pub mod event_stream;
 pub mod forum;
 pub mod implementation_update;
 pub mod live_session;
+pub mod password_reset;
 pub mod poll_answer;
 pub mod priority_entry;
 pub mod proposal;

@@ -32,6 +32,8 @@ pub struct Model {
     pub beneficiaries: i32,
     pub proposer_type: ProposerType,
     pub proposer_id: i32,
+    /// The proposer stays anonymous to the public (shown as "Warga <kelurahan>").
+    pub proposer_anonymous: bool,
     pub initial_agency_id: Option<i32>,
     pub final_agency_id: Option<i32>,
     pub merged_into_id: Option<i32>,

@@ -7,6 +7,7 @@ mod m20261123_000004_escalation;
 mod m20261201_000005_ballot_secrecy;
 mod m20261202_000006_rate_limits;
 mod m20261202_000007_round_rankings;
+mod m20261202_000008_personal_data;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_ballot_secrecy::Migration),
             Box::new(m20261202_000006_rate_limits::Migration),
             Box::new(m20261202_000007_round_rankings::Migration),
+            Box::new(m20261202_000008_personal_data::Migration),
         ]
     }
 }

@@ -45,7 +45,7 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     plausible.then(|| format!("+62{national}"))
 }
 
-fn validate_phone(phone: &str) -> Result<(), ValidationError> {
+pub(crate) fn validate_phone(phone: &str) -> Result<(), ValidationError> {
     normalize_phone(phone).map(|_| ()).ok_or_else(|| {
         let mut err = ValidationError::new("phone");
         err.message = Some("must be an Indonesian mobile number such as 0812 3456 7890".into());
@@ -127,16 +127,28 @@ pub struct SignedIn {
     pub account: account::Model,
 }
 
+/// Refuses a password longer than registration accepts, before any hashing.
+pub fn check_password_length(field: &str, password: &str) -> AppResult<()> {
+    if password.chars().count() > 128 {
+        return Err(AppError::field(
+            field,
+            "length",
+            "must be at most 128 characters long",
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses a password that is easy to guess: common passwords, dictionary words, keyboard
 /// patterns, dates, or the person's own name or email (zxcvbn's estimate below "somewhat
 /// guessable", score 2 of 4).
-pub fn require_strong_password(password: &str, personal: &[&str]) -> AppResult<()> {
+pub fn require_strong_password(field: &str, password: &str, personal: &[&str]) -> AppResult<()> {
     let estimate = zxcvbn::zxcvbn(password, personal);
     if u8::from(estimate.score()) >= 2 {
         return Ok(());
     }
     Err(AppError::field(
-        "password",
+        field,
         "weak",
         "this password is easy to guess: use a longer one, e.g. three unrelated words",
     ))
@@ -178,6 +190,7 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
         ));
     }
     require_strong_password(
+        "password",
         &input.password,
         &[&input.name, email.as_deref().unwrap_or("")],
     )?;
@@ -239,7 +252,7 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
     Ok(SignedIn { token, account })
 }
 
-async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<String> {
+pub(crate) async fn issue_token(conn: &impl ConnectionTrait, account_id: i32) -> AppResult<String> {
     let (token, hash) = auth::new_token();
     auth_token::ActiveModel {
         account_id: Set(account_id),
@@ -274,13 +287,7 @@ pub async fn login(
             "must be at most 320 characters long",
         ));
     }
-    if password.chars().count() > 128 {
-        return Err(AppError::field(
-            "password",
-            "length",
-            "must be at most 128 characters long",
-        ));
-    }
+    check_password_length("password", &password)?;
     let identifier = identifier.trim().to_lowercase();
     let phone = if identifier.contains('@') {
         None
@@ -389,42 +396,6 @@ pub async fn grants_of(db: &Db, account_id: i32) -> AppResult<Vec<role_grant::Mo
         .await?)
 }
 
-/// The regions whose residents the actor looks after: planners' regions and moderated forums'
-/// regions. `None` means every region (administrators).
-async fn staff_scope(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-) -> AppResult<Option<Vec<region::Model>>> {
-    if actor.is_admin() {
-        return Ok(None);
-    }
-    let mut region_ids: Vec<i32> = actor
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::Planner)
-        .filter_map(|g| g.region_id)
-        .collect();
-    let forum_ids: Vec<i32> = actor
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::Moderator)
-        .filter_map(|g| g.forum_id)
-        .collect();
-    if !forum_ids.is_empty() {
-        let forums = forum::Entity::find()
-            .filter(forum::Column::Id.is_in(forum_ids))
-            .all(conn)
-            .await?;
-        region_ids.extend(forums.iter().map(|f| f.region_id));
-    }
-    Ok(Some(
-        region::Entity::find()
-            .filter(region::Column::Id.is_in(region_ids))
-            .all(conn)
-            .await?,
-    ))
-}
-
 #[derive(Debug, Clone, Serialize)]
 struct VerificationRecord {
     verification: VerificationStatus,
@@ -440,21 +411,7 @@ pub async fn set_verification(
 ) -> AppResult<account::Model> {
     let txn = db.begin().await?;
     let target = find::<account::Entity>(&txn, account_id, "account").await?;
-    let allowed = match staff_scope(&txn, actor).await? {
-        None => true,
-        Some(scope) => match target.home_region_id {
-            Some(home) => {
-                let home = find::<region::Entity>(&txn, home, "home region").await?;
-                scope.iter().any(|r| regions::is_within(&home, r))
-            }
-            None => false,
-        },
-    };
-    if !allowed {
-        return Err(AppError::forbidden(
-            "only staff responsible for this resident's region may verify them",
-        ));
-    }
+    access::require_staff_of_resident(&txn, actor, &target).await?;
     if target.verification == decision {
         return Ok(target);
     }
@@ -652,7 +609,7 @@ pub async fn list(
         ));
     }
     let mut query = account::Entity::find();
-    if let Some(scope) = staff_scope(conn, actor).await? {
+    if let access::ResidentScope::Regions(scope) = access::resident_scope(conn, actor).await? {
         let mut any = Condition::any();
         for root in &scope {
             any = any.add(account::Column::HomeRegionId.in_subquery(regions::subtree_ids(root)));

@@ -93,6 +93,10 @@ pub struct CreateProposalInput {
     #[graphql(default_with = "ProposerType::Resident")]
     pub proposer_type: ProposerType,
     pub initial_agency_id: Option<i32>,
+    /// The proposer stays anonymous to the public: shown as "Warga <kelurahan>" to everyone
+    /// but themselves and the staff who look after their area.
+    #[graphql(default)]
+    pub anonymous_to_public: bool,
 }
 
 async fn check_references(
@@ -233,6 +237,7 @@ pub async fn create(
         beneficiaries: Set(input.beneficiaries),
         proposer_type: Set(input.proposer_type),
         proposer_id: Set(actor.id()),
+        proposer_anonymous: Set(input.anonymous_to_public),
         initial_agency_id: Set(input.initial_agency_id),
         final_agency_id: Set(input.initial_agency_id),
         merged_into_id: Set(None),
@@ -276,6 +281,8 @@ pub struct UpdateProposalInput {
     pub beneficiaries: Option<i32>,
     /// The agency that would carry it out; staff correct a wrong target agency here.
     pub final_agency_id: Option<i32>,
+    /// The proposer's choice only (see `CreateProposalInput`).
+    pub anonymous_to_public: Option<bool>,
 }
 
 /// The proposer edits a draft or a returned proposal; staff correct one under review
@@ -344,6 +351,14 @@ pub async fn update(
         ($($field:ident),+) => { $(if let Some(value) = input.$field { active.$field = Set(Some(value)); })+ };
     }
     apply_optional!(sector_id, activity_id, latitude, longitude, final_agency_id);
+    if let Some(anonymous) = input.anonymous_to_public {
+        if before.proposer_id != actor.id() {
+            return Err(AppError::forbidden(
+                "only the proposer chooses whether their name is shown to the public",
+            ));
+        }
+        active.proposer_anonymous = Set(anonymous);
+    }
     active.updated_at = Set(now());
     let updated = active.update(&txn).await?;
     if by_staff {

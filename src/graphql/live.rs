@@ -129,9 +129,19 @@ impl LiveSession {
             .map(AgendaItem)
             .collect())
     }
-    /// The attendance list (daftar hadir), in order of arrival.
-    async fn attendance(&self, ctx: &Context<'_>) -> Result<Vec<session_attendance::Model>> {
-        Ok(attendance::list(db(ctx).reader(), self.0.id).await?)
+    /// The attendance list (daftar hadir), in order of arrival: for the forum's staff only
+    /// (null with FORBIDDEN for anyone else; everyone sees `attendanceCounts`).
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<session_attendance::Model>>> {
+        Ok(Some(
+            attendance::staff_list(db(ctx), actor(ctx), self.0.id).await?,
+        ))
+    }
+    /// How many are present (by gender) and how many guests wait, for everyone.
+    async fn attendance_counts(&self, ctx: &Context<'_>) -> Result<attendance::AttendanceCounts> {
+        Ok(attendance::counts(db(ctx).reader(), self.0.id).await?)
     }
     /// The latest chat messages, oldest first.
     async fn chat(

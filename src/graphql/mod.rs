@@ -8,6 +8,8 @@ mod query;
 mod subscription;
 mod types;
 
+use std::sync::Arc;
+
 use async_graphql::{Context, MergedObject, Schema};
 use entity::{
     account, activity, agency, comment, cycle, forum, proposal, proposal_attachment,
@@ -37,11 +39,50 @@ pub struct Mutation(MutationRoot, LiveMutation);
 
 pub type AppSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
-/// Who is asking, attached to every request by the HTTP layer.
+/// Who is asking, attached to every request by the HTTP layer (and to a WebSocket connection).
 #[derive(Clone, Default)]
 pub struct RequestAuth {
     pub actor: Option<Actor>,
     pub token: Option<String>,
+    /// The residents the actor looks after, read once when a field first needs it.
+    pub resident_scope: Arc<tokio::sync::OnceCell<crate::domain::access::ResidentScope>>,
+}
+
+impl RequestAuth {
+    pub fn new(actor: Option<Actor>, token: Option<String>) -> Self {
+        Self {
+            actor,
+            token,
+            resident_scope: Arc::default(),
+        }
+    }
+}
+
+/// Whether the caller may see `person`'s personal data (`access::may_see_personal_data`).
+async fn may_see_personal_data(
+    ctx: &Context<'_>,
+    person: &entity::account::Model,
+) -> async_graphql::Result<bool> {
+    let Some(auth) = ctx.data_opt::<RequestAuth>() else {
+        return Ok(false);
+    };
+    let Some(viewer) = auth.actor.as_ref() else {
+        return Ok(false);
+    };
+    if viewer.id() == person.id {
+        return Ok(true);
+    }
+    let scope = auth
+        .resident_scope
+        .get_or_try_init(|| crate::domain::access::resident_scope(db(ctx).reader(), viewer))
+        .await?;
+    let home = types::load::<entity::region::Entity>(ctx, person.home_region_id).await?;
+    Ok(crate::domain::access::may_see_personal_data(
+        viewer,
+        scope,
+        person,
+        home.as_ref(),
+    ))
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {

@@ -15,10 +15,11 @@ use crate::{
         accounts::{self, GrantRoleInput, RegisterInput},
         carry_over::{self, CarryOverInput},
         catalogue::{self, CreateActivityInput, CreateAgencyInput, CreateSectorInput},
-        comments,
+        comments, credentials,
         escalation::{self, CloseForumInput},
         implementation::{self, ReportImplementationInput},
         paper_ballots::{self, PaperBallotInput},
+        personal_data,
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
         proposals::{
             self, AddAttachmentInput, AddRecommendationInput, CreateProposalInput, TransitionInput,
@@ -76,6 +77,118 @@ impl MutationRoot {
             .ok_or(AppError::Unauthenticated)?;
         accounts::logout(db(ctx), &token).await?;
         Ok(Done { ok: true })
+    }
+
+    /// Mails a single-use link (valid one hour) to set a new password. Answers `true` whether
+    /// or not the address belongs to an account.
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> Result<bool> {
+        let state = state(ctx);
+        credentials::request_reset(
+            &state.db,
+            &state.settings.limits,
+            credentials::Outgoing {
+                mailer: &state.settings.mailer,
+                public_url: &state.settings.public_url,
+            },
+            client(ctx),
+            &email,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Sets a new password with the mailed token or a code from a moderator, ends every other
+    /// session of the account and signs in.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        new_password: String,
+    ) -> Result<AuthPayload> {
+        let state = state(ctx);
+        let signed = credentials::reset_password(
+            &state.db,
+            &state.settings.limits,
+            client(ctx),
+            &token,
+            new_password,
+        )
+        .await?;
+        Ok(AuthPayload {
+            token: signed.token,
+            account: signed.account,
+        })
+    }
+
+    /// For a resident without e-mail, checked in person: a single-use code (valid 24 hours)
+    /// to set a new password with. Staff whose area covers the resident.
+    async fn issue_password_reset_code(
+        &self,
+        ctx: &Context<'_>,
+        account_id: i32,
+    ) -> Result<credentials::PasswordResetCode> {
+        Ok(credentials::issue_code(db(ctx), signed_in(ctx)?, account_id).await?)
+    }
+
+    /// Changes the password; the account's other sessions end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<bool> {
+        let token = ctx.data_opt::<RequestAuth>().and_then(|a| a.token.clone());
+        credentials::change_password(
+            db(ctx),
+            signed_in(ctx)?,
+            token.as_deref(),
+            current_password,
+            new_password,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Changes (or with null removes) the e-mail address, confirmed with the password.
+    async fn change_email(
+        &self,
+        ctx: &Context<'_>,
+        password: String,
+        email: Option<String>,
+    ) -> Result<Account> {
+        let updated = credentials::change_contact(
+            db(ctx),
+            signed_in(ctx)?,
+            password,
+            credentials::Contact::Email,
+            email,
+        )
+        .await?;
+        Ok(Account::from(updated))
+    }
+
+    /// Changes (or with null removes) the phone number, confirmed with the password.
+    async fn change_phone(
+        &self,
+        ctx: &Context<'_>,
+        password: String,
+        phone: Option<String>,
+    ) -> Result<Account> {
+        let updated = credentials::change_contact(
+            db(ctx),
+            signed_in(ctx)?,
+            password,
+            credentials::Contact::Phone,
+            phone,
+        )
+        .await?;
+        Ok(Account::from(updated))
+    }
+
+    /// Erases the signed-in person's account (see `personal_data::erase_account`).
+    async fn erase_my_account(&self, ctx: &Context<'_>, password: String) -> Result<bool> {
+        personal_data::erase_account(db(ctx), signed_in(ctx)?, password).await?;
+        Ok(true)
     }
 
     /// Verifies (or rejects) a resident, who may then vote.

@@ -23,6 +23,14 @@ impl QueryRoot {
         actor(ctx).map(|a| Account::from(a.account.clone()))
     }
 
+    /// Everything kept about the signed-in person, as one JSON document.
+    async fn my_data(&self, ctx: &Context<'_>) -> Result<async_graphql::Json<serde_json::Value>> {
+        let me = actor(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
+        Ok(async_graphql::Json(
+            domain::personal_data::my_data(db(ctx), me).await?,
+        ))
+    }
+
     async fn region(&self, ctx: &Context<'_>, id: i32) -> Result<region::Model> {
         Ok(domain::find::<region::Entity>(db(ctx).reader(), id, "region").await?)
     }

@@ -67,7 +67,10 @@ pub fn connection<M, T: OutputType>(
     conn
 }
 
-async fn load<E: EntityTrait>(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<E::Model>>
+pub(super) async fn load<E: EntityTrait>(
+    ctx: &Context<'_>,
+    id: Option<i32>,
+) -> Result<Option<E::Model>>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -108,18 +111,12 @@ impl From<account::Model> for Account {
 }
 
 impl Account {
-    /// Contact details are for the person themselves and the staff who look after residents.
-    fn private_visible(&self, ctx: &Context<'_>) -> bool {
-        self.owner_view
-            || actor(ctx).is_some_and(|viewer| {
-                viewer.id() == self.model.id
-                    || viewer.is_admin()
-                    || viewer.is_planner()
-                    || viewer
-                        .grants
-                        .iter()
-                        .any(|g| g.role == entity::enums::Role::Moderator)
-            })
+    /// Contact details, home region, verification and roles (`access::may_see_personal_data`).
+    async fn personal_visible(&self, ctx: &Context<'_>) -> Result<bool> {
+        if self.owner_view {
+            return Ok(true);
+        }
+        super::may_see_personal_data(ctx, &self.model).await
     }
 }
 
@@ -131,31 +128,46 @@ impl Account {
     async fn name(&self) -> &str {
         &self.model.name
     }
-    async fn verification(&self) -> VerificationStatus {
-        self.model.verification
+    /// For the person, staff whose area covers their home region, and administrators.
+    async fn verification(&self, ctx: &Context<'_>) -> Result<Option<VerificationStatus>> {
+        Ok(self
+            .personal_visible(ctx)
+            .await?
+            .then_some(self.model.verification))
     }
-    async fn verified_at(&self) -> Option<DateTime<Utc>> {
-        self.model.verified_at
+    async fn verified_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        Ok(self
+            .personal_visible(ctx)
+            .await?
+            .then_some(self.model.verified_at)
+            .flatten())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }
     async fn home_region(&self, ctx: &Context<'_>) -> Result<Option<region::Model>> {
+        if !self.personal_visible(ctx).await? {
+            return Ok(None);
+        }
         load::<region::Entity>(ctx, self.model.home_region_id).await
     }
-    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx)
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self
+            .personal_visible(ctx)
+            .await?
             .then_some(self.model.email.as_deref())
-            .flatten()
+            .flatten())
     }
-    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.private_visible(ctx)
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self
+            .personal_visible(ctx)
+            .await?
             .then_some(self.model.phone.as_deref())
-            .flatten()
+            .flatten())
     }
-    /// Visible to the account itself and to staff.
+    /// Visible to the account itself, to staff whose area covers it and to administrators.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<role_grant::Model>> {
-        if !self.private_visible(ctx) {
+        if !self.personal_visible(ctx).await? {
             return Ok(Vec::new());
         }
         Ok(domain::accounts::grants_of(db(ctx), self.model.id).await?)
@@ -448,10 +460,43 @@ impl Proposal {
     async fn activity(&self, ctx: &Context<'_>) -> Result<Option<activity::Model>> {
         load::<activity::Entity>(ctx, self.0.activity_id).await
     }
+    /// Null for the public when the proposer chose to stay anonymous (`proposerName` then
+    /// says "Warga <kelurahan>").
     async fn proposer(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        Ok(load::<account::Entity>(ctx, Some(self.0.proposer_id))
-            .await?
-            .map(Account::from))
+        let Some(proposer) = load::<account::Entity>(ctx, Some(self.0.proposer_id)).await? else {
+            return Ok(None);
+        };
+        if self.0.proposer_anonymous && !super::may_see_personal_data(ctx, &proposer).await? {
+            return Ok(None);
+        }
+        Ok(Some(Account::from(proposer)))
+    }
+    /// Whether the proposer chose to stay anonymous to the public.
+    async fn anonymous_to_public(&self) -> bool {
+        self.0.proposer_anonymous
+    }
+    /// The proposer's name as the viewer may see it: the name, or "Warga <kelurahan>" for a
+    /// proposer anonymous to the public.
+    async fn proposer_name(&self, ctx: &Context<'_>) -> Result<String> {
+        let Some(proposer) = load::<account::Entity>(ctx, Some(self.0.proposer_id)).await? else {
+            return Ok(String::new());
+        };
+        if !self.0.proposer_anonymous || super::may_see_personal_data(ctx, &proposer).await? {
+            return Ok(proposer.name);
+        }
+        let place = load::<region::Entity>(ctx, Some(self.0.region_id)).await?;
+        let kelurahan = match place {
+            Some(place) => domain::regions::lineage(db(ctx).reader(), &place)
+                .await?
+                .into_iter()
+                .find(|r| r.level == entity::enums::RegionLevel::DesaKelurahan)
+                .map(|r| r.name),
+            None => None,
+        };
+        Ok(match kelurahan {
+            Some(name) => format!("Warga {name}"),
+            None => "Warga".to_owned(),
+        })
     }
     async fn initial_agency(&self, ctx: &Context<'_>) -> Result<Option<agency::Model>> {
         load::<agency::Entity>(ctx, self.0.initial_agency_id).await

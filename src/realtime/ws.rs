@@ -124,10 +124,7 @@ async fn authenticate(db: &Db, payload: &Value) -> Result<RequestAuth, u16> {
         return Ok(RequestAuth::default());
     };
     match accounts::actor_for_token(db, &token).await {
-        Ok(Some(actor)) => Ok(RequestAuth {
-            actor: Some(actor),
-            token: Some(token),
-        }),
+        Ok(Some(actor)) => Ok(RequestAuth::new(Some(actor), Some(token))),
         Ok(None) => Err(CLOSE_FORBIDDEN),
         Err(_) => Err(CLOSE_INTERNAL),
     }

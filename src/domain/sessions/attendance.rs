@@ -1,26 +1,26 @@
 //! The attendance list (daftar hadir): residents check in online; the moderator marks people
 //! present in the hall with their name, role or institution and gender.
-use async_graphql::InputObject;
+use async_graphql::{InputObject, SimpleObject};
 use entity::{
     account,
     enums::{AttendanceChannel, AttendanceStatus, EventKind, Gender, SessionStatus},
     session_attendance,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::json;
 use validator::Validate;
 
-use super::{emit, load, require_moderator, require_status};
+use super::{load, require_moderator, require_status};
 use crate::{
     auth::Actor,
     db::{Db, Txn},
     domain::{access, audit, find, now, validate},
     error::{AppError, AppResult},
-    realtime::enum_name,
+    realtime::{self, enum_name, StreamKey},
 };
 
 /// Check-in is possible from the moment a session is scheduled until it closes.
@@ -54,37 +54,71 @@ pub async fn entry_of(
         .await?)
 }
 
-async fn announce(txn: &Txn, actor: &Actor, entry: &session_attendance::Model) -> AppResult<()> {
-    let count = present_count(txn, entry.session_id).await?;
+/// What everyone may know of a session's attendance: counts, by gender as gender-responsive
+/// planning needs them. The list itself (names, accounts) is for the forum's staff.
+#[derive(Debug, Clone, Default, SimpleObject, Serialize)]
+pub struct AttendanceCounts {
+    pub present: i64,
+    /// Guests waiting for a moderator to let them in.
+    pub awaiting: i64,
+    pub male: i64,
+    pub female: i64,
+    pub unspecified: i64,
+}
+
+pub async fn counts(conn: &impl ConnectionTrait, session_id: i32) -> AppResult<AttendanceCounts> {
+    let mut counts = AttendanceCounts::default();
+    for entry in list(conn, session_id).await? {
+        match entry.status {
+            AttendanceStatus::Present => {
+                counts.present += 1;
+                match entry.gender {
+                    Some(Gender::Male) => counts.male += 1,
+                    Some(Gender::Female) => counts.female += 1,
+                    None => counts.unspecified += 1,
+                }
+            }
+            AttendanceStatus::AwaitingApproval => counts.awaiting += 1,
+            AttendanceStatus::Refused => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// The list, for the forum's staff only.
+pub async fn staff_list(
+    db: &Db,
+    actor: Option<&Actor>,
+    session_id: i32,
+) -> AppResult<Vec<session_attendance::Model>> {
+    let loaded = load(db.reader(), session_id).await?;
+    let actor = crate::auth::require(actor)?;
+    require_moderator(db.reader(), actor, &loaded.forum).await?;
+    list(db.reader(), session_id).await
+}
+
+/// Tells the session's followers that the list changed: counts only, no name, account or
+/// gender of the person, and no actor (a resident checking in would be named by it).
+async fn announce(txn: &Txn, kind: EventKind, entry: &session_attendance::Model) -> AppResult<()> {
+    let counts = counts(txn, entry.session_id).await?;
     let data = json!({
         "attendanceId": entry.id,
-        "accountId": entry.account_id,
-        "name": entry.name,
-        "roleOrInstitution": entry.role_or_institution,
-        "gender": entry.gender.map(enum_name),
         "channel": enum_name(entry.channel),
         "status": enum_name(entry.status),
         "checkedInAt": entry.checked_in_at,
-        "count": count,
+        "count": counts.present,
+        "counts": counts,
     });
-    emit(
+    realtime::publish(
         txn,
-        entry.session_id,
-        EventKind::AttendeeCheckedIn,
+        StreamKey::Session(entry.session_id),
+        kind,
         Some(entry.id),
-        actor,
+        None,
         data,
     )
-    .await
-}
-
-/// People taking part (guests waiting or refused are not counted).
-async fn present_count(conn: &impl ConnectionTrait, session_id: i32) -> AppResult<u64> {
-    Ok(session_attendance::Entity::find()
-        .filter(session_attendance::Column::SessionId.eq(session_id))
-        .filter(session_attendance::Column::Status.eq(AttendanceStatus::Present))
-        .count(conn)
-        .await?)
+    .await?;
+    Ok(())
 }
 
 /// A signed-in person checks in online. The forum's staff and the people who may vote in it
@@ -138,7 +172,7 @@ pub async fn check_in(
     }
     .insert(&txn)
     .await?;
-    announce(&txn, actor, &entry).await?;
+    announce(&txn, EventKind::AttendeeCheckedIn, &entry).await?;
     txn.commit().await?;
     Ok(entry)
 }
@@ -203,7 +237,7 @@ pub async fn mark_present(
         Some(&entry),
     )
     .await?;
-    announce(&txn, actor, &entry).await?;
+    announce(&txn, EventKind::AttendeeCheckedIn, &entry).await?;
     txn.commit().await?;
     Ok(entry)
 }
@@ -243,20 +277,7 @@ pub async fn decide(
         Some(&decided),
     )
     .await?;
-    let count = present_count(&txn, decided.session_id).await?;
-    emit(
-        &txn,
-        decided.session_id,
-        EventKind::AttendanceDecided,
-        Some(decided.id),
-        actor,
-        json!({
-            "attendanceId": decided.id,
-            "status": enum_name(decided.status),
-            "count": count,
-        }),
-    )
-    .await?;
+    announce(&txn, EventKind::AttendanceDecided, &decided).await?;
     txn.commit().await?;
     Ok(decided)
 }

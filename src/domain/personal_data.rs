@@ -1,0 +1,238 @@
+//! A person's rights over their data (UU 27/2022 Pelindungan Data Pribadi): to get everything
+//! kept about them, and to erase their account. What they contributed to public planning
+//! (proposals, comments) stays as part of the record, under an anonymous name; ballots are
+//! already anonymous after the close.
+use entity::{
+    account, audit_log, auth_token, comment, password_reset, proposal, region, role_grant,
+    round_participation, session_attendance,
+};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set, Statement,
+};
+use serde_json::{json, Value};
+
+use super::{accounts, audit, credentials, find, now};
+use crate::{
+    auth::{self, Actor},
+    db::Db,
+    error::{AppError, AppResult},
+};
+
+/// The name an erased account's contributions appear under.
+pub const ERASED_NAME: &str = "Warga (akun dihapus)";
+
+/// Everything kept about the signed-in person, as one JSON document.
+pub async fn my_data(db: &Db, actor: &Actor) -> AppResult<Value> {
+    let conn = db.reader();
+    let me = find::<account::Entity>(conn, actor.id(), "account").await?;
+    let home = match me.home_region_id {
+        Some(id) => region::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    let roles = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(me.id))
+        .all(conn)
+        .await?;
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::ProposerId.eq(me.id))
+        .order_by_asc(proposal::Column::Id)
+        .all(conn)
+        .await?;
+    let comments = comment::Entity::find()
+        .filter(comment::Column::AuthorId.eq(me.id))
+        .order_by_asc(comment::Column::Id)
+        .all(conn)
+        .await?;
+    let attendance = session_attendance::Entity::find()
+        .filter(session_attendance::Column::AccountId.eq(me.id))
+        .order_by_asc(session_attendance::Column::Id)
+        .all(conn)
+        .await?;
+    let participations = round_participation::Entity::find()
+        .filter(round_participation::Column::VoterId.eq(me.id))
+        .order_by_asc(round_participation::Column::Id)
+        .all(conn)
+        .await?;
+    let sessions = auth_token::Entity::find()
+        .filter(auth_token::Column::AccountId.eq(me.id))
+        .order_by_asc(auth_token::Column::Id)
+        .all(conn)
+        .await?;
+    let resets = password_reset::Entity::find()
+        .filter(password_reset::Column::AccountId.eq(me.id))
+        .order_by_asc(password_reset::Column::Id)
+        .all(conn)
+        .await?;
+    let audit_entries = audit_log::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(audit_log::Column::ActorId.eq(me.id))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_log::Column::EntityType.eq("account"))
+                        .add(audit_log::Column::EntityId.eq(me.id)),
+                ),
+        )
+        .order_by_asc(audit_log::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(json!({
+        "about": "Semua data yang disimpan Musrenbang tentang Anda / everything Musrenbang keeps about you",
+        "exportedAt": now(),
+        "account": {
+            "id": me.id,
+            "name": me.name,
+            "email": me.email,
+            "phone": me.phone,
+            "homeRegion": home.map(|r| json!({ "id": r.id, "code": r.code, "name": r.name })),
+            "verification": me.verification,
+            "verifiedAt": me.verified_at,
+            "createdAt": me.created_at,
+        },
+        "roles": roles.iter().map(|g| json!({
+            "role": g.role, "forumId": g.forum_id, "regionId": g.region_id,
+            "agencyId": g.agency_id, "since": g.created_at,
+        })).collect::<Vec<_>>(),
+        "proposals": proposals.iter().map(|p| json!({
+            "id": p.id, "code": p.code, "title": p.title, "status": p.status,
+            "anonymousToPublic": p.proposer_anonymous, "createdAt": p.created_at,
+        })).collect::<Vec<_>>(),
+        "comments": comments.iter().map(|c| json!({
+            "id": c.id, "proposalId": c.proposal_id, "body": c.body, "createdAt": c.created_at,
+        })).collect::<Vec<_>>(),
+        "attendance": attendance.iter().map(|a| json!({
+            "sessionId": a.session_id, "name": a.name, "roleOrInstitution": a.role_or_institution,
+            "gender": a.gender, "channel": a.channel, "status": a.status,
+            "checkedInAt": a.checked_in_at,
+        })).collect::<Vec<_>>(),
+        // Whether and how one voted, never what: ballots do not name their voters.
+        "votes": participations.iter().map(|p| json!({
+            "roundId": p.round_id, "channel": p.channel, "receipt": p.receipt,
+        })).collect::<Vec<_>>(),
+        "signIns": sessions.iter().map(|t| json!({
+            "createdAt": t.created_at, "expiresAt": t.expires_at, "revokedAt": t.revoked_at,
+        })).collect::<Vec<_>>(),
+        "passwordResets": resets.iter().map(|r| json!({
+            "channel": r.channel, "createdAt": r.created_at, "usedAt": r.used_at,
+        })).collect::<Vec<_>>(),
+        "auditLog": audit_entries.iter().map(|e| json!({
+            "action": e.action, "entityType": e.entity_type, "entityId": e.entity_id,
+            "byMe": e.actor_id == Some(me.id), "at": e.created_at,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// A JSON string's text between its quotes, as serde_json writes it into stored documents.
+fn json_text(value: &str) -> String {
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
+}
+
+/// Replaces `old` by `new` as a whole JSON string value ("…") in a text column holding JSON.
+async fn scrub_json_column(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    column: &str,
+    old: &str,
+    new: &str,
+) -> AppResult<()> {
+    let old = format!("\"{}\"", json_text(old));
+    let new = format!("\"{}\"", json_text(new));
+    let backend = conn.get_database_backend();
+    let (a, b, c) = match backend {
+        sea_orm::DatabaseBackend::Postgres => ("$1", "$2", "$3"),
+        _ => ("?", "?", "?"),
+    };
+    let sql = format!(
+        "UPDATE {table} SET {column} = REPLACE({column}, {a}, {b}) WHERE {column} LIKE {c}"
+    );
+    let pattern = format!(
+        "%{}%",
+        old.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => sql,
+        _ => format!("{sql} ESCAPE '\\'"),
+    };
+    conn.execute(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [old.into(), new.into(), pattern.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The person erases their account, confirming with their password: name, e-mail, phone, home
+/// region and roles are removed, every session ends, their name leaves attendance lists,
+/// minutes, the event history and the audit log; proposals and comments stay under
+/// `ERASED_NAME`. The erasure itself is audited without the erased data.
+pub async fn erase_account(db: &Db, actor: &Actor, password: String) -> AppResult<()> {
+    accounts::check_password_length("password", &password)?;
+    if !auth::verify_password(password, actor.account.password_hash.clone()).await? {
+        return Err(AppError::field(
+            "password",
+            "wrong",
+            "this is not your current password",
+        ));
+    }
+    let txn = db.begin().await?;
+    let me = find::<account::Entity>(&txn, actor.id(), "account").await?;
+    let personal: Vec<String> = [Some(me.name.clone()), me.email.clone(), me.phone.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    let mut active = me.clone().into_active_model();
+    active.name = Set(ERASED_NAME.to_owned());
+    active.email = Set(None);
+    active.phone = Set(None);
+    active.home_region_id = Set(None);
+    active.password_hash = Set("erased".to_owned());
+    active.erased_at = Set(Some(now()));
+    active.update(&txn).await?;
+    role_grant::Entity::delete_many()
+        .filter(role_grant::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    session_attendance::Entity::update_many()
+        .col_expr(session_attendance::Column::Name, Expr::value(ERASED_NAME))
+        .col_expr(
+            session_attendance::Column::RoleOrInstitution,
+            Expr::value(""),
+        )
+        .filter(session_attendance::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    for value in &personal {
+        let replacement = if Some(value) == Some(&me.name) {
+            ERASED_NAME
+        } else {
+            ""
+        };
+        scrub_json_column(&txn, "events", "data", value, replacement).await?;
+        scrub_json_column(&txn, "audit_log", "before", value, replacement).await?;
+        scrub_json_column(&txn, "audit_log", "after", value, replacement).await?;
+        scrub_json_column(&txn, "live_sessions", "minutes", value, replacement).await?;
+    }
+    credentials::sign_out_everywhere(&txn, me.id, None).await?;
+    audit::record::<(), ()>(
+        &txn,
+        Some(me.id),
+        "account.erase",
+        "account",
+        Some(me.id),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
