@@ -258,6 +258,22 @@ export async function openSession(moderatorToken, forumId, title) {
   return id;
 }
 
+/** A printed mail with its body decoded: 7bit as is, quoted-printable or base64 (lines over 76 characters, as a reset link's). */
+function decodeBody(mail) {
+  const at = mail.search(/\r?\n\r?\n/);
+  const head = at < 0 ? mail : mail.slice(0, at);
+  const body = at < 0 ? '' : mail.slice(at).trim();
+  const encoding = (head.match(/^content-transfer-encoding:\s*(\S+)/im)?.[1] ?? '7bit').toLowerCase();
+  let text = body;
+  if (encoding === 'quoted-printable') {
+    const bytes = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    text = bytes.toString('utf8');
+  } else if (encoding === 'base64') {
+    text = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  return `${head}\n\n${text}`;
+}
+
 /**
  * The newest mail to `to` that the test SMTP server printed (aiosmtpd's Debugging handler, whose
  * output scripts/e2e.mjs keeps in E2E_MAIL_LOG), once it holds `pattern`; its text and the match.
@@ -269,8 +285,7 @@ export async function waitForMail(to, pattern, timeoutMs = 15_000) {
   for (;;) {
     const text = readFileSync(log, 'utf8');
     const mails = text.split('---------- MESSAGE FOLLOWS ----------').slice(1).map((m) => m.split('------------ END MESSAGE ------------')[0]);
-    // Soft line breaks of quoted-printable, in case a mailer wraps long lines.
-    const forThem = mails.filter((m) => m.toLowerCase().includes(to.toLowerCase())).map((m) => m.replace(/=\r?\n/g, ''));
+    const forThem = mails.filter((m) => m.toLowerCase().includes(to.toLowerCase())).map(decodeBody);
     for (let i = forThem.length - 1; i >= 0; i--) {
       const match = forThem[i].match(pattern);
       if (match) return { text: forThem[i], match };
