@@ -165,7 +165,7 @@ test('a resident downloads their data, then erases their account', async () => {
   // A wrong password erases nothing.
   await page.locator('#acc-erase-password').fill('bukan sandi saya');
   await page.getByRole('button', { name: 'Hapus akun secara permanen' }).click();
-  await page.locator('#acc-erase-form [role=alert]').waitFor();
+  await page.locator('#acc-erase-password-error').getByText('bukan kata sandi Anda saat ini').waitFor();
   assert.equal(await canSignIn(resident.email, OLD), true);
   await page.locator('#acc-erase-password').fill(OLD);
   await checkA11y(page, 'erase confirmation');

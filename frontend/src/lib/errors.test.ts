@@ -75,3 +75,14 @@ describe('translating error codes', () => {
     expect(detailMessage(e('something new'), 'id')).toBe('something new');
   });
 });
+
+describe('account field problems (issue 13)', () => {
+  it('are translated: wrong password, weak password, keeping a sign-in, a used reset link', () => {
+    const f = (message: string, code = 'x') => fieldMessage({ field: 'password', code, message }, 'id');
+    expect(f('this is not your current password', 'wrong')).toBe('bukan kata sandi Anda saat ini');
+    expect(f('this password is easy to guess: use a longer one, e.g. three unrelated words', 'weak')).toContain('mudah ditebak');
+    // Its code is "required", but it says more than "wajib diisi".
+    expect(f('keep an email address or a phone number to sign in with', 'required')).toBe('simpan alamat email atau nomor ponsel untuk masuk');
+    expect(f('this link or code is unknown, already used or expired: ask for a new one', 'invalid')).toContain('sudah dipakai');
+  });
+});

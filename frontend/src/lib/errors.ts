@@ -104,7 +104,9 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]>
   [/^must be an http\(s\) address\b/, (_m, l) => t('field.url', undefined, l)],
   [/^report what has happened, not what is planned$/, (_m, l) => t('field.future', undefined, l)],
   [/^this password is easy to guess\b/, (_m, l) => t('field.weakPassword', undefined, l)],
-  [/^(is )?(wrong|incorrect)( password)?$|^the password is (wrong|incorrect)$/i, (_m, l) => t('field.wrongPassword', undefined, l)],
+  [/^this is not your current password$/, (_m, l) => t('field.wrongPassword', undefined, l)],
+  [/^keep an email address or a phone number\b/, (_m, l) => t('field.keepOne', undefined, l)],
+  [/^this link or code is unknown, already used or expired\b/, (_m, l) => t('field.badToken', undefined, l)],
 ];
 
 /**

@@ -49,7 +49,9 @@ export const en: Messages = {
   'field.unique': 'is already registered',
   'field.emailOrPhone': 'give an email address or a phone number',
   'field.weakPassword': 'this password is easy to guess: use a longer one, e.g. three unrelated words',
-  'field.wrongPassword': 'wrong password',
+  'field.wrongPassword': 'this is not your current password',
+  'field.keepOne': 'keep an email address or a phone number to sign in with',
+  'field.badToken': 'this link or code is unknown, already used or expired: ask for a new one',
   'field.required': 'is required',
 
   'fieldName.name': 'Name',

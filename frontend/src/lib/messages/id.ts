@@ -47,7 +47,9 @@ export const id = {
   'field.unique': 'sudah terdaftar',
   'field.emailOrPhone': 'isi alamat email atau nomor ponsel',
   'field.weakPassword': 'kata sandi ini mudah ditebak: gunakan yang lebih panjang, misalnya tiga kata yang tidak berhubungan',
-  'field.wrongPassword': 'kata sandi salah',
+  'field.wrongPassword': 'bukan kata sandi Anda saat ini',
+  'field.keepOne': 'simpan alamat email atau nomor ponsel untuk masuk',
+  'field.badToken': 'tautan atau kode ini tidak dikenal, sudah dipakai, atau kedaluwarsa: minta yang baru',
   'field.required': 'wajib diisi',
 
   'fieldName.name': 'Nama',
