@@ -184,3 +184,42 @@ test('a resident downloads their data, then erases their account', async () => {
   assertNoJsErrors(page);
   await page.context().close();
 });
+
+test('a resident hides their name from the public on a proposal', async () => {
+  const resident = await registerResident('Pangongangan', 'Sutrisno Anonim', OLD);
+  const page = await newPage(browser);
+  await signIn(page, resident.email, OLD);
+  await page.goto(`${BASE}/usulan/baru`);
+  await page.getByRole('heading', { level: 1, name: 'Ajukan usulan' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('#pf-forum')?.selectedOptions[0]?.textContent === 'Musrenbang Kelurahan Pangongangan');
+  await page.getByLabel('RW').selectOption({ label: 'RW 01' });
+  await page.getByLabel(/^RT/).selectOption({ label: 'RT 01 / RW 01' });
+  await page.getByLabel('Alamat').fill('Gang Mawar, dekat musala');
+  await page.getByLabel('Judul usulan').fill('Lampu penerangan di gang Mawar');
+  await page.getByLabel('Masalah').fill('Gang Mawar gelap di malam hari sehingga rawan bagi warga yang pulang kerja.');
+  await page.getByLabel('Gagasan penyelesaian').fill('Memasang empat lampu jalan tenaga surya di sepanjang gang.');
+  await page.getByLabel('Bidang urusan').selectOption({ label: 'Pekerjaan Umum dan Penataan Ruang' });
+  await page.getByLabel('Volume').fill('4');
+  await page.getByLabel('Satuan').fill('unit');
+  await page.getByLabel('Perkiraan biaya (Rupiah)').fill('40000000');
+  await page.getByLabel('Penerima manfaat').fill('120');
+  await page.getByLabel(/Sembunyikan nama saya dari publik/).check();
+  await page.getByRole('button', { name: 'Simpan dan ajukan' }).click();
+  await page.waitForURL(/\/usulan\/\d+\?baru=1$/);
+  const path = new URL(page.url()).pathname;
+  // The proposer still sees their own name, and that it is hidden from the public.
+  const own = page.locator('dt', { hasText: 'Pengusul' }).locator('xpath=following-sibling::dd[1]');
+  await own.getByText('Nama pengusul disembunyikan dari publik.').waitFor();
+  assert.match(await own.textContent(), new RegExp(`^${resident.name}`));
+
+  const visitor = await newPage(browser);
+  await visitor.goto(`${BASE}${path}`);
+  await visitor.getByRole('heading', { level: 1, name: 'Lampu penerangan di gang Mawar' }).waitFor();
+  const proposer = visitor.locator('dt', { hasText: 'Pengusul' }).locator('xpath=following-sibling::dd[1]');
+  assert.match(await proposer.textContent(), /^Warga \S/);
+  assert.equal(await visitor.locator('main').getByText(resident.name).count(), 0, 'the public does not see the name');
+  assertNoJsErrors(page);
+  assertNoJsErrors(visitor);
+  await page.context().close();
+  await visitor.context().close();
+});
