@@ -59,8 +59,19 @@ impl Mailer {
                 Ok(())
             }
             Mailer::Smtp { transport, from } => {
-                let body = Body::new_with_encoding(mail.body, ContentTransferEncoding::SevenBit)
-                    .map_err(|_| anyhow::anyhow!("a mail body must be 7-bit text"))?;
+                // Plain 7-bit when it is (lettre would pick quoted-printable for lines over 76
+                // characters, which splits a link); anything else is encoded by lettre.
+                let seven_bit = mail.body.is_ascii()
+                    && mail.body.lines().all(|line| line.len() <= 998)
+                    && !mail.body.contains('\r');
+                let body = if seven_bit {
+                    Body::dangerous_pre_encoded(
+                        mail.body.replace('\n', "\r\n").into_bytes(),
+                        ContentTransferEncoding::SevenBit,
+                    )
+                } else {
+                    Body::new(mail.body)
+                };
                 let message = Message::builder()
                     .from(from.clone())
                     .to(mail.to.parse()?)

@@ -1,18 +1,52 @@
 //! Agencies (OPD), sectors (bidang urusan) and the catalogue of standard activities (kamus usulan).
 use async_graphql::InputObject;
-use entity::{activity, agency, sector};
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+use entity::{
+    activity, agency,
+    enums::{RegionLevel, Role},
+    region, sector,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::Serialize;
 use validator::Validate;
 
-use super::{access, audit, find, validate};
-use crate::{auth::Actor, db::Db, error::AppResult};
+use super::{audit, find, validate};
+use crate::{
+    auth::Actor,
+    db::Db,
+    error::{AppError, AppResult},
+};
 
-fn require_catalogue_editor(actor: &Actor) -> AppResult<()> {
-    if actor.is_planner() {
+/// The catalogue (agencies, sectors, standard activities) serves the whole installation: its
+/// administrators and the planners of a whole city or regency (or above) edit it, not a
+/// planner appointed for a kecamatan or kelurahan.
+async fn require_catalogue_editor(conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    let planned: Vec<i32> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Planner)
+        .filter_map(|g| g.region_id)
+        .collect();
+    let citywide = !planned.is_empty()
+        && region::Entity::find()
+            .filter(region::Column::Id.is_in(planned))
+            .filter(
+                region::Column::Level.is_in([RegionLevel::Provinsi, RegionLevel::KabupatenKota]),
+            )
+            .count(conn)
+            .await?
+            > 0;
+    if citywide {
         Ok(())
     } else {
-        access::require_admin(actor)
+        Err(AppError::forbidden(
+            "only administrators and planners of a whole city or regency edit the catalogue",
+        ))
     }
 }
 
@@ -31,7 +65,7 @@ pub async fn create_agency(
     actor: &Actor,
     input: CreateAgencyInput,
 ) -> AppResult<agency::Model> {
-    require_catalogue_editor(actor)?;
+    require_catalogue_editor(db.reader(), actor).await?;
     validate(&input)?;
     let txn = db.begin().await?;
     let created = agency::ActiveModel {
@@ -69,7 +103,7 @@ pub async fn create_sector(
     actor: &Actor,
     input: CreateSectorInput,
 ) -> AppResult<sector::Model> {
-    require_catalogue_editor(actor)?;
+    require_catalogue_editor(db.reader(), actor).await?;
     validate(&input)?;
     let txn = db.begin().await?;
     let created = sector::ActiveModel {
@@ -113,7 +147,7 @@ pub async fn create_activity(
     actor: &Actor,
     input: CreateActivityInput,
 ) -> AppResult<activity::Model> {
-    require_catalogue_editor(actor)?;
+    require_catalogue_editor(db.reader(), actor).await?;
     validate(&input)?;
     let txn = db.begin().await?;
     find::<sector::Entity>(&txn, input.sector_id, "sector").await?;

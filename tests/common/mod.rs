@@ -105,6 +105,9 @@ impl TestApp {
             proposal_per_account: roomy(limits.proposal_per_account),
             proposal_per_address: roomy(limits.proposal_per_address),
             chat_per_address: roomy(limits.chat_per_address),
+            reset_request_per_address: roomy(limits.reset_request_per_address),
+            reset_request_per_email: limits.reset_request_per_email,
+            reset_attempt_per_address: roomy(limits.reset_attempt_per_address),
         };
         Self::spawn_with(
             backend,
