@@ -937,7 +937,7 @@ export const en: Messages = {
   'forgot.noEmailLink': 'Set a new password',
   'forgot.back': 'Back to sign-in',
   'reset.title': 'Set a new password',
-  'reset.leadLink': 'The link from your email was recognised. Choose a new password.',
+  'reset.leadLink': 'You opened the link from your email. Choose a new password; the link works once.',
   'reset.leadCode': 'Enter the code from the kelurahan fasilitator (or from your email), then choose a new password.',
   'reset.code': 'Reset code',
   'reset.codeHint': 'The code the fasilitator gave you, exactly as written.',

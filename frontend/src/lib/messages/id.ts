@@ -934,7 +934,7 @@ export const id = {
   'forgot.noEmailLink': 'Atur kata sandi baru',
   'forgot.back': 'Kembali ke halaman masuk',
   'reset.title': 'Atur kata sandi baru',
-  'reset.leadLink': 'Tautan dari email Anda dikenali. Pilih kata sandi baru.',
+  'reset.leadLink': 'Anda membuka tautan dari email. Pilih kata sandi baru; tautan itu hanya berlaku sekali.',
   'reset.leadCode': 'Masukkan kode dari fasilitator kelurahan (atau dari email Anda), lalu pilih kata sandi baru.',
   'reset.code': 'Kode atur ulang',
   'reset.codeHint': 'Kode yang diberikan fasilitator, persis seperti tertulis.',
