@@ -35,7 +35,7 @@ const CLOSE_POLL: &str = "mutation($poll: Int!) { closePoll(pollId: $poll) { id 
 const SESSION: &str = "query($id: Int!) { liveSession(id: $id) {
     status lastSequence viewerIsModerator viewerCheckedIn viewerMutedUntil
     currentItem { id } agenda { id position title decision }
-    attendance { name gender channel } chat(last: 100) { id body hidden hiddenReason replyToId author { name } }
+    attendanceCounts { present awaiting male female unspecified } chat(last: 100) { id body hidden hiddenReason replyToId author { name } }
     speakerQueue { accountId status } polls { id isOpen results { total } myAnswer }
     minutes { number header { forumName title place chair closedAt planYear regionName }
       attendance { number name roleOrInstitution gender channel }
