@@ -20,7 +20,7 @@ pub enum Mailer {
     #[default]
     Log,
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
 }
@@ -44,7 +44,10 @@ impl Mailer {
         let from = from
             .parse()
             .map_err(|e| anyhow::anyhow!("MUSRENBANG_MAIL_FROM is not an address: {e}"))?;
-        Ok(Mailer::Smtp { transport, from })
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from,
+        })
     }
 
     /// Whether mails leave the server (as opposed to the log).
