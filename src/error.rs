@@ -38,6 +38,10 @@ pub enum AppError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// The database does not answer: come back shortly (never "not signed in").
+    Unavailable {
+        retry_after_secs: u64,
+    },
     /// A subscriber fell too far behind its stream; it subscribes again with `since`.
     ResyncRequired {
         last_sequence: i64,
@@ -85,6 +89,11 @@ impl AppError {
             Self::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} seconds")
             }
+            Self::Unavailable { retry_after_secs } => {
+                format!(
+                    "the server cannot reach its database; try again in {retry_after_secs} seconds"
+                )
+            }
             Self::ResyncRequired { last_sequence } => {
                 format!(
                     "too far behind the live stream; subscribe again with since: {last_sequence}"
@@ -106,6 +115,7 @@ impl AppError {
                 StatusCode::CONFLICT
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +129,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
             Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Unavailable { .. } => "UNAVAILABLE",
             Self::ResyncRequired { .. } => "RESYNC_REQUIRED",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -133,6 +144,12 @@ impl From<DbErr> for AppError {
             }
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::precondition("a referenced record does not exist")
+            }
+            _ if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) => {
+                tracing::warn!(error = %err, "the database does not answer");
+                Self::Unavailable {
+                    retry_after_secs: 5,
+                }
             }
             _ => {
                 tracing::error!(error = %err, "database error");
@@ -219,7 +236,8 @@ impl From<AppError> for async_graphql::Error {
                         .collect();
                     ext.set("fields", async_graphql::Value::List(list));
                 }
-                AppError::RateLimited { retry_after_secs } => {
+                AppError::RateLimited { retry_after_secs }
+                | AppError::Unavailable { retry_after_secs } => {
                     ext.set("retryAfterSeconds", *retry_after_secs);
                 }
                 AppError::ResyncRequired { last_sequence } => {

@@ -309,7 +309,9 @@ fn plain_error(status: StatusCode, media: MediaType, message: &str) -> Response 
         .into_response()
 }
 
-async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
+/// Who the request acts for. A token that cannot be checked (the database fails) is an error,
+/// never an anonymous request: the caller must not be told to sign in again.
+async fn request_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestAuth, AppError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -320,13 +322,10 @@ async fn request_auth(state: &AppState, headers: &HeaderMap) -> RequestAuth {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     let actor = match &token {
-        Some(token) => accounts::actor_for_token(&state.db, token)
-            .await
-            .ok()
-            .flatten(),
+        Some(token) => accounts::actor_for_token(&state.db, token).await?,
         None => None,
     };
-    RequestAuth::new(actor, token)
+    Ok(RequestAuth::new(actor, token))
 }
 
 async fn execute(
@@ -336,7 +335,10 @@ async fn execute(
     media: MediaType,
     request: async_graphql::Request,
 ) -> Response {
-    let auth = request_auth(&api.state, headers).await;
+    let auth = match request_auth(&api.state, headers).await {
+        Ok(auth) => auth,
+        Err(err) => return app_error_response(err),
+    };
     let response = api.schema.execute(request.data(auth).data(client)).await;
     // No data and no error tied to a field: the request itself was refused (syntax,
     // validation, limits) and no resolver ran.
@@ -504,16 +506,28 @@ async fn graphql_post(
 /// "extensions": {"code", …}}]}`, with the matching HTTP status.
 fn app_error_response(err: AppError) -> Response {
     let status = err.http_status();
+    let retry_after = match &err {
+        AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
+            Some(*retry_after_secs)
+        }
+        _ => None,
+    };
     let error = async_graphql::Error::from(err);
     let body = serde_json::json!({
         "errors": [{ "message": error.message, "extensions": error.extensions }]
     });
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, MediaType::Json.content_type())],
         body.to_string(),
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// `GET /export?format=csv|xlsx|json|pdf|pb&forum=ID` or `&cycle=ID[&level=L][&region=ID]`.
@@ -524,8 +538,8 @@ async fn export_get(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let auth = request_auth(&api.state, &headers).await;
     let prepared = async {
+        let auth = request_auth(&api.state, &headers).await?;
         let format: export::Format = params
             .get("format")
             .ok_or_else(|| {

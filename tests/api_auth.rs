@@ -291,9 +291,53 @@ async fn logout_revokes_the_token(backend: Backend) {
     );
 }
 
+/// A token that cannot be checked because the database fails is an error, never an anonymous
+/// request (the web app would ask the person to sign in again, or show them the public view).
+async fn a_failed_token_lookup_is_not_anonymous(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn(backend).await;
+    let world = World::build(&app).await;
+    let ani = world.verified_resident(&app, "Ani Wulandari").await;
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    app.db
+        .writer()
+        .execute_unprepared(&rename("auth_tokens", "auth_tokens_away"))
+        .await
+        .unwrap();
+    let answer = reqwest::Client::new()
+        .post(app.endpoint())
+        .bearer_auth(ani.token().unwrap())
+        .json(&json!({ "query": "query { me { id } regions { totalCount } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 500);
+    let failed: Value = answer.json().await.unwrap();
+    assert_eq!(
+        failed.get("data"),
+        None,
+        "no data, anonymous or not: {failed}"
+    );
+    assert_code(&failed, "INTERNAL_SERVER_ERROR");
+    // Without a token nothing needs checking.
+    ok(&app
+        .gql("query { regions { totalCount } }", json!({}), None)
+        .await);
+    app.db
+        .writer()
+        .execute_unprepared(&rename("auth_tokens_away", "auth_tokens"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ok(&app.gql("query { me { id } }", json!({}), ani.token()).await)["me"]["id"],
+        ani.id
+    );
+}
+
 backend_tests!(
     registration,
     login_by_email_and_phone,
     login_throttling,
-    logout_revokes_the_token
+    logout_revokes_the_token,
+    a_failed_token_lookup_is_not_anonymous
 );
