@@ -97,26 +97,35 @@ where
 
 pub struct Account {
     model: account::Model,
-    /// Shown to its owner right after signing in, before the request carries a token.
-    owner_view: bool,
+    /// Whether the viewer sees the personal fields: decided once per account shown, not once
+    /// per field. Set from the start for the owner right after signing in, before the
+    /// request carries a token.
+    personal_visible: tokio::sync::OnceCell<bool>,
 }
 
 impl From<account::Model> for Account {
     fn from(model: account::Model) -> Self {
         Self {
             model,
-            owner_view: false,
+            personal_visible: tokio::sync::OnceCell::new(),
         }
     }
 }
 
 impl Account {
+    fn owner_view(model: account::Model) -> Self {
+        Self {
+            model,
+            personal_visible: tokio::sync::OnceCell::new_with(Some(true)),
+        }
+    }
+
     /// Contact details, home region, verification and roles (`access::may_see_personal_data`).
     async fn personal_visible(&self, ctx: &Context<'_>) -> Result<bool> {
-        if self.owner_view {
-            return Ok(true);
-        }
-        super::may_see_personal_data(ctx, &self.model).await
+        self.personal_visible
+            .get_or_try_init(|| super::may_see_personal_data(ctx, &self.model))
+            .await
+            .copied()
     }
 }
 
@@ -633,10 +642,7 @@ pub struct AuthPayload {
 #[ComplexObject]
 impl AuthPayload {
     async fn account(&self) -> Account {
-        Account {
-            model: self.account.clone(),
-            owner_view: true,
-        }
+        Account::owner_view(self.account.clone())
     }
 }
 

@@ -84,13 +84,7 @@ impl Server {
     }
 
     fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
+        rss_kib(self.child.id())
     }
 
     /// A GraphQL request as the client at `address` (through the trusted proxy).
@@ -110,6 +104,16 @@ impl Server {
             Err(err) => json!({ "transport": err.to_string() }),
         }
     }
+}
+
+/// The resident set of process `pid` in KiB (0 once it is gone).
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn code(answer: &Value) -> String {
@@ -173,18 +177,11 @@ async fn measure<F: Future<Output = String>>(server: &Server, attack: F) -> Meas
     let rss_before = server.rss_kib();
     let sampler = {
         let stop = stop.clone();
-        let status = format!("/proc/{}/status", server.child.id());
+        let pid = server.child.id();
         tokio::spawn(async move {
             let mut peak = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                let text = std::fs::read_to_string(&status).unwrap_or_default();
-                if let Some(kib) = text
-                    .lines()
-                    .find_map(|line| line.strip_prefix("VmRSS:"))
-                    .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-                {
-                    peak = peak.max(kib);
-                }
+                peak = peak.max(rss_kib(pid));
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             peak
