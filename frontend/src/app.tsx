@@ -1,12 +1,13 @@
 import { Provider, useClient, useQuery } from '@urql/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { toApiError } from './lib/errors';
 import { makeClient } from './lib/graphql';
 import { localeStore, setLocale, t } from './lib/i18n';
 import { LOGOUT, ME } from './lib/queries';
 import { Link, match, navigate, useRoute } from './lib/router';
 import { isAdmin, isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
 import { useStore } from './lib/store';
-import { LiveRegion, Loading } from './components/ui';
+import { LiveRegion, Loading, RetryBanner } from './components/ui';
 import { lazyPage } from './lazy';
 import { HomePage } from './pages/Home';
 import { ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage } from './pages/Auth';
@@ -61,15 +62,25 @@ function resolve(path: string) {
   return <NotFoundPage />;
 }
 
+function isTransient(error: Parameters<typeof toApiError>[0]): boolean {
+  const code = toApiError(error)?.code;
+  return code === 'UNAVAILABLE' || code === 'NETWORK';
+}
+
 /** Checks a stored token once: an expired or revoked one signs the visitor out. */
 function SessionCheck() {
   const token = useStore(tokenStore);
   const me = useStore(meStore);
-  const [result] = useQuery({ query: ME, pause: !token || me !== undefined, requestPolicy: 'network-only' });
+  const [result, reexecute] = useQuery({ query: ME, pause: !token || me !== undefined, requestPolicy: 'network-only' });
   useEffect(() => {
     if (!token || me !== undefined || result.fetching) return;
     if (result.data?.me) meStore.set(result.data.me as Me);
-    else if (result.data || result.error) signOut();
+    else if (isTransient(result.error)) {
+      // The server could not check the token (it is restarting or without its database, even
+      // after the retries): that says nothing about the token, so keep it and ask again.
+      const timer = setTimeout(() => reexecute({ requestPolicy: 'network-only' }), 30_000);
+      return () => clearTimeout(timer);
+    } else if (result.data || result.error) signOut();
   }, [result, token, me]);
   return null;
 }
@@ -191,6 +202,7 @@ export function App() {
         {t('nav.skip')}
       </a>
       <Header path={path} />
+      <RetryBanner />
       <main id="main" tabIndex={-1} ref={main} key={locale}>
         {useStore(meStore) === undefined && token ? <Loading /> : resolve(path)}
       </main>

@@ -5,6 +5,7 @@ import { label, t } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { Link } from '../lib/router';
 import { safeHref } from '../lib/links';
+import { retryingStore } from '../lib/retry';
 
 /**
  * A link to an address someone typed (an attachment, a photo, an online meeting), through
@@ -51,6 +52,20 @@ export function LiveRegion() {
   return (
     <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
       <span key={n}>{text}</span>
+    </div>
+  );
+}
+
+/**
+ * "Server busy or restarting — retrying…" on every page while a read or the live connection
+ * waits to be asked again. The region stays in the page when empty, because screen readers
+ * announce a change inside a live region they already know, not a region that just appeared.
+ */
+export function RetryBanner() {
+  const retrying = useStore(retryingStore);
+  return (
+    <div class="retry-banner" role="status" aria-live="polite">
+      {retrying ? t('common.serverBusy') : null}
     </div>
   );
 }

@@ -29,7 +29,15 @@ describe('export requests', () => {
     const fields = new Response(JSON.stringify({ errors: [{ message: 'invalid', extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'format', code: 'invalid', message: 'must be csv, xlsx, json, pdf or pb' }] } }] }), { status: 400 });
     expect((await exportError(fields)).fields[0].field).toBe('format');
     expect((await exportError(new Response('<html>', { status: 404 }))).code).toBe('NOT_FOUND');
-    expect((await exportError(new Response('', { status: 502 }))).code).toBe('INTERNAL_SERVER_ERROR');
+    expect((await exportError(new Response('', { status: 500 }))).code).toBe('INTERNAL_SERVER_ERROR');
+    // A proxy in front of a restarting server, or the server without its database.
+    expect((await exportError(new Response('', { status: 502 }))).code).toBe('UNAVAILABLE');
+    const busy = new Response(JSON.stringify({ errors: [{ message: 'the server cannot reach its database; try again in 5 seconds', extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 5 } }] }), {
+      status: 503,
+      headers: { 'retry-after': '5' },
+    });
+    expect(await exportError(busy)).toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: 5 });
+    expect(await exportError(new Response('', { status: 503, headers: { 'retry-after': '7' } }))).toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: 7 });
   });
   it('send the bearer token and save the blob under the server’s name', async () => {
     const fetchImpl = vi.fn(async () => new Response(new Uint8Array([0x50, 0x4b, 3, 4]), { status: 200, headers: { 'content-disposition': 'attachment; filename="daftar-prioritas-x.xlsx"' } }));

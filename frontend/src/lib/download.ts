@@ -1,6 +1,7 @@
 // Files from the server's export endpoint (`GET /export`): fetched with the bearer token, then
 // saved through a Blob and an object URL under the name the server gives in Content-Disposition.
 import { ERROR_CODES, type ApiError, type ErrorCode, type FieldProblem } from './errors';
+import { parseRetryAfter } from './retry';
 
 export const EXPORT_PATH = '/export';
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf', 'json', 'pb'] as const;
@@ -67,10 +68,12 @@ export async function exportError(res: Response): Promise<ApiError> {
     const ext = first.extensions ?? {};
     const code = (ERROR_CODES as readonly string[]).includes(ext.code as string) ? (ext.code as ErrorCode) : statusCode(res.status);
     const fields = Array.isArray(ext.fields) ? (ext.fields as FieldProblem[]).filter((f) => typeof f?.field === 'string') : [];
-    const retry = typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : undefined;
+    const retry = typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : parseRetryAfter(res.headers.get('retry-after'));
     return { code, message: first.message ?? res.statusText, fields, retryAfterSeconds: retry };
   }
-  return { code: statusCode(res.status), message: `HTTP ${res.status} ${res.statusText}`.trim(), fields: [] };
+  const code = statusCode(res.status);
+  const retry = code === 'UNAVAILABLE' ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+  return { code, message: `HTTP ${res.status} ${res.statusText}`.trim(), fields: [], retryAfterSeconds: retry };
 }
 
 export function statusCode(status: number): ErrorCode {
@@ -90,6 +93,10 @@ export function statusCode(status: number): ErrorCode {
       return 'FAILED_PRECONDITION';
     case 429:
       return 'RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504:
+      return 'UNAVAILABLE';
     default:
       return 'INTERNAL_SERVER_ERROR';
   }

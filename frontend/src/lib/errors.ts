@@ -1,7 +1,11 @@
 import type { CombinedError } from '@urql/core';
 import { t, type Locale, localeStore } from './i18n';
+import { unavailableOf } from './retry';
 
-/** The documented `extensions.code` values (README, "Error codes"), plus NETWORK for no answer. */
+/**
+ * The documented `extensions.code` values (README, "Error codes"), plus NETWORK for no answer.
+ * UNAVAILABLE also stands for a bare 502/503/504 (a proxy's page, no GraphQL body).
+ */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -10,6 +14,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'FAILED_PRECONDITION',
   'RATE_LIMITED',
+  'UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
   'NETWORK',
 ] as const;
@@ -41,7 +46,13 @@ function asCode(value: unknown): ErrorCode {
 /** Reads the first GraphQL error (or the network failure) into one shape. */
 export function toApiError(error: CombinedError | null | undefined): ApiError | null {
   if (!error) return null;
+  const unavailable = unavailableOf(error);
   const first: GraphQLErrorLike | undefined = error.graphQLErrors?.[0];
+  if (unavailable && !unavailable.unanswered && first?.extensions?.code !== 'UNAVAILABLE') {
+    // A server that is not there for now (a write, which is never retried, or a read that ran
+    // out of retries): say when to try again, not "check your connection".
+    return { code: 'UNAVAILABLE', message: first?.message ?? error.networkError?.message ?? error.message, fields: [], retryAfterSeconds: unavailable.retryAfterSeconds };
+  }
   if (!first) {
     return { code: 'NETWORK', message: error.networkError?.message ?? error.message, fields: [] };
   }
@@ -49,7 +60,7 @@ export function toApiError(error: CombinedError | null | undefined): ApiError | 
   const fields = Array.isArray(ext.fields)
     ? (ext.fields as unknown[]).filter((f): f is FieldProblem => !!f && typeof (f as FieldProblem).field === 'string')
     : [];
-  const retry = typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : undefined;
+  const retry = typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : ext.code === 'UNAVAILABLE' ? unavailable?.retryAfterSeconds : undefined;
   // Errors without a code come from the GraphQL layer itself (syntax, validation): input problems.
   const code = ext.code === undefined ? 'BAD_USER_INPUT' : asCode(ext.code);
   return { code, message: first.message, fields, retryAfterSeconds: retry };
@@ -74,6 +85,10 @@ export function codeMessage(code: ErrorCode, locale: Locale = localeStore.get(),
       return retryAfterSeconds !== undefined
         ? t('error.RATE_LIMITED_wait', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }, locale)
         : t('error.RATE_LIMITED', undefined, locale);
+    case 'UNAVAILABLE':
+      return retryAfterSeconds !== undefined && retryAfterSeconds > 0
+        ? t('error.UNAVAILABLE_wait', { seconds: Math.ceil(retryAfterSeconds) }, locale)
+        : t('error.UNAVAILABLE', undefined, locale);
     case 'NETWORK':
       return t('error.NETWORK', undefined, locale);
     default:

@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { backoffDelay, retryExchange, setRetrying } from './retry';
 
 export const API_PATH = '/graphql';
 
@@ -8,7 +9,7 @@ function wsUrl(path: string): string {
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}${path}`;
 }
 
-let ws: WsClient | null = null;
+let disposeSocket: (() => void) | null = null;
 const sockets = new WeakMap<Client, WsClient>();
 
 /**
@@ -20,17 +21,56 @@ export function makeClient(
   token: string | null,
   options: { httpUrl?: string; wsUrl?: string; webSocketImpl?: unknown } = {},
 ): Client {
-  ws?.dispose();
+  disposeSocket?.();
+  // The banner's share of this socket: on while graphql-ws waits to reconnect and while that
+  // attempt runs, off once a connection is acknowledged or nothing is left to reconnect for.
+  // setRetrying publishes a task later, so the gap between a failed attempt and the next
+  // wait does not show.
+  const retryKey = {};
+  let disposed = false;
+  let waiting = false;
+  let reconnecting = false;
+  const update = () => setRetrying(retryKey, !disposed && (waiting || reconnecting));
   const socket = createWsClient({
     url: options.wsUrl ?? wsUrl(API_PATH),
     webSocketImpl: options.webSocketImpl,
     lazy: true,
-    // A phone on a train loses its connection often; keep trying for a while (randomised
-    // exponential back-off) before the live layer falls back to polling.
-    retryAttempts: 8,
+    // A deploy (close 1001), a database outage (1013 at connection_init) or a phone on a
+    // train can last minutes: never give up; the live layer polls over HTTP meanwhile.
+    retryAttempts: Infinity,
+    // graphql-ws has already failed for good on the fatal close codes (4400, 4401, 4406, 1002,
+    // 1011, …) before it asks; its default then retries only close events, not a socket that
+    // could not connect at all (a server restarting), which deserves a retry too.
+    shouldRetry: () => true,
+    retryWait: async (retries) => {
+      waiting = true;
+      update();
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(retries)));
+      // graphql-ws emits `connecting` right after this, unless no subscription is left.
+      waiting = false;
+      update();
+    },
+    on: {
+      connecting: (isRetry) => {
+        reconnecting = isRetry;
+        update();
+      },
+      connected: () => {
+        waiting = reconnecting = false;
+        update();
+      },
+      closed: () => {
+        reconnecting = false;
+        update();
+      },
+    },
     connectionParams: () => (token ? { token } : {}),
   });
-  ws = socket;
+  disposeSocket = () => {
+    disposed = true;
+    update();
+    void socket.dispose();
+  };
   const client = new Client({
     url: options.httpUrl ?? API_PATH,
     preferGetMethod: false,
@@ -38,6 +78,7 @@ export function makeClient(
     fetchOptions: (): RequestInit => ({ headers: token ? { authorization: `Bearer ${token}` } : {} }),
     exchanges: [
       cacheExchange,
+      retryExchange(),
       subscriptionExchange({
         forwardSubscription(request) {
           const input = { ...request, query: request.query ?? '' };

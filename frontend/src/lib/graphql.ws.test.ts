@@ -8,8 +8,9 @@ import { buildSchema, execute, graphql, parse, subscribe, validate } from 'graph
 import { useServer } from 'graphql-ws/use/ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { makeClient } from './graphql';
+import { makeClient, socketOf } from './graphql';
 import { followEvents, transportOf, type LiveMode } from './live';
+import { retryingStore } from './retry';
 
 const schema = buildSchema(`
   scalar JSON
@@ -24,6 +25,8 @@ let port = 0;
 const log: Array<{ sequence: number; kind: string; at: string; data: unknown }> = [];
 const seen: { token?: unknown; since: unknown[]; completed: number } = { since: [], completed: 0 };
 const listeners = new Set<() => void>();
+/** Close codes for the next connection attempts to be refused with. */
+const refuse: number[] = [];
 
 function publish(kind: string) {
   log.push({ sequence: log.length + 1, kind, at: new Date().toISOString(), data: { n: log.length + 1 } });
@@ -77,6 +80,12 @@ beforeAll(async () => {
       roots: { subscription: rootValue },
       onConnect: (ctx) => {
         seen.token = (ctx.connectionParams as { token?: string } | undefined)?.token;
+        const code = refuse.shift();
+        if (code) {
+          // What the server does at connection_init without its database (1013).
+          (ctx.extra as { socket: WebSocket }).socket.close(code, 'try again later');
+          return false;
+        }
         return true;
       },
     },
@@ -127,4 +136,56 @@ describe('live data over graphql-ws', () => {
     stop();
     await vi.waitFor(() => expect(seen.completed).toBe(2), { timeout: 5000 });
   }, 30_000);
+
+  it('keeps reconnecting through 1013 (no database) and 1001 (going away), with the banner up meanwhile', async () => {
+    const client = makeClient('geheim-token', {
+      httpUrl: `http://127.0.0.1:${port}/graphql`,
+      wsUrl: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+    });
+    const start = log.length;
+    const subscribedBefore = seen.since.length;
+    refuse.push(1013, 1013);
+    const got: number[] = [];
+    const stop = followEvents(transportOf(client), { field: 'sessionEvents', idArg: 'sessionId', id: 5 }, {
+      since: start,
+      onEvent: (e) => got.push(e.sequence),
+      onMode: () => undefined,
+      pollMs: 60_000,
+    });
+    await vi.waitFor(() => expect(retryingStore.get()).toBe(true), { timeout: 5000 });
+    // Two refusals, then the third attempt is let in and subscribes from where the view is.
+    await vi.waitFor(() => expect(seen.since.slice(subscribedBefore)).toEqual([start]), { timeout: 15_000 });
+    expect(refuse).toEqual([]);
+    await vi.waitFor(() => expect(retryingStore.get()).toBe(false), { timeout: 5000 });
+    publish('HAND_RAISED');
+    await vi.waitFor(() => expect(got).toEqual([start + 1]), { timeout: 5000 });
+
+    // A deploy: the server goes away while the view follows; an event happens meanwhile.
+    for (const socket of wss.clients) socket.close(1001, 'going away');
+    await vi.waitFor(() => expect(retryingStore.get()).toBe(true), { timeout: 5000 });
+    publish('FLOOR_GIVEN');
+    await vi.waitFor(() => expect(seen.since.slice(subscribedBefore)).toEqual([start, start + 1]), { timeout: 15_000 });
+    await vi.waitFor(() => expect(got).toEqual([start + 1, start + 2]), { timeout: 5000 });
+    await vi.waitFor(() => expect(retryingStore.get()).toBe(false), { timeout: 5000 });
+    stop();
+  }, 40_000);
+
+  it('retries a socket that cannot connect at all (a server restarting), which graphql-ws alone gives up on', async () => {
+    // A port nothing listens on: every attempt fails with a socket error before any close event.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const dead = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const client = makeClient(null, { httpUrl: `http://127.0.0.1:${dead}/graphql`, wsUrl: `ws://127.0.0.1:${dead}/graphql`, webSocketImpl: WebSocket });
+    const socket = socketOf(client)!;
+    let attempts = 0;
+    socket.on('connecting', () => attempts++);
+    const failed = vi.fn();
+    const unsubscribe = socket.subscribe({ query: 'subscription { sessionEvents(sessionId: 1) { sequence } }' }, { next: () => undefined, error: failed, complete: () => undefined });
+    await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    expect(failed).not.toHaveBeenCalled();
+    expect(retryingStore.get()).toBe(true);
+    unsubscribe();
+  }, 15_000);
 });

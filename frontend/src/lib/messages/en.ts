@@ -26,6 +26,7 @@ export const en: Messages = {
   'common.cancel': 'Cancel',
   'common.save': 'Save',
   'common.close': 'Close',
+  'common.serverBusy': 'Server busy or restarting — retrying…',
 
   'error.UNAUTHENTICATED': 'Please sign in first, or check your sign-in details.',
   'error.FORBIDDEN': 'You are not allowed to do this.',
@@ -37,6 +38,8 @@ export const en: Messages = {
   'error.RATE_LIMITED_wait': 'Too many attempts. Try again in {minutes} minutes.',
   'error.INTERNAL_SERVER_ERROR': 'Something went wrong on the server. Please try again.',
   'error.NETWORK': 'Cannot reach the server. Check your connection.',
+  'error.UNAVAILABLE': 'The server cannot reach its database or is restarting. Try again in a moment.',
+  'error.UNAVAILABLE_wait': 'The server cannot reach its database or is restarting. Try again in {seconds} seconds.',
 
   'field.lengthBetween': 'must be {min}–{max} characters',
   'field.lengthMin': 'at least {min} characters',

@@ -24,6 +24,7 @@ export const id = {
   'common.cancel': 'Batal',
   'common.save': 'Simpan',
   'common.close': 'Tutup',
+  'common.serverBusy': 'Server sedang sibuk atau dimulai ulang — mencoba lagi…',
 
   'error.UNAUTHENTICATED': 'Anda perlu masuk terlebih dahulu, atau data masuk Anda salah.',
   'error.FORBIDDEN': 'Anda tidak berwenang melakukan tindakan ini.',
@@ -35,6 +36,8 @@ export const id = {
   'error.RATE_LIMITED_wait': 'Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.',
   'error.INTERNAL_SERVER_ERROR': 'Terjadi kesalahan pada server. Silakan coba lagi.',
   'error.NETWORK': 'Tidak dapat terhubung ke server. Periksa koneksi Anda.',
+  'error.UNAVAILABLE': 'Server sedang tidak dapat menjangkau basis datanya atau sedang dimulai ulang. Coba lagi sebentar lagi.',
+  'error.UNAVAILABLE_wait': 'Server sedang tidak dapat menjangkau basis datanya atau sedang dimulai ulang. Coba lagi dalam {seconds} detik.',
 
   'field.lengthBetween': 'harus {min}–{max} karakter',
   'field.lengthMin': 'minimal {min} karakter',
