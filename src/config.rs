@@ -119,6 +119,27 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Writes a consistent copy of the database while the server runs: SQLite's own online
+    /// copy (`VACUUM INTO`), or PostgreSQL's `pg_dump` in its custom format. The copy is checked
+    /// before the command reports success.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Puts a backup in place of the database. Stop every server on the database first: the
+    /// command refuses a database that is in use.
+    Restore {
+        /// A file written by `musrenbang backup`.
+        file: PathBuf,
+        /// Replace a database that holds data (without it only an empty or new one is filled).
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,11 @@
 //! race each other into "database is locked") beside a small pool of readers; PostgreSQL uses
 //! one pool for both. Each `Db` carries the process's realtime hub, which `begin` hands to every
 //! write transaction so events published in it reach subscribers after the commit.
+//!
+//! Faults: a PostgreSQL that does not answer fails a request within `POSTGRES_ACQUIRE_TIMEOUT`
+//! (UNAVAILABLE, never a hang); on SQLite a write transaction takes the file's write lock when
+//! it begins, waiting up to `SQLITE_BUSY_TIMEOUT` for another process (an operator's command on
+//! the live file) to finish, instead of failing halfway.
 use std::{str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
@@ -27,6 +32,20 @@ pub struct Db {
     hub: Hub,
 }
 
+/// How long a request waits for a PostgreSQL connection before it answers UNAVAILABLE: a
+/// database that is down is reported at once; a busy pool hands connections over in
+/// milliseconds.
+pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long a SQLite write waits for another process holding the file's write lock.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A statement that writes nothing but needs the write lock: run first in each SQLite write
+/// transaction, it makes the transaction an IMMEDIATE one (sea-orm begins them DEFERRED). A
+/// deferred transaction that has read before another process committed cannot upgrade to a
+/// writer and fails at once ("database is locked"), whatever the busy timeout.
+const SQLITE_TAKE_WRITE_LOCK: &str = "UPDATE seaql_migrations SET version = version WHERE 0";
+
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
@@ -35,13 +54,15 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 // FULL: an acknowledged write survives a power cut, not only a crash.
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(15))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 // Deleted rows are overwritten, not left in free pages: sealing a round must
                 // leave nothing of the voter → ballot link in the file.
                 .pragma("secure_delete", "ON")
                 .foreign_keys(true);
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                // Mutations queue for the one writer; the wait covers another process's lock.
+                .acquire_timeout(SQLITE_BUSY_TIMEOUT * 2)
                 .connect_with(options.clone())
                 .await?;
             let readers = SqlitePoolOptions::new()
@@ -60,7 +81,7 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(15))
+                .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
                 .connect(url)
                 .await?;
             let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
@@ -96,6 +117,11 @@ impl Db {
     /// published in it are announced after the commit.
     pub async fn begin(&self) -> AppResult<Txn> {
         let inner = self.write.begin().await.map_err(AppError::from)?;
+        if self.backend() == DatabaseBackend::Sqlite {
+            sea_orm::ConnectionTrait::execute_unprepared(&inner, SQLITE_TAKE_WRITE_LOCK)
+                .await
+                .map_err(AppError::from)?;
+        }
         Ok(Txn::new(inner, self.hub.clone()))
     }
 
@@ -120,7 +146,23 @@ impl Db {
         }
     }
 
-    pub async fn ping(&self) -> bool {
-        self.read.ping().await.is_ok()
+    /// Whether the database answers within `limit` (a health probe must not wait for the
+    /// pool's own timeout).
+    pub async fn ping(&self, limit: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(limit, self.read.ping()).await,
+            Ok(Ok(()))
+        )
+    }
+
+    /// Closes the pools: connections end cleanly (PostgreSQL sees a client leave, SQLite
+    /// checkpoints) rather than being cut when the process exits.
+    pub async fn close(&self) {
+        self.checkpoint().await;
+        for conn in [&self.write, &self.read] {
+            if let Err(err) = conn.close_by_ref().await {
+                tracing::warn!(error = %err, "closing the database pool failed");
+            }
+        }
     }
 }

@@ -145,10 +145,16 @@ impl From<DbErr> for AppError {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::precondition("a referenced record does not exist")
             }
-            _ if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) => {
+            _ if database_unreachable(&err) => {
                 tracing::warn!(error = %err, "the database does not answer");
                 Self::Unavailable {
                     retry_after_secs: 5,
+                }
+            }
+            _ if sqlite_busy(&err) => {
+                tracing::warn!(error = %err, "another process held the database's write lock too long");
+                Self::Unavailable {
+                    retry_after_secs: 2,
                 }
             }
             _ => {
@@ -157,6 +163,45 @@ impl From<DbErr> for AppError {
             }
         }
     }
+}
+
+/// The runtime error under a query's or statement's failure, if sqlx reported one.
+fn sqlx_cause(err: &DbErr) -> Option<&sqlx::Error> {
+    match err {
+        DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => Some(e),
+        _ => None,
+    }
+}
+
+/// No connection could be had, or the one in use broke (the server went away mid-query).
+fn database_unreachable(err: &DbErr) -> bool {
+    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+        || matches!(
+            sqlx_cause(err),
+            Some(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+        || sqlx_cause(err)
+            .and_then(|e| e.as_database_error())
+            .and_then(|e| e.code())
+            // PostgreSQL: the server is shutting down or starting up (class 57P).
+            .is_some_and(|code| code.starts_with("57P"))
+}
+
+/// SQLite's SQLITE_BUSY (5) or SQLITE_LOCKED (6), with their extended codes: the write lock
+/// stayed with another process beyond the busy timeout.
+fn sqlite_busy(err: &DbErr) -> bool {
+    sqlx_cause(err)
+        .and_then(|e| e.as_database_error())
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 impl From<validator::ValidationErrors> for AppError {

@@ -1,5 +1,6 @@
 //! Musrenbang: public participation in development planning.
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -9,6 +9,33 @@ use musrenbang::{
 };
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Resolves at SIGTERM (a deploy, `systemctl stop`, a container's stop) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -64,11 +91,12 @@ async fn main() -> anyhow::Result<()> {
                 public_url,
                 ..ServerSettings::default()
             };
-            let router = server::app(AppState::with_settings(db, settings), Some(frontend_dir));
-            server::serve(listener, router, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            let state = AppState::with_settings(db.clone(), settings);
+            let shutdown = state.shutdown.clone();
+            let router = server::app(state, Some(frontend_dir));
+            server::serve(listener, router, shutdown, stop_signal()).await?;
+            db.close().await;
+            println!("Musrenbang stopped.");
         }
         Command::Migrate { database } => {
             Db::connect(&database.database_url).await?.migrate().await?;
@@ -177,6 +205,23 @@ async fn main() -> anyhow::Result<()> {
                     prepared.forum_count()
                 );
             }
+        }
+        Command::Backup { out, database } => {
+            let report = musrenbang::backup::backup(&database.database_url, &out).await?;
+            println!(
+                "Wrote {} ({} bytes, schema at migration {}).",
+                report.path.display(),
+                report.bytes,
+                report.migrations
+            );
+        }
+        Command::Restore {
+            file,
+            replace,
+            database,
+        } => {
+            musrenbang::backup::restore(&file, &database.database_url, replace).await?;
+            println!("Restored {}.", file.display());
         }
         Command::ImportRegions { file, database } => {
             let db = Db::connect(&database.database_url).await?;

@@ -1,9 +1,9 @@
 //! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
-//! subscriptions, see `realtime::ws`), `/export` (files for planners), `/healthz`, and the web
-//! app.
+//! subscriptions, see `realtime::ws`), `/export` (files for planners), the probes `/livez`,
+//! `/readyz` and `/healthz`, and the web app. `serve` shuts down gracefully: see `Shutdown`.
 use std::{
     collections::HashMap,
-    future::Future,
+    future::{Future, IntoFuture},
     net::{IpAddr, SocketAddr},
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -47,6 +47,50 @@ pub struct AppState {
     pub settings: Arc<ServerSettings>,
     /// Open WebSocket connections per client address, in this process.
     pub sockets: Arc<SocketCounts>,
+    pub shutdown: Shutdown,
+}
+
+/// A graceful stop. When it begins, the listener stops accepting, readiness answers 503,
+/// every WebSocket is closed with 1001 ("going away": clients reconnect, to another instance
+/// behind a load balancer, and resume with `since`), and in-flight requests run to their end
+/// (a ballot is answered once it is committed). `serve` returns when all of that is done or
+/// `SHUTDOWN_DEADLINE` has passed.
+#[derive(Clone, Default)]
+pub struct Shutdown {
+    begun: tokio_util::sync::CancellationToken,
+    sockets: tokio_util::task::TaskTracker,
+}
+
+/// How long in-flight requests and closing sockets may take once a shutdown begins; below the
+/// 30 s an orchestrator (systemd, Kubernetes) waits after SIGTERM before it kills.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(20);
+
+impl Shutdown {
+    pub fn begin(&self) {
+        self.begun.cancel();
+    }
+
+    pub fn has_begun(&self) -> bool {
+        self.begun.is_cancelled()
+    }
+
+    /// Resolves once the shutdown has begun.
+    pub async fn begun(&self) {
+        self.begun.cancelled().await
+    }
+
+    /// Runs a WebSocket connection so that `serve` waits for its close.
+    pub fn track_socket<F>(&self, connection: F) -> impl Future<Output = ()> + Send + 'static
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.sockets.track_future(connection)
+    }
+
+    async fn sockets_closed(&self) {
+        self.sockets.close();
+        self.sockets.wait().await
+    }
 }
 
 impl AppState {
@@ -71,6 +115,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             sockets: Arc::default(),
+            shutdown: Shutdown::default(),
         }
     }
 }
@@ -129,23 +174,51 @@ const GRAPHIQL_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
 /// and WebSockets are not cut: the limit is on the response's start).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Serves the application on `listener` until `shutdown` resolves, telling each request which
-/// address it came from.
+/// Serves the application on `listener`, telling each request which address it came from,
+/// until `stop` resolves; then shuts down gracefully (see `Shutdown`) and returns. The ballot
+/// box needs no draining of its own: each ballot in it belongs to a request still in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: Shutdown,
+    stop: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // Subscriptions push small messages: send them at once (no Nagle delay).
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(
+    let begin = shutdown.clone();
+    let server = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(async move {
+        tokio::select! {
+            () = stop => begin.begin(),
+            () = begin.begun() => {}
+        }
+    })
+    .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        served = &mut server => return served,
+        () = shutdown.begun() => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight and closing WebSockets");
+    let drained = async {
+        let (served, ()) = tokio::join!(server, shutdown.sockets_closed());
+        served
+    };
+    match tokio::time::timeout(SHUTDOWN_DEADLINE, drained).await {
+        Ok(served) => served,
+        Err(_) => {
+            tracing::warn!(
+                "requests or WebSockets still open {}s after the shutdown began; stopping anyway",
+                SHUTDOWN_DEADLINE.as_secs()
+            );
+            Ok(())
+        }
+    }
 }
 
 /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address in
@@ -195,7 +268,9 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
     let api = Api { state, schema };
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
+        .route("/healthz", get(readyz))
         .route("/export", get(export_get))
         .layer(middleware::from_fn_with_state(
             api.clone(),
@@ -232,12 +307,48 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
         ))
 }
 
-async fn healthz(State(api): State<Api>) -> StatusCode {
-    if api.state.db.ping().await {
+/// How long the readiness probe waits for the database: probes time out after a few seconds,
+/// and a late answer is as bad as none.
+const READINESS_PING_LIMIT: Duration = Duration::from_millis(800);
+
+/// Liveness: the process serves HTTP. It says nothing of the database, so an orchestrator does
+/// not restart every instance while the database is down (they recover by themselves).
+async fn livez() -> (
+    StatusCode,
+    [(header::HeaderName, &'static str); 1],
+    &'static str,
+) {
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        "{\"status\":\"live\"}",
+    )
+}
+
+/// Readiness (also `/healthz`): 200 while this instance can serve requests; 503 while its
+/// database does not answer within `READINESS_PING_LIMIT` or while it shuts down.
+async fn readyz(State(api): State<Api>) -> Response {
+    let status = if api.state.shutdown.has_begun() {
+        "shutting_down"
+    } else if api.state.db.ping(READINESS_PING_LIMIT).await {
+        "ready"
+    } else {
+        "database_unavailable"
+    };
+    let code = if status == "ready" {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
-    }
+    };
+    (
+        code,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::json!({ "status": status }).to_string(),
+    )
+        .into_response()
 }
 
 async fn placeholder_page() -> Html<&'static str> {
@@ -345,7 +456,28 @@ async fn execute(
     let request_error = response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let (status, body) = if request_error && media == MediaType::GraphqlResponse {
+    // The database did not answer: 503 with Retry-After, so that clients and proxies retry
+    // (the errors say the same in `extensions`).
+    let unavailable = response
+        .errors
+        .iter()
+        .filter(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|code| *code == Value::from("UNAVAILABLE"))
+        })
+        .filter_map(|e| match e.extensions.as_ref()?.get("retryAfterSeconds")? {
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max();
+    let (status, body) = if unavailable.is_some() {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::to_string(&response).unwrap_or_default(),
+        )
+    } else if request_error && media == MediaType::GraphqlResponse {
         (
             StatusCode::BAD_REQUEST,
             serde_json::json!({ "errors": response.errors }).to_string(),
@@ -361,6 +493,11 @@ async fn execute(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
     );
+    if let Some(seconds) = unavailable {
+        reply
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     reply
 }
 
@@ -405,6 +542,7 @@ async fn graphql_get(
                 client,
                 slot,
                 subscriptions: api.state.settings.subscriptions_per_socket,
+                shutdown: api.state.shutdown.clone(),
             },
         );
     }

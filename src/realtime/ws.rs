@@ -13,6 +13,9 @@
 //! * a client that does not read: each message may wait `send_timeout` for it, then the
 //!   socket is closed with 4008 (its subscriptions resume with `since` after reconnecting).
 //!   Nothing else waits for it: streams are broadcasts with bounded buffers;
+//! * a shutdown (deploy, SIGTERM) closes every socket with 1001, going away; a database that
+//!   does not answer while the token is checked closes it with 1013, try again later (clients
+//!   reconnect after both and resume with `since`);
 //! * `sessionEvents` and `forumActivity` subscriptions of the common simple shape are served
 //!   by the fast path (`fast`), which renders each event once for all its subscribers.
 use std::{
@@ -42,7 +45,7 @@ use crate::{
     domain::{self, accounts, sessions, throttle::ClientAddr},
     error::AppError,
     graphql::{AppSchema, RequestAuth},
-    server::SocketSlot,
+    server::{Shutdown, SocketSlot},
 };
 
 /// The token is not valid (graphql-transport-ws: Forbidden).
@@ -55,6 +58,10 @@ pub const CLOSE_KEEPALIVE_TIMEOUT: u16 = 3008;
 pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
 /// The server could not check the token.
 pub const CLOSE_INTERNAL: u16 = 1011;
+/// The server is shutting down (RFC 6455: going away).
+pub const CLOSE_GOING_AWAY: u16 = 1001;
+/// The database did not answer while the token was checked (RFC 6455: try again later).
+pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 
 /// Answers a WebSocket upgrade of `GET /graphql`.
 /// What one connection may hold: its address's slot (released when it ends) and at most
@@ -63,6 +70,7 @@ pub struct Limits {
     pub client: ClientAddr,
     pub slot: SocketSlot,
     pub subscriptions: usize,
+    pub shutdown: Shutdown,
 }
 
 pub fn upgrade(
@@ -95,7 +103,10 @@ pub fn upgrade(
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(64 * 1024)
         .max_frame_size(64 * 1024)
-        .on_upgrade(move |socket| serve(socket, schema, db, protocol, limits))
+        .on_upgrade(move |socket| {
+            let shutdown = limits.shutdown.clone();
+            shutdown.track_socket(serve(socket, schema, db, protocol, limits))
+        })
 }
 
 fn close_frame(code: u16, reason: &str) -> Message {
@@ -126,6 +137,7 @@ async fn authenticate(db: &Db, payload: &Value) -> Result<RequestAuth, u16> {
     match accounts::actor_for_token(db, &token).await {
         Ok(Some(actor)) => Ok(RequestAuth::new(Some(actor), Some(token))),
         Ok(None) => Err(CLOSE_FORBIDDEN),
+        Err(AppError::Unavailable { .. }) => Err(CLOSE_TRY_AGAIN_LATER),
         Err(_) => Err(CLOSE_INTERNAL),
     }
 }
@@ -311,6 +323,7 @@ enum Step {
     Frame(Option<Result<Message, axum::Error>>),
     Tick,
     CredentialsChanged,
+    ShuttingDown,
 }
 
 async fn serve(
@@ -332,21 +345,30 @@ async fn serve(
     // unanswered; anything else closes the socket); its token is checked here, so that a bad
     // one closes the socket with the protocol's code.
     let deadline = tokio::time::Instant::now() + config.init_timeout;
+    let shutdown = limits.shutdown;
+    let going_away = || close_frame(CLOSE_GOING_AWAY, "Server shutting down: reconnect");
     let first = match tokio::time::timeout_at(deadline, async {
         loop {
-            let message = next_message(&mut socket, &mut heard).await?;
+            let message = tokio::select! {
+                message = next_message(&mut socket, &mut heard) => message?,
+                () = shutdown.begun() => return Some(Err(CLOSE_GOING_AWAY)),
+            };
             if connection_init(&message).is_some() {
                 return Some(Ok(message));
             }
             if !is_ping(&message) {
-                return Some(Err(()));
+                return Some(Err(4401));
             }
         }
     })
     .await
     {
         Ok(Some(Ok(first))) => first,
-        Ok(Some(Err(()))) => {
+        Ok(Some(Err(CLOSE_GOING_AWAY))) => {
+            let _ = send(&mut socket, going_away(), limit).await;
+            return;
+        }
+        Ok(Some(Err(_))) => {
             let _ = send(&mut socket, close_frame(4401, "Unauthorized"), limit).await;
             return;
         }
@@ -368,10 +390,10 @@ async fn serve(
         match authenticate(&db, &payload).await {
             Ok(auth) => checked = Some(auth),
             Err(code) => {
-                let reason = if code == CLOSE_FORBIDDEN {
-                    "Forbidden"
-                } else {
-                    "Internal error"
+                let reason = match code {
+                    CLOSE_FORBIDDEN => "Forbidden",
+                    CLOSE_TRY_AGAIN_LATER => "Try again later",
+                    _ => "Internal error",
                 };
                 if protocol == WebSocketProtocols::SubscriptionsTransportWS {
                     let error = serde_json::json!({ "type": "connection_error", "payload": { "message": reason } });
@@ -424,6 +446,7 @@ async fn serve(
     loop {
         let step = tokio::select! {
             biased;
+            () = shutdown.begun() => Step::ShuttingDown,
             change = credential_changes.recv(), if signed_in.is_some() => match change {
                 Ok(account) if Some(account) != signed_in => continue,
                 // Ours, or possibly among those missed while lagging.
@@ -438,6 +461,10 @@ async fn serve(
             _ = ticker.tick() => Step::Tick,
         };
         let sent = match step {
+            Step::ShuttingDown => {
+                let _ = send(&mut socket, going_away(), Duration::from_secs(1)).await;
+                break;
+            }
             Step::CredentialsChanged => {
                 let closing = close_frame(
                     CLOSE_FORBIDDEN,

@@ -84,6 +84,8 @@ pub struct TestApp {
     /// The application's own database handle (for fixtures and table snapshots).
     pub db: Db,
     pub client: reqwest::Client,
+    /// Begins the in-process server's graceful shutdown.
+    pub shutdown: musrenbang::server::Shutdown,
     server: tokio::task::JoinHandle<()>,
     scratch: Scratch,
 }
@@ -144,13 +146,16 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
         db.migrate().await.expect("migrations apply");
-        let router = app(AppState::with_settings(db.clone(), settings), None);
+        let state = AppState::with_settings(db.clone(), settings);
+        let shutdown = state.shutdown.clone();
+        let router = app(state, None);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
         let addr = listener.local_addr().expect("bound address");
+        let stopping = shutdown.clone();
         let server = tokio::spawn(async move {
-            musrenbang::server::serve(listener, router, std::future::pending())
+            musrenbang::server::serve(listener, router, stopping, std::future::pending())
                 .await
                 .expect("server runs");
         });
@@ -165,6 +170,7 @@ impl TestApp {
             url,
             db,
             client,
+            shutdown,
             server,
             scratch,
         }
