@@ -250,12 +250,22 @@ async fn restore_sqlite(file: &Path, url: &str, replace: bool) -> anyhow::Result
 
 async fn restore_postgres(file: &Path, url: &str, replace: bool) -> anyhow::Result<()> {
     let mut conn = sqlx::PgConnection::connect(url).await?;
-    let others: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity \
-         WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
-    .fetch_one(&mut conn)
-    .await?;
+    // A server that has just stopped leaves its backends for a moment: look again briefly.
+    // (Autovacuum's workers count not: they give way to the restore.)
+    let mut others: i64 = 0;
+    for _ in 0..15 {
+        others = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid() \
+             AND backend_type = 'client backend'",
+        )
+        .fetch_one(&mut conn)
+        .await?;
+        if others == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let holds_accounts = match sqlx::query("SELECT count(*) AS n FROM accounts")
         .fetch_one(&mut conn)
         .await

@@ -5,13 +5,7 @@
 mod common;
 mod ws;
 
-use std::{
-    collections::BTreeSet,
-    io::{BufRead, BufReader},
-    net::SocketAddr,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::{collections::BTreeSet, net::SocketAddr, time::Duration};
 
 use common::*;
 use serde_json::{json, Value};
@@ -776,81 +770,6 @@ backend_tests!(
     slow_consumer
 );
 
-/// A server process of its own (the real binary), on a free port of 127.0.0.1.
-struct Instance {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Instance {
-    fn spawn(database_url: &str) -> Instance {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_musrenbang"))
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-                "--frontend-dir",
-                "/nonexistent",
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the musrenbang binary starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let (found, address) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut found = Some(found);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("running at http://").nth(1) {
-                    if let Some(tx) = found.take() {
-                        let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
-                    }
-                }
-            }
-        });
-        let addr = address
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server reports its address");
-        Instance {
-            child,
-            addr: addr.parse().expect("an address"),
-        }
-    }
-
-    async fn gql(
-        &self,
-        app: &TestApp,
-        query: &str,
-        variables: Value,
-        token: Option<&str>,
-    ) -> Value {
-        let mut request = app
-            .client
-            .post(format!("http://{}/graphql", self.addr))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .send()
-            .await
-            .expect("an answer")
-            .json()
-            .await
-            .expect("JSON")
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Three instances on one PostgreSQL database: the in-process test server and two processes
 /// of the real binary, each with its own pool and LISTEN connection. Events written through
 /// any of them reach live subscribers on all of them.
@@ -862,7 +781,10 @@ async fn instances_share_events_on_postgres() {
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
         .await;
     let session = world.open_session(&app, &moderator).await;
-    let (b, c) = (Instance::spawn(&app.url), Instance::spawn(&app.url));
+    let (b, c) = (
+        ServerProcess::spawn(&app.url),
+        ServerProcess::spawn(&app.url),
+    );
 
     let mut watchers = Vec::new();
     for addr in [app.addr, b.addr, c.addr] {
@@ -884,8 +806,8 @@ async fn instances_share_events_on_postgres() {
             let variables = json!({ "session": session, "body": body });
             let reply = match instance {
                 0 => app.gql(CHAT, variables, moderator.token()).await,
-                1 => b.gql(app, CHAT, variables, moderator.token()).await,
-                _ => c.gql(app, CHAT, variables, moderator.token()).await,
+                1 => b.gql(&app.client, CHAT, variables, moderator.token()).await,
+                _ => c.gql(&app.client, CHAT, variables, moderator.token()).await,
             };
             assert!(
                 reply["data"]["sendChatMessage"]["id"].is_number(),

@@ -68,6 +68,32 @@ pub fn unique_suffix() -> String {
     format!("{:016x}{n}", hasher.finish())
 }
 
+/// The settings as installed, but with rates a hundred times the defaults: fixtures register
+/// and act as many people from one address (tests/abuse.rs tests the defaults).
+pub fn roomy_settings() -> musrenbang::config::ServerSettings {
+    use musrenbang::config::{Rate, RateLimits, ServerSettings};
+    let roomy = |rate: Rate| Rate::new(rate.attempts * 100, rate.window_secs);
+    let limits = RateLimits::default();
+    let limits = RateLimits {
+        login_per_identifier_and_address: limits.login_per_identifier_and_address,
+        login_per_address: roomy(limits.login_per_address),
+        login_per_identifier: limits.login_per_identifier,
+        register_per_address: roomy(limits.register_per_address),
+        comment_per_account: roomy(limits.comment_per_account),
+        comment_per_address: roomy(limits.comment_per_address),
+        proposal_per_account: roomy(limits.proposal_per_account),
+        proposal_per_address: roomy(limits.proposal_per_address),
+        chat_per_address: roomy(limits.chat_per_address),
+        reset_request_per_address: roomy(limits.reset_request_per_address),
+        reset_request_per_email: limits.reset_request_per_email,
+        reset_attempt_per_address: roomy(limits.reset_attempt_per_address),
+    };
+    ServerSettings {
+        limits,
+        ..ServerSettings::default()
+    }
+}
+
 enum Scratch {
     File(PathBuf),
     Postgres { admin_url: String, name: String },
@@ -94,37 +120,32 @@ impl TestApp {
     /// The application as installed, but with rates a hundred times the defaults: fixtures
     /// register and act as many people from one address (tests/abuse.rs tests the defaults).
     pub async fn spawn(backend: Backend) -> TestApp {
-        use musrenbang::config::{Rate, RateLimits, ServerSettings};
-        let roomy = |rate: Rate| Rate::new(rate.attempts * 100, rate.window_secs);
-        let limits = RateLimits::default();
-        let limits = RateLimits {
-            login_per_identifier_and_address: limits.login_per_identifier_and_address,
-            login_per_address: roomy(limits.login_per_address),
-            login_per_identifier: limits.login_per_identifier,
-            register_per_address: roomy(limits.register_per_address),
-            comment_per_account: roomy(limits.comment_per_account),
-            comment_per_address: roomy(limits.comment_per_address),
-            proposal_per_account: roomy(limits.proposal_per_account),
-            proposal_per_address: roomy(limits.proposal_per_address),
-            chat_per_address: roomy(limits.chat_per_address),
-            reset_request_per_address: roomy(limits.reset_request_per_address),
-            reset_request_per_email: limits.reset_request_per_email,
-            reset_attempt_per_address: roomy(limits.reset_attempt_per_address),
-        };
-        Self::spawn_with(
-            backend,
-            ServerSettings {
-                limits,
-                ..ServerSettings::default()
-            },
-        )
-        .await
+        Self::spawn_with(backend, roomy_settings()).await
     }
 
     /// The application with its operator's settings (limits, trusted proxies, switches).
     pub async fn spawn_with(
         backend: Backend,
         settings: musrenbang::config::ServerSettings,
+    ) -> TestApp {
+        Self::spawn_inner(backend, settings, None).await
+    }
+
+    /// The application on a new database of the PostgreSQL server at `admin_url` (one a test
+    /// started itself, to stop it).
+    pub async fn spawn_on_postgres(admin_url: &str) -> TestApp {
+        Self::spawn_inner(
+            Backend::Postgres,
+            roomy_settings(),
+            Some(admin_url.to_owned()),
+        )
+        .await
+    }
+
+    async fn spawn_inner(
+        backend: Backend,
+        settings: musrenbang::config::ServerSettings,
+        postgres_admin_url: Option<String>,
     ) -> TestApp {
         let suffix = unique_suffix();
         let (url, scratch) = match backend {
@@ -133,8 +154,10 @@ impl TestApp {
                 (format!("sqlite://{}", path.display()), Scratch::File(path))
             }
             Backend::Postgres => {
-                let admin_url = std::env::var(POSTGRES_URL_VAR)
-                    .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+                let admin_url = postgres_admin_url.unwrap_or_else(|| {
+                    std::env::var(POSTGRES_URL_VAR)
+                        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+                });
                 let name = format!("musrenbang_t_{suffix}");
                 create_postgres_database(&admin_url, &name).await;
                 let mut url = reqwest::Url::parse(&admin_url).expect("a postgres:// URL");
@@ -958,4 +981,115 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real binary
+// ---------------------------------------------------------------------------------------------
+
+/// A server process of its own (the real binary `musrenbang serve`), on a free port of
+/// 127.0.0.1, over the database at `database_url`. Killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    pub fn spawn(database_url: &str) -> ServerProcess {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_musrenbang"))
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                database_url,
+                "--frontend-dir",
+                "/nonexistent",
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("the musrenbang binary starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (found, address) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("running at http://").nth(1) {
+                    if let Some(tx) = found.take() {
+                        let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+                    }
+                }
+            }
+        });
+        let addr = address
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the server reports its address");
+        ServerProcess {
+            child,
+            addr: addr.parse().expect("an address"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request and returns the body, whatever the HTTP status.
+    pub async fn gql(
+        &self,
+        client: &reqwest::Client,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Value {
+        let mut request = client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("an answer")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    /// Sends a signal by name (TERM, KILL, INT) with the system's `kill`.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{name}");
+    }
+
+    /// Waits for the process to end, up to `limit`; its exit status, or None if still running.
+    pub async fn wait_exit(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
