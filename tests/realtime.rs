@@ -5,7 +5,7 @@
 mod common;
 mod ws;
 
-use std::{collections::BTreeSet, net::SocketAddr, time::Duration};
+use std::{collections::BTreeSet, time::Duration};
 
 use common::*;
 use serde_json::{json, Value};
@@ -898,7 +898,7 @@ async fn instances_share_events_on_postgres() {
     let cast = "mutation($round: Int!, $choices: [ChoiceInput!]!) { castBallot(roundId: $round, choices: $choices) { receipt } }";
     let reply = c
         .gql(
-            &app,
+            &app.client,
             cast,
             json!({ "round": round, "choices": [{ "proposalId": proposal }] }),
             voter.token(),
