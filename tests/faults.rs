@@ -199,6 +199,11 @@ async fn assert_acknowledged_ballots_kept(
     report: &StormReport,
 ) {
     let acknowledged: usize = report.logs.iter().map(|l| l.acknowledged).sum();
+    let in_flight = report.logs.iter().filter(|l| l.in_flight).count();
+    eprintln!(
+        "measured ({:?}): {acknowledged} ballots acknowledged, {in_flight} in flight at the end",
+        app.backend
+    );
     assert!(
         acknowledged >= VOTERS,
         "the storm acknowledged only {acknowledged} ballots"
@@ -349,6 +354,13 @@ async fn sigterm_finishes_requests_in_flight(backend: Backend) {
         .wait_exit(Duration::from_secs(30))
         .await
         .expect("the server exits after SIGTERM");
+    let at = signalled.lock().unwrap().expect("signalled");
+    eprintln!(
+        "measured ({backend:?}): SIGTERM → exit {:?} in {:?}; {} sign-ins in flight answered",
+        status.code(),
+        at.elapsed(),
+        logins.len()
+    );
     assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
     // Ballots whose requests were under way at the signal were answered, not cut: a voter
     // could only fail to connect afterwards (the listener was closed).
@@ -587,6 +599,7 @@ async fn postgres_outage_is_reported_fast_and_recovered() {
     assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
     assert!(retry_after.is_some(), "Retry-After with the 503");
     assert!(took < Duration::from_secs(4), "UNAVAILABLE after {took:?}");
+    eprintln!("measured: a signed-in mutation during the outage: 503 UNAVAILABLE after {took:?}");
     let (status, _, body, _) = timed_post(&app, "{ forums { totalCount } }", json!({}), None).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(error_code(&body), Some("UNAVAILABLE"), "{body}");
@@ -599,6 +612,10 @@ async fn postgres_outage_is_reported_fast_and_recovered() {
         .await
         .unwrap();
     assert_eq!(ready.status(), 503);
+    eprintln!(
+        "measured: /readyz during the outage: 503 after {:?}",
+        started.elapsed()
+    );
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "readiness answered after {:?}",
@@ -620,6 +637,7 @@ async fn postgres_outage_is_reported_fast_and_recovered() {
     assert_eq!(live.status(), 200);
 
     pg.start();
+    let back = Instant::now();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let ready = app
@@ -629,6 +647,10 @@ async fn postgres_outage_is_reported_fast_and_recovered() {
             .await
             .unwrap();
         if ready.status() == 200 {
+            eprintln!(
+                "measured: ready again {:?} after PostgreSQL started",
+                back.elapsed()
+            );
             break;
         }
         assert!(
@@ -721,6 +743,7 @@ async fn sqlite_writes_wait_for_another_writer() {
         took >= Duration::from_millis(2500),
         "the writes did not wait for the lock ({took:?})"
     );
+    eprintln!("measured: 4 ballots and the close done {took:?} after the other writer took the lock for 3 s");
     let tally = app.gql(TALLY, json!({ "id": election.round }), None).await;
     assert_eq!(ok(&tally)["votingRound"]["tally"]["ballots"], 4, "{tally}");
 

@@ -146,6 +146,8 @@ struct Measured {
     healthz_max_ms: f64,
     rss_before_mib: f64,
     rss_peak_mib: f64,
+    /// 3 s after the attack ended: memory the allocator gave back shows here.
+    rss_after_mib: f64,
     seconds: f64,
     result: String,
 }
@@ -193,6 +195,8 @@ async fn measure<F: Future<Output = String>>(server: &Server, attack: F) -> Meas
     stop.store(true, Ordering::Relaxed);
     let mut latencies = prober.await.unwrap();
     let peak = sampler.await.unwrap().max(server.rss_kib());
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_after = server.rss_kib();
     latencies.sort_by(f64::total_cmp);
     let p99 = latencies
         .get(((latencies.len() as f64) * 0.99) as usize)
@@ -204,6 +208,7 @@ async fn measure<F: Future<Output = String>>(server: &Server, attack: F) -> Meas
         healthz_max_ms: latencies.last().copied().unwrap_or(f64::NAN),
         rss_before_mib: rss_before as f64 / 1024.0,
         rss_peak_mib: peak as f64 / 1024.0,
+        rss_after_mib: rss_after as f64 / 1024.0,
         seconds,
         result,
     }
@@ -211,11 +216,12 @@ async fn measure<F: Future<Output = String>>(server: &Server, attack: F) -> Meas
 
 fn report(attack: &str, m: &Measured) {
     println!(
-        "| {attack} | {:.1} | {:.1} | {:.0} | {:+.0} | {:.1} | {} |",
+        "| {attack} | {:.1} | {:.1} | {:.0} | {:+.0} | {:+.0} | {:.1} | {} |",
         m.healthz_p99_ms,
         m.healthz_max_ms,
         m.rss_peak_mib,
         m.rss_peak_mib - m.rss_before_mib,
+        m.rss_after_mib - m.rss_before_mib,
         m.seconds,
         m.result
     );
@@ -305,8 +311,8 @@ async fn websocket(
 async fn main() {
     let path = std::env::temp_dir().join(format!("musrenbang_abuse_{}.db", std::process::id()));
     let server = Arc::new(Server::start(&format!("sqlite://{}", path.display())).await);
-    println!("| attack | /healthz p99 ms | /healthz max ms | peak RSS MiB | RSS growth MiB | s | what the server answered |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| attack | /healthz p99 ms | /healthz max ms | peak RSS MiB | RSS growth MiB | RSS 3 s after, vs before, MiB | s | what the server answered |");
+    println!("|---|---|---|---|---|---|---|---|");
 
     let idle = measure(&server, async {
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -569,6 +575,53 @@ async fn main() {
     })
     .await;
     report("200 registrations at once from one address", &registered);
+
+    // Issue 18: memory after a rush of password hashing (real accounts, no rate refusing any).
+    let rush = measure(&server, {
+        let server = server.clone();
+        async move {
+            let register = (0..200).map(|i| {
+                let server = server.clone();
+                tokio::spawn(async move {
+                    code(&server
+                        .gql(
+                            &client_address(20_000 + i),
+                            "mutation($input: RegisterInput!) { register(input: $input) { token } }",
+                            json!({ "input": { "name": format!("Warga Ramai {i}"),
+                                "email": format!("ramai{i}@example.org"),
+                                "password": "kopi tubruk di pasar besar" } }),
+                        )
+                        .await)
+                })
+            });
+            let mut codes = Vec::new();
+            for task in register.collect::<Vec<_>>() {
+                codes.push(task.await.unwrap());
+            }
+            let sign_in = (0..400).map(|n| {
+                let server = server.clone();
+                tokio::spawn(async move {
+                    code(&server
+                        .gql(
+                            &client_address(30_000 + n),
+                            LOGIN,
+                            json!({ "id": format!("ramai{}@example.org", n % 200),
+                                "password": "kopi tubruk di pasar besar" }),
+                        )
+                        .await)
+                })
+            });
+            for task in sign_in.collect::<Vec<_>>() {
+                codes.push(task.await.unwrap());
+            }
+            tally(codes)
+        }
+    })
+    .await;
+    report(
+        "200 registrations (200 addresses), then 400 sign-ins of them at once",
+        &rush,
+    );
 
     drop(server);
     for suffix in ["", "-wal", "-shm"] {
