@@ -993,3 +993,159 @@ backend_tests!(
     sigterm_finishes_requests_in_flight,
     backup_under_load_restores
 );
+
+/// A rolling restart on PostgreSQL: two instances under load, one stopped with SIGTERM. A
+/// client whose request found no server (refused, or the connection closed before an answer)
+/// sends it again to the other instance, as a load balancer's client would; no request is
+/// refused, every voter's last ballot is stored, and a subscriber told 1001 resumes on the
+/// other instance with `since` without a gap.
+#[tokio::test]
+async fn rolling_restart_loses_nothing() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let election = Election::build(&app, 32).await;
+    let session = election.world.open_session(&app, &election.moderator).await;
+    let mut first = ServerProcess::spawn(&app.url);
+    let second = ServerProcess::spawn(&app.url);
+    let bases = [first.url(""), second.url("")];
+
+    let mut subscriber = WsClient::connect(first.addr, TRANSPORT_WS).await;
+    subscriber.init_ok(None).await;
+    let watching = subscriber
+        .subscribe(SESSION_EVENTS, json!({ "session": session, "since": 0 }))
+        .await;
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let event = subscriber.next_data(&watching).await;
+        seen.push(event["sessionEvents"]["sequence"].as_i64().unwrap());
+    }
+
+    const BALLOTS: usize = 15;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let voters = election.voters.iter().enumerate().map(|(index, voter)| {
+        let (client, bases) = (client.clone(), bases.clone());
+        let election = &election;
+        async move {
+            let mut refused = Vec::new();
+            let mut resent = 0;
+            for n in 0..BALLOTS {
+                let ids = election.choices(n);
+                let body = json!({ "query": CAST, "variables": { "round": election.round,
+                    "choices": ids.iter().map(|id| json!({ "proposalId": id })).collect::<Vec<_>>() } });
+                let mut target = (index + n) % 2;
+                let mut stored = false;
+                for _attempt in 0..6 {
+                    let answer = client
+                        .post(format!("{}/graphql", bases[target]))
+                        .bearer_auth(&voter.token)
+                        .json(&body)
+                        .send()
+                        .await;
+                    let text = match answer {
+                        Ok(response) => {
+                            let status = response.status();
+                            response.text().await.map(|t| (status, t))
+                        }
+                        Err(err) => Err(err),
+                    };
+                    match text {
+                        Ok((status, text)) if status == 200 && !text.contains("\"errors\"") => {
+                            stored = true;
+                            break;
+                        }
+                        Ok((status, text)) => {
+                            refused.push(format!("{status} {text}"));
+                            break;
+                        }
+                        Err(_) => {
+                            resent += 1;
+                            target = 1 - target;
+                        }
+                    }
+                }
+                if !stored {
+                    refused.push(format!("{} ballot {n} never stored", voter.name));
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            (refused, resent)
+        }
+    });
+    let restart = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        first.signal("TERM");
+        let status = first
+            .wait_exit(Duration::from_secs(30))
+            .await
+            .expect("the first instance exits");
+        assert_eq!(status.code(), Some(0));
+        // A chat message while only the second instance runs.
+        let chatted = second
+            .gql(
+                &app.client,
+                CHAT,
+                json!({ "session": session, "body": "Selama restart" }),
+                election.moderator.token(),
+            )
+            .await;
+        assert!(
+            chatted["data"]["sendChatMessage"]["id"].is_number(),
+            "{chatted}"
+        );
+        ServerProcess::spawn(&app.url)
+    };
+    let (results, replacement) = tokio::join!(futures_util::future::join_all(voters), restart);
+    let refused: Vec<&String> = results.iter().flat_map(|(r, _)| r).collect();
+    let resent: usize = results.iter().map(|(_, n)| n).sum();
+    eprintln!("measured: rolling restart, {resent} requests sent again to the other instance");
+    assert!(
+        refused.is_empty(),
+        "refused during the rolling restart: {refused:?}"
+    );
+    for voter in &election.voters {
+        let answer = app
+            .gql(MY_BALLOT, json!({ "id": election.round }), voter.token())
+            .await;
+        let mut stored: Vec<i32> = ok(&answer)["votingRound"]["myBallot"]["choices"]
+            .as_array()
+            .expect("a stored ballot")
+            .iter()
+            .map(|c| id(&c["proposalId"]))
+            .collect();
+        stored.sort_unstable();
+        let mut last = election.choices(BALLOTS - 1);
+        last.sort_unstable();
+        assert_eq!(stored, last, "{}'s last ballot", voter.name);
+    }
+    // The subscriber of the stopped instance was told to go, and resumes on another.
+    let mut closed = None;
+    for _ in 0..100 {
+        match subscriber.recv(Duration::from_secs(10)).await {
+            Some(Incoming::Close(code, _)) => {
+                closed = Some(code);
+                break;
+            }
+            Some(Incoming::Json(message)) => {
+                if let Some(sequence) =
+                    message["payload"]["data"]["sessionEvents"]["sequence"].as_i64()
+                {
+                    seen.push(sequence);
+                }
+            }
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+    assert_eq!(closed, Some(1001));
+    let last = *seen.last().unwrap();
+    let mut resumed = WsClient::connect(replacement.addr, TRANSPORT_WS).await;
+    resumed.init_ok(None).await;
+    let again = resumed
+        .subscribe(SESSION_EVENTS, json!({ "session": session, "since": last }))
+        .await;
+    while seen.len() < 3 {
+        let event = resumed.next_data(&again).await;
+        seen.push(event["sessionEvents"]["sequence"].as_i64().unwrap());
+    }
+    assert_eq!(seen, vec![1, 2, 3]);
+    drop(second);
+}
