@@ -9,9 +9,9 @@ import { setLocale } from '../lib/i18n';
 
 const plain = (s: string | null | undefined) => (s ?? '').replace(/\u00a0|\u202f/g, ' ');
 const proposals: BallotProposal[] = [
-  { id: 1, code: 'USL-1', title: 'Drainase', estimatedCost: 200_000_000 },
-  { id: 2, code: 'USL-2', title: 'Paving jalan', estimatedCost: 300_000_000 },
-  { id: 3, code: 'USL-3', title: 'Lampu jalan', estimatedCost: 400_000_000 },
+  { id: 1, code: 'USL-1', title: 'Drainase', estimatedCost: 200_000_000, region: null },
+  { id: 2, code: 'USL-2', title: 'Paving jalan', estimatedCost: 300_000_000, region: null },
+  { id: 3, code: 'USL-3', title: 'Lampu jalan', estimatedCost: 400_000_000, region: null },
 ];
 
 let root: HTMLElement;

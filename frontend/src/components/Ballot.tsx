@@ -12,14 +12,10 @@ import {
 } from '../lib/ballot';
 import { formatNumber, formatRupiah } from '../lib/format';
 import { t } from '../lib/i18n';
+import type { RoundQuery } from '../lib/generated/graphql';
 
-export interface BallotProposal {
-  id: number;
-  code: string;
-  title: string;
-  estimatedCost: number;
-  region?: { name: string } | null;
-}
+/** A proposal on the ballot, as the round loads it. */
+export type BallotProposal = NonNullable<RoundQuery['votingRound']>['proposals'][number];
 
 export function problemText(p: BallotProblem): string {
   switch (p.kind) {

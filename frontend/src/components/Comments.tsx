@@ -6,16 +6,10 @@ import { formatDateTime } from '../lib/format';
 import { t } from '../lib/i18n';
 import { ADD_COMMENT, HIDE_COMMENT } from '../lib/queries';
 import { Link } from '../lib/router';
+import type { CommentFieldsFragment } from '../lib/generated/graphql';
 
-export interface CommentData {
-  id: number;
-  parentId: number | null;
-  createdAt: string;
-  hidden: boolean;
-  hiddenReason: string | null;
-  body: string | null;
-  author: { id: number; name: string } | null;
-}
+/** A comment as the proposal and `addComment` load it (the `CommentFields` fragment). */
+export type CommentData = CommentFieldsFragment;
 
 export interface CommentNode extends CommentData {
   replies: CommentNode[];

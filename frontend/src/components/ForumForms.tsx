@@ -7,6 +7,7 @@ import { label, t } from '../lib/i18n';
 import { OPEN_ROUND, SET_FORUM_STATUS, UPDATE_FORUM } from '../lib/queries';
 import { navigate } from '../lib/router';
 import type { BallotMethod } from '../lib/ballot';
+import type { ForumSummaryFragment } from '../lib/generated/graphql';
 
 /** The selection rules the server accepts per ballot method (src/domain/voting.rs, `rules_for`). */
 export const RULES: Record<BallotMethod, string[]> = {
@@ -74,14 +75,8 @@ export function ForumStatusControl({ forumId, status, planner, onDone, closeHref
   );
 }
 
-export interface ForumSettings {
-  id: number;
-  name: string;
-  budgetCeiling: number | null;
-  selectionLimit: string;
-  maxCount: number | null;
-  tolerancePercent: number;
-}
+/** What the settings form edits, from the `ForumSummary` fragment. */
+export type ForumSettings = Pick<ForumSummaryFragment, 'id' | 'name' | 'budgetCeiling' | 'selectionLimit' | 'maxCount' | 'tolerancePercent'>;
 
 export function ForumSettingsForm({ forum, onDone, idPrefix }: { forum: ForumSettings; onDone?: () => void; idPrefix: string }) {
   const [name, setName] = useState(forum.name);
@@ -121,7 +116,7 @@ export function ForumSettingsForm({ forum, onDone, idPrefix }: { forum: ForumSet
       <div class="grid-3">
         <Field id={ids.selectionLimit} label={t('forum.selectionLimit')} error={fe.selectionLimit} required>
           {(a) => (
-            <select {...a} value={limit} onChange={(e) => setLimit(e.currentTarget.value)}>
+            <select {...a} value={limit} onChange={(e) => setLimit(e.currentTarget.value as ForumSettings['selectionLimit'])}>
               {['BUDGET', 'COUNT', 'UNLIMITED'].map((l) => (
                 <option key={l} value={l}>
                   {label('selectionLimit', l)}

@@ -2,7 +2,9 @@ import { useQuery } from '@urql/preact';
 import { label, t } from '../lib/i18n';
 import { REGIONS } from '../lib/queries';
 
-export type RegionLevel = 'PROVINSI' | 'KABUPATEN_KOTA' | 'KECAMATAN' | 'DESA_KELURAHAN' | 'RW' | 'RT';
+import type { RegionLevel } from '../lib/generated/graphql';
+
+export type { RegionLevel };
 
 interface Props {
   idPrefix: string;

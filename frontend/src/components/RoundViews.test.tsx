@@ -122,7 +122,7 @@ describe('a paper ballot in the viewer’s name', () => {
 
 describe('whom a paper ballot may be entered for', () => {
   it('lists people present at running sessions, once each, by name', () => {
-    const sessions = [
+    const sessions: Parameters<typeof presentVoters>[0] = [
       { id: 1, status: 'CLOSED', attendance: [{ id: 1, accountId: 5, name: 'Lama', roleOrInstitution: 'Warga', status: 'PRESENT' }] },
       {
         id: 2,
@@ -152,7 +152,7 @@ describe('entering a paper ballot', () => {
       <PaperBallotForm
         round={{ id: 9, forum: { id: 1 } }}
         rules={{ method: 'CHOOSE_ONE', maxChoices: null, pointsBudget: null, maxPointsPerProposal: null, costLimit: null }}
-        proposals={[{ id: 1, code: 'U-1', title: 'Drainase', estimatedCost: 1000 }]}
+        proposals={[{ id: 1, code: 'U-1', title: 'Drainase', estimatedCost: 1000, region: null }]}
         onDone={() => undefined}
       />,
     );

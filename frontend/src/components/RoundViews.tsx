@@ -8,6 +8,7 @@ import { label, t, type MessageKey } from '../lib/i18n';
 import { follow, transportOf, type LiveMode } from '../lib/live';
 import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/queries';
 import { Link } from '../lib/router';
+import type { RoundTallyQuery } from '../lib/generated/graphql';
 
 interface Titled {
   id: number;
@@ -22,19 +23,14 @@ export function tallyValue(method: string, row: { votes: number; points: number;
   return row.votes;
 }
 
-const TALLY_SUBSCRIPTION = `subscription Tally($roundId: Int!) { votingTally(roundId: $roundId) { ballots counted withheld minimumBallots final rows { proposalId cost votes points borda } } }`;
+const TALLY_SUBSCRIPTION = /* GraphQL */ `subscription Tally($roundId: Int!) { votingTally(roundId: $roundId) { ballots counted withheld minimumBallots final rows { proposalId cost votes points borda } } }`;
 
-/** A round's totals as the server publishes them (query or subscription). */
-export interface Tally {
-  /** Ballots cast so far (turnout). */
-  ballots: number;
-  /** Ballots the rows count: the last published step while the round runs. */
-  counted: number;
-  /** No totals yet: a round without a live tally, or fewer than `minimumBallots` ballots. */
-  withheld: boolean;
-  minimumBallots: number;
-  rows: Array<{ proposalId: number; cost: number; votes: number; points: number; borda: number }>;
-}
+/**
+ * A round's totals as the server publishes them (query or subscription): `ballots` cast so far
+ * (turnout); `counted`, the ballots the rows count (the last published step while the round
+ * runs); `withheld`, no totals yet (a round without a live tally, or fewer than `minimumBallots`).
+ */
+export type Tally = NonNullable<RoundTallyQuery['votingRound']>['tally'];
 
 /** What the tally says in words: turnout, what the totals count, or why they are hidden. */
 export function tallyText(tally: Tally, liveTally: boolean, open: boolean): { turnout: string; hidden: string | null; steps: string | null } {

@@ -4,11 +4,10 @@ import { ErrorBox, Field, announce } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { label, t } from '../lib/i18n';
 import { TRANSITION } from '../lib/queries';
+import type { ProposalQuery } from '../lib/generated/graphql';
 
-export interface AvailableTransition {
-  to: string;
-  noteRequired: boolean;
-}
+/** One of a proposal's `availableTransitions`. */
+export type AvailableTransition = NonNullable<ProposalQuery['proposal']>['availableTransitions'][number];
 
 const DANGER = new Set(['REJECTED', 'RETURNED', 'NOT_ACCEPTED', 'WITHDRAWN']);
 

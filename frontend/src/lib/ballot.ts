@@ -2,7 +2,9 @@
  * Ballot rules on the client: the same checks the server makes (src/domain/voting.rs,
  * `check_ballot`), so a voter sees what is wrong before sending. The server stays the judge.
  */
-export type BallotMethod = 'APPROVAL' | 'KNAPSACK' | 'CUMULATIVE' | 'RANKING' | 'CHOOSE_ONE';
+import type { BallotMethod } from './generated/graphql';
+
+export type { BallotMethod };
 
 export interface BallotRules {
   method: BallotMethod;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { budgetUsed, canPromote, countOutcomes, inOrder, laterActiveCycles, listsForOrder, mayCarryOver, summarizeClose, supportNumber, type PriorityRow } from './escalation';
 import { move } from './ballot';
 
-const row = (id: number, cost: number, list: PriorityRow['list'], outcome: PriorityRow['outcome'] = null, status?: string): PriorityRow => ({
+const row = (id: number, cost: number, list: PriorityRow['list'], outcome: PriorityRow['outcome'] = null, status?: PriorityRow['proposal']['status']): PriorityRow => ({
   rank: id,
   list,
   cost,

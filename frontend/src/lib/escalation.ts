@@ -1,16 +1,16 @@
 // Client-side helpers of escalation between levels (src/domain/escalation.rs, carry_over.rs):
 // the agreed order, what closing a forum will do, budget used, and who may carry a proposal over.
 
-export type OutcomeList = 'MAIN' | 'RESERVE' | 'OUT';
-export type PriorityOutcome = 'FORWARDED' | 'ACCEPTED' | 'RESERVE' | 'NOT_SELECTED';
+import type { ForumPriorityQuery, OutcomeList, PriorityOutcome } from './generated/graphql';
 
-export interface PriorityRow {
-  rank: number;
-  list: OutcomeList;
-  cost: number;
-  outcome: PriorityOutcome | null;
-  proposal: { id: number; status?: string };
-}
+export type { OutcomeList, PriorityOutcome };
+
+type LoadedRow = NonNullable<NonNullable<ForumPriorityQuery['forum']>['priorityList']>['rows'][number];
+
+/** What these helpers read of a `priorityList` row (the rest of `ForumPriority`'s row is not needed). */
+export type PriorityRow = Pick<LoadedRow, 'rank' | 'list' | 'cost' | 'outcome'> & {
+  proposal: Pick<LoadedRow['proposal'], 'id'> & Partial<Pick<LoadedRow['proposal'], 'status'>>;
+};
 
 /** The rows in the agreed order (ids); rows the order does not name keep their place at the end. */
 export function inOrder<R extends { proposal: { id: number } }>(rows: readonly R[], order: readonly number[]): R[] {

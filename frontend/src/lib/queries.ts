@@ -165,6 +165,10 @@ export const MY_PROPOSALS = gql`
   ${PROPOSAL_SUMMARY}
 `;
 
+const COMMENT_FIELDS = gql`
+  fragment CommentFields on Comment { id parentId createdAt hidden hiddenReason body author { id name } }
+`;
+
 export const PROPOSAL = gql`
   query Proposal($id: Int!) {
     proposal(id: $id) {
@@ -184,10 +188,11 @@ export const PROPOSAL = gql`
       attachments { id kind fileName contentType sizeBytes url createdAt }
       history { id level forumId fromStatus toStatus actorId note createdAt }
       recommendations { id level recommender decision volume amount note createdAt }
-      comments { id parentId createdAt hidden hiddenReason body author { id name } }
+      comments { ...CommentFields }
       availableTransitions { to noteRequired }
     }
   }
+  ${COMMENT_FIELDS}
 `;
 
 export const CREATE_PROPOSAL = gql`
@@ -206,8 +211,9 @@ export const TRANSITION = gql`
 
 export const ADD_COMMENT = gql`
   mutation AddComment($proposalId: Int!, $parentId: Int, $body: String!) {
-    addComment(proposalId: $proposalId, parentId: $parentId, body: $body) { id parentId body createdAt hidden hiddenReason author { id name } }
+    addComment(proposalId: $proposalId, parentId: $parentId, body: $body) { ...CommentFields }
   }
+  ${COMMENT_FIELDS}
 `;
 
 export const HIDE_COMMENT = gql`
@@ -407,7 +413,11 @@ export const LIVE_SESSIONS = gql`
 
 export const SESSION_SEQUENCE = gql`query SessionSequence($id: Int!) { liveSession(id: $id) { id lastSequence } }`;
 
-const AGENDA_FIELDS = `id position title proposalId proposal { id code status } timeBoxMinutes startedAt endedAt endsAt decision decisionNote mergedIntoId`;
+const AGENDA_FIELDS = gql`
+  fragment AgendaItemFields on AgendaItem {
+    id position title proposalId proposal { id code status } timeBoxMinutes startedAt endedAt endsAt decision decisionNote mergedIntoId
+  }
+`;
 
 // While a poll is open its results advance in steps (withheld before the first); exact at its close.
 const POLL_RESULTS_FIELDS = gql`
@@ -415,7 +425,9 @@ const POLL_RESULTS_FIELDS = gql`
 `;
 
 // Attendance counts are public (present, by gender, guests awaiting); the list is for staff.
-const COUNTS = `attendanceCounts { present awaiting male female unspecified }`;
+const COUNTS = gql`
+  fragment AttendanceCountsFields on AttendanceCounts { present awaiting male female unspecified }
+`;
 
 export const SESSION = gql`
   query Session($id: Int!) {
@@ -423,8 +435,8 @@ export const SESSION = gql`
       id title startsAt place onlineUrl status openedAt closedAt
       forum { id name }
       currentItem { id }
-      agenda { ${AGENDA_FIELDS} }
-      ${COUNTS}
+      agenda { ...AgendaItemFields }
+      attendanceCounts { ...AttendanceCountsFields }
       chat(last: 50) { id authorId author { id name } replyToId createdAt hidden hiddenReason body }
       speakerQueue { id accountId account { id name } status raisedAt floorAt floorSeconds endsAt }
       polls { id agendaItemId question kind closedAt myAnswer results { ...PollResultsFields } }
@@ -439,19 +451,23 @@ export const SESSION = gql`
       }
     }
   }
+  ${AGENDA_FIELDS}
+  ${COUNTS}
   ${POLL_RESULTS_FIELDS}
 `;
 
 /** The attendance list: for the session's staff only (anyone else gets FORBIDDEN). */
 export const SESSION_ATTENDANCE = gql`
   query SessionAttendance($id: Int!) {
-    liveSession(id: $id) { id attendance { id accountId name roleOrInstitution gender channel checkedInAt status } ${COUNTS} }
+    liveSession(id: $id) { id attendance { id accountId name roleOrInstitution gender channel checkedInAt status } attendanceCounts { ...AttendanceCountsFields } }
   }
+  ${COUNTS}
 `;
 
 /** The viewer's own place on the list (a guest waiting for the moderator's decision). */
 export const SESSION_VIEWER = gql`
-  query SessionViewer($id: Int!) { liveSession(id: $id) { id viewerCheckedIn viewerAttendanceStatus ${COUNTS} } }
+  query SessionViewer($id: Int!) { liveSession(id: $id) { id viewerCheckedIn viewerAttendanceStatus attendanceCounts { ...AttendanceCountsFields } } }
+  ${COUNTS}
 `;
 
 export const SCHEDULE_SESSION = gql`

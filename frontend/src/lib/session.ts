@@ -1,23 +1,10 @@
+import type { MeFieldsFragment } from './generated/graphql';
 import { createStore, storage, useStore } from './store';
 
-export interface RoleGrant {
-  id: number;
-  role: 'RESIDENT' | 'MODERATOR' | 'PLANNER' | 'ADMIN' | 'AGENCY';
-  forumId: number | null;
-  regionId: number | null;
-  /** For AGENCY: the agency (OPD) whose plan items the account reports on. */
-  agencyId?: number | null;
-}
-
-export interface Me {
-  id: number;
-  name: string;
-  verification: 'UNVERIFIED' | 'VERIFIED' | 'REJECTED';
-  email: string | null;
-  phone: string | null;
-  homeRegion: { id: number; name: string; level: string; parentId: number | null } | null;
-  roles: RoleGrant[];
-}
+/** The signed-in account: the `MeFields` fragment (`me`, `login`, `register`, …). */
+export type Me = MeFieldsFragment;
+/** One role of the account; `agencyId` is the agency (OPD) of an AGENCY role. */
+export type RoleGrant = Me['roles'][number];
 
 const TOKEN_KEY = 'musrenbang.token';
 

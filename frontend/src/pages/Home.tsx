@@ -6,14 +6,9 @@ import { label, t } from '../lib/i18n';
 import { HOME } from '../lib/queries';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
+import type { HomeQuery } from '../lib/generated/graphql';
 
-interface Stage {
-  id: number;
-  level: string;
-  opensAt: string;
-  closesAt: string;
-  locked: boolean;
-}
+type Stage = HomeQuery['cycles']['nodes'][number]['stages'][number];
 
 export function stageState(stage: Stage, now = Date.now()): 'locked' | 'upcoming' | 'open' | 'closed' {
   if (stage.locked) return 'locked';

@@ -9,15 +9,12 @@ import { ACCOUNTS, FORUM, FORUMS, ISSUE_RESET_CODE, QUEUE, VERIFY_ACCOUNT } from
 import { Link, setQuery, useRoute } from '../lib/router';
 import { isPlanner, moderatedForumIds, useMe } from '../lib/session';
 import { ProposalCard } from './Proposals';
+import type { IssuePasswordResetCodeMutation } from '../lib/generated/graphql';
 
 const PAGE = 20;
 
-interface IssuedCode {
-  accountId: number;
-  name: string;
-  code: string;
-  expiresAt: string;
-}
+/** `issuePasswordResetCode`'s answer, with the resident it was issued for. */
+type IssuedCode = IssuePasswordResetCodeMutation['issuePasswordResetCode'] & { accountId: number; name: string };
 
 /** The code a moderator reads out or writes down for the resident, large. */
 function IssuedCodeView({ issued, onClose }: { issued: IssuedCode; onClose: () => void }) {

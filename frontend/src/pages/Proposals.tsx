@@ -7,25 +7,14 @@ import { formatDate, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { CATALOGUE, PROPOSALS } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
+import type { ProposalSummaryFragment } from '../lib/generated/graphql';
 
 export const STATUSES = ['SUBMITTED', 'RETURNED', 'VERIFIED', 'FORWARDED', 'RESERVE', 'REJECTED', 'MERGED', 'ACCEPTED', 'NOT_ACCEPTED', 'WITHDRAWN', 'DRAFT'];
 const SORTS = ['NEWEST', 'OLDEST', 'COST_DESC', 'COST_ASC', 'TITLE', 'BENEFICIARIES_DESC'];
 const PAGE = 20;
 
-export interface ProposalRow {
-  id: number;
-  code: string;
-  title: string;
-  status: string;
-  level: string;
-  estimatedCost: number;
-  beneficiaries: number;
-  createdAt: string;
-  commentCount: number;
-  region?: { name: string } | null;
-  sector?: { name: string } | null;
-  forum?: { id: number; name: string } | null;
-}
+/** A proposal in a list: the `ProposalSummary` fragment. */
+export type ProposalRow = ProposalSummaryFragment;
 
 export function ProposalCard({ p, actions }: { p: ProposalRow; actions?: preact.ComponentChildren }) {
   return (

@@ -11,6 +11,7 @@ import { ANNUL_PAPER_BALLOT, CAST_BALLOT, CLOSE_ROUND, CONTEST_PAPER_BALLOT, PAP
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import { roundState } from './Forum';
+import type { PaperVotersQuery } from '../lib/generated/graphql';
 
 function Receipt({ receipt, castAt, channel }: { receipt: string; castAt: string; channel?: string }) {
   const [copied, setCopied] = useState(false);
@@ -186,14 +187,11 @@ function OnlineBallot({ round, rules, proposals, onCast }: { round: any; rules: 
   );
 }
 
-interface PaperVoter {
-  accountId: number;
-  name: string;
-  roleOrInstitution: string;
-}
+type PaperSession = Pick<PaperVotersQuery['liveSessions'][number], 'id' | 'status' | 'attendance'>;
+type PaperVoter = Pick<NonNullable<PaperSession['attendance']>[number], 'name' | 'roleOrInstitution'> & { accountId: number };
 
 /** People present at a running session of the forum: whom a paper ballot may be entered for. */
-export function presentVoters(sessions: any[] | undefined): PaperVoter[] {
+export function presentVoters(sessions: readonly PaperSession[] | undefined): PaperVoter[] {
   const seen = new Map<number, PaperVoter>();
   for (const session of sessions ?? []) {
     if (session.status !== 'OPEN' && session.status !== 'PAUSED') continue;
