@@ -1,5 +1,5 @@
-//! Passwords (hashed in a bounded number of slots), bearer tokens and the authenticated actor.
-//! Rates of attempts are counted in `domain::throttle`.
+//! Passwords (hashed in a bounded number of slots) and bearer tokens. Who the bearer is and
+//! what they may do is `domain::access`; rates of attempts are counted in `domain::throttle`.
 use std::time::Duration;
 
 use argon2::{
@@ -8,7 +8,6 @@ use argon2::{
     },
     Algorithm, Argon2, Block, Params, Version,
 };
-use entity::{account, enums::Role, region, role_grant};
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
@@ -50,7 +49,7 @@ async fn in_hashing_slot<T: Send + 'static>(
         .map_err(|_| AppError::RateLimited {
             retry_after_secs: 2,
         })?
-        .map_err(|e| AppError::Internal(format!("hashing slots closed: {e}")))?;
+        .map_err(|e| AppError::internal("hashing slots closed", e))?;
     tokio::task::spawn_blocking(move || {
         use std::sync::atomic::Ordering::Relaxed;
         let running = HASHES_NOW.fetch_add(1, Relaxed) + 1;
@@ -60,7 +59,7 @@ async fn in_hashing_slot<T: Send + 'static>(
         result
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::internal("a hashing thread failed", e))?
 }
 
 /// Argon2 working memory, kept between hashes (one buffer per slot in use): a hash needs
@@ -94,7 +93,7 @@ fn with_working_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -
 }
 
 fn hashing_failed(err: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("password hashing failed: {err}"))
+    AppError::internal("password hashing failed", err.to_string())
 }
 
 /// Hashes with argon2id (the crate's default parameters) off the async runtime, in a hashing
@@ -135,7 +134,7 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
     in_hashing_slot(move || {
         let unreadable = |err: password_hash::Error| {
-            AppError::Internal(format!("stored hash unreadable: {err}"))
+            AppError::internal("stored hash unreadable", err.to_string())
         };
         let parsed = PasswordHash::new(&hash).map_err(unreadable)?;
         let algorithm = Algorithm::try_from(parsed.algorithm).map_err(unreadable)?;
@@ -183,58 +182,6 @@ pub fn token_hash(token: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The account behind a request, with its role grants.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub account: account::Model,
-    pub grants: Vec<role_grant::Model>,
-}
-
-impl Actor {
-    pub fn id(&self) -> i32 {
-        self.account.id
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.grants.iter().any(|g| g.role == Role::Admin)
-    }
-
-    pub fn moderates(&self, forum_id: i32) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.role == Role::Moderator && g.forum_id == Some(forum_id))
-    }
-
-    /// A planner of a region plans for its whole subtree.
-    /// Staff of the agency (OPD), who report the implementation of its plan items.
-    pub fn works_for(&self, agency_id: i32) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.role == Role::Agency && g.agency_id == Some(agency_id))
-    }
-
-    pub fn plans_for(&self, region: &region::Model) -> bool {
-        self.grants.iter().any(|g| {
-            g.role == Role::Planner
-                && g.region_id
-                    .is_some_and(|id| crate::domain::regions::path_contains(&region.path, id))
-        })
-    }
-
-    pub fn is_planner(&self) -> bool {
-        self.grants.iter().any(|g| g.role == Role::Planner)
-    }
-
-    pub fn is_verified(&self) -> bool {
-        self.account.verification == entity::enums::VerificationStatus::Verified
-    }
-}
-
-/// Every resolver that needs a signed-in caller goes through this.
-pub fn require(actor: Option<&Actor>) -> AppResult<&Actor> {
-    actor.ok_or(AppError::Unauthenticated)
 }
 
 #[cfg(test)]

@@ -32,9 +32,10 @@ pub enum Command {
         /// Loads the demo city, cycle, accounts and proposals into an empty database.
         #[arg(long)]
         demo: bool,
-        /// The built web app to serve.
-        #[arg(long, env = "MUSRENBANG_FRONTEND_DIR", default_value = "frontend/dist")]
-        frontend_dir: PathBuf,
+        /// Serves the web app from this directory (e.g. `frontend/dist` while developing it)
+        /// instead of the copy built into the binary.
+        #[arg(long, env = "MUSRENBANG_FRONTEND_DIR")]
+        frontend_dir: Option<PathBuf>,
         /// Running totals of rounds and polls appear from this many ballots on, in steps of as
         /// many, so that no published total shows how one person voted.
         #[arg(long, env = "MUSRENBANG_TALLY_MINIMUM", default_value_t = 10,
@@ -129,6 +130,9 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Prints the GraphQL schema (SDL); `frontend/schema.graphql` is its copy, from which the
+    /// web app's TypeScript types are generated.
+    Schema,
     /// Puts a backup in place of the database. Stop every server on the database first: the
     /// command refuses a database that is in use.
     Restore {

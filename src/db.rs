@@ -1,6 +1,6 @@
 //! Database access. SQLite gets exactly one writer connection (so write transactions never
 //! race each other into "database is locked") beside a small pool of readers; PostgreSQL uses
-//! one pool for both. Each `Db` carries the process's realtime hub, which `begin` hands to every
+//! one pool for both. Each `Db` carries the process's event bus, which `begin` hands to every
 //! write transaction so events published in it reach subscribers after the commit.
 //!
 //! Faults: a PostgreSQL that does not answer fails a request within `POSTGRES_ACQUIRE_TIMEOUT`
@@ -19,10 +19,10 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-pub use crate::realtime::Txn;
+pub use crate::events::Txn;
 use crate::{
     error::{AppError, AppResult},
-    realtime::Hub,
+    events::Hub,
 };
 
 #[derive(Clone)]
@@ -125,8 +125,8 @@ impl Db {
         Ok(Txn::new(inner, self.hub.clone()))
     }
 
-    /// The realtime hub of this process (subscriptions, live tallies, their tunables).
-    pub fn realtime(&self) -> &Hub {
+    /// The event bus of this process (subscriptions, live tallies, their tunables).
+    pub fn events(&self) -> &Hub {
         &self.hub
     }
 

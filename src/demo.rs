@@ -955,7 +955,9 @@ async fn seed_last_year(
         for (n, (title, cost, path)) in paths.into_iter().enumerate() {
             let proposer = &residents[(index * 4 + n) % residents.len()];
             let rt = &rts[n % rts.len()];
-            let (last_level, last_fate) = *path.last().expect("a path has a level");
+            let Some(&(last_level, last_fate)) = path.last() else {
+                continue;
+            };
             let status = match last_fate {
                 Fate::Accepted => ProposalStatus::Accepted,
                 Fate::NotAccepted => ProposalStatus::NotAccepted,

@@ -46,12 +46,59 @@ pub enum AppError {
     ResyncRequired {
         last_sequence: i64,
     },
-    Internal(String),
+    /// A fault of the server (a bug, a broken invariant, the database failing unexpectedly):
+    /// the client hears only "internal error"; the cause goes to the log once, where the error
+    /// becomes a response (`log_cause`).
+    Internal(InternalError),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// What went wrong inside, kept for the log.
+#[derive(Debug)]
+pub struct InternalError {
+    /// What the server was doing ("reading a stored ballot").
+    pub context: String,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl std::fmt::Display for InternalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.context),
+            None => f.write_str(&self.context),
+        }
+    }
+}
+
 impl AppError {
+    /// A failure of something the server relies on, with its cause.
+    pub fn internal(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Self::Internal(InternalError {
+            context: context.into(),
+            source: Some(source.into()),
+        })
+    }
+
+    /// A broken invariant: something that cannot happen unless the server has a bug.
+    pub fn invariant(context: impl Into<String>) -> Self {
+        Self::Internal(InternalError {
+            context: context.into(),
+            source: None,
+        })
+    }
+
+    /// Writes an internal error's cause to the log; called once, where an error becomes a
+    /// response (GraphQL or a plain endpoint). Other errors are the client's and need no log.
+    pub fn log_cause(&self) {
+        if let Self::Internal(internal) = self {
+            tracing::error!(error = %internal, "internal error");
+        }
+    }
+
     pub fn forbidden(reason: impl Into<String>) -> Self {
         Self::Forbidden(reason.into())
     }
@@ -157,10 +204,7 @@ impl From<DbErr> for AppError {
                     retry_after_secs: 2,
                 }
             }
-            _ => {
-                tracing::error!(error = %err, "database error");
-                Self::Internal(err.to_string())
-            }
+            _ => Self::internal("database error", err),
         }
     }
 }
@@ -260,6 +304,7 @@ fn camel_case(snake: &str) -> String {
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
+        err.log_cause();
         let message = err.message();
         let code = err.code();
         async_graphql::Error::new(message).extend_with(|_, ext| {

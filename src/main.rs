@@ -4,8 +4,8 @@ use clap::Parser;
 use musrenbang::{
     config::{Cli, Command, PbCommand, ServerSettings},
     db::Db,
-    demo, domain, export,
-    server::{self, AppState},
+    demo, domain, export, server,
+    state::AppState,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let db = Db::connect(&database.database_url).await?;
             db.migrate().await?;
-            db.realtime()
+            db.events()
                 .configure(|c| c.tally_minimum = i64::from(tally_minimum));
             if with_demo {
                 match demo::load_if_empty(&db).await? {
@@ -93,11 +93,12 @@ async fn main() -> anyhow::Result<()> {
             };
             let state = AppState::with_settings(db.clone(), settings);
             let shutdown = state.shutdown.clone();
-            let router = server::app(state, Some(frontend_dir));
+            let router = server::app(state, frontend_dir);
             server::serve(listener, router, shutdown, stop_signal()).await?;
             db.close().await;
             println!("Musrenbang stopped.");
         }
+        Command::Schema => print!("{}", musrenbang::graphql::sdl()),
         Command::Migrate { database } => {
             Db::connect(&database.database_url).await?.migrate().await?;
             println!("Migrations applied.");

@@ -2,6 +2,7 @@
 //! hashing, rates per address and account that hold for the real owner, GraphQL documents
 //! refused at a cost linear in their size, WebSocket caps, http(s)-only links, spreadsheet
 //! formulas written as text, security headers, and the retention of events.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 mod ws;
 
@@ -321,7 +322,7 @@ async fn websockets_have_caps(backend: Backend) {
 async fn connection_init_is_required_in_time(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.db
-        .realtime()
+        .events()
         .configure(|c| c.init_timeout = Duration::from_millis(600));
     let mut client = WsClient::connect(app.addr, TRANSPORT_WS).await;
     client.send(json!({ "type": "ping" })).await;
@@ -460,7 +461,7 @@ async fn old_events_are_removed_and_resync_is_asked(backend: Backend) {
     let resident = world.verified_resident(&app, "Warga Lama").await;
     world.submitted(&app, &resident, json!({})).await;
     world.submitted(&app, &resident, json!({})).await;
-    let removed = musrenbang::realtime::prune_events(
+    let removed = musrenbang::events::prune_events(
         app.db.writer(),
         chrono::Utc::now() + chrono::Duration::seconds(1),
     )

@@ -1,5 +1,6 @@
 //! Every mutation runs in one transaction: a failed one leaves every table exactly as it was,
 //! read through a second, independent connection to the same database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

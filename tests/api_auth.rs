@@ -1,4 +1,5 @@
 //! Registration, sign-in by email or phone, login throttling and logout.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,6 +1,7 @@
 //! Who may do what: every mutation of the planning core against every kind of caller, as one
 //! table. An allowed call must really succeed (its preconditions are met and its effect is
 //! checked); a refused one must fail with the exact code and change nothing at all.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

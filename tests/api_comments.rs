@@ -1,4 +1,5 @@
 //! Threaded discussion of proposals; moderators hide a comment with a reason and the row stays.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,6 +1,7 @@
 //! GraphQL over HTTP as the specification has it: POST and GET, content negotiation between
 //! `application/graphql-response+json` and `application/json`, and the status codes of refused
 //! requests; plus GraphiQL, the health check and the web app's placeholder.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,5 +1,6 @@
 //! Reading: paginated, filtered and sorted lists, the query depth limit, and the verification
 //! queue of residents scoped to the staff member's region.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,6 +1,7 @@
 //! Invalid input for every mutation: BAD_USER_INPUT naming the field (camelCase, as the API
 //! names it) and the problem, NOT_FOUND for unknown ids, CONFLICT for duplicates and
 //! FAILED_PRECONDITION where a rule forbids the change now. None of them writes anything.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

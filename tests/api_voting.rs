@@ -2,6 +2,7 @@
 //! entered by the moderator for someone present at the session, never both), secrecy,
 //! receipts, tallies, the outcome with its reasons, the forum's override, and the round as a
 //! `.pb` file tallied again. The secrecy guarantees in depth: tests/ballot_secrecy.rs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,6 +1,7 @@
 //! The proposal workflow across levels: every allowed transition by the right party, every
 //! refused one, forwarding up the forum tree, merging, editing rules, drafts' privacy, and the
 //! stage and forum preconditions.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -3,6 +3,7 @@
 //! to every refusal, no voter → choice link left anywhere after the close, open data in an
 //! order that ignores the casting order, running totals in steps, polls without actors, and
 //! who may take part in a session.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
@@ -601,7 +602,7 @@ async fn open_data_order_ignores_the_casting_order(backend: Backend) {
 
 async fn running_totals_advance_in_steps(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.db.realtime().configure(|c| c.tally_minimum = 3);
+    app.db.events().configure(|c| c.tally_minimum = 3);
     let world = World::build(&app).await;
     let moderator = world
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
@@ -685,7 +686,7 @@ async fn running_totals_advance_in_steps(backend: Backend) {
 
 async fn live_polls_publish_totals_without_actors(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.db.realtime().configure(|c| c.tally_minimum = 3);
+    app.db.events().configure(|c| c.tally_minimum = 3);
     let world = World::build(&app).await;
     let moderator = world
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)

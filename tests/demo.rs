@@ -1,6 +1,7 @@
 //! The demo (`serve --demo`) loads on both databases, and what it shows holds together: last
 //! year's proposals can be followed level by level into the plan and its implementation, and
 //! the ones not selected can be carried over into this year's cycle.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -2,6 +2,7 @@
 //! the kecamatan forum, the city forum and into the plan; reserve promotion within the limit;
 //! count limits; carry-over into the next cycle; implementation milestones; the resident's
 //! view of the whole path.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

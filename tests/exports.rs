@@ -1,6 +1,7 @@
 //! Exports for planners (`GET /export`): the priority list as CSV, Excel and JSON read back with
 //! real readers, the minutes as PDF read with `pdftotext`, the ballots as `.pb` through the
 //! Pabulib parser, and who may export what.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use std::io::Cursor;

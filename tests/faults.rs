@@ -2,6 +2,7 @@
 //! kill -9 during a ballot storm, SIGTERM under load, a PostgreSQL outage (on a server this test
 //! starts on its own port, never the machine's), another SQLite writer holding the lock, and a
 //! backup taken under load. docs/reliability.md says what each promises.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 mod ws;
 

@@ -2,6 +2,7 @@
 //! agenda with a current item and time boxes; attendance online and in the hall; chat with
 //! replies, a rate limit, hidden messages and mutes; the speaker queue; live polls; decisions
 //! that move proposals through the workflow; the minutes; and who may do what.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 mod ws;
 
@@ -71,7 +72,7 @@ async fn live_session_end_to_end(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let world = World::build(&app).await;
     // Poll results after every answer (steps of one); the minimum: tests/ballot_secrecy.rs.
-    app.db.realtime().configure(|c| c.tally_minimum = 1);
+    app.db.events().configure(|c| c.tally_minimum = 1);
     let moderator = world
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
         .await;

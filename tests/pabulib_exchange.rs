@@ -1,5 +1,6 @@
 //! Real elections in and out: a `.pb` file imported as a forum gives the reference outcome,
 //! and the round exported again as `.pb` gives the same outcome when tallied.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -2,6 +2,7 @@
 //! projects pabutools 1.2.3 selects (`shared/pabulib/expected/<stem>__<rule>.txt`).
 //!
 //! Run with `cargo test --release`: the largest files hold over 100,000 ballots.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -3,6 +3,7 @@
 //! the public, password resets through a real SMTP server and by a code from the hall, changes
 //! of password and contact details, the data export and the erasure, scoped audit log and
 //! catalogue.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use std::{process::Stdio, time::Duration};

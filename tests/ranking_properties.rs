@@ -1,5 +1,6 @@
 //! Properties every rule must have, checked on small random instances full of ties, free
 //! projects, empty ballots and zero points.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 
 use std::collections::BTreeMap;
 

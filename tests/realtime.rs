@@ -2,6 +2,7 @@
 //! (a bad token closes with 4403), keep-alive pings, both protocols, the forum activity stream,
 //! reconnecting with `since` (no gap, no duplicate), live tallies (coalesced, ending on the
 //! final totals), a slow consumer, and several server processes on one PostgreSQL database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 mod ws;
 
@@ -52,7 +53,7 @@ fn kinds(events: &[Value]) -> Vec<&str> {
 async fn websocket_authentication(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let world = World::build(&app).await;
-    app.db.realtime().configure(|c| {
+    app.db.events().configure(|c| {
         c.keepalive = Duration::from_millis(150);
         c.init_timeout = Duration::from_millis(700);
     });
@@ -476,7 +477,7 @@ async fn live_tally(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let world = World::build(&app).await;
     // Steps of one ballot, so that coalescing alone is seen here (steps: tests/ballot_secrecy.rs).
-    app.db.realtime().configure(|c| {
+    app.db.events().configure(|c| {
         c.tally_interval = Duration::from_millis(250);
         c.tally_minimum = 1;
     });
@@ -619,7 +620,7 @@ async fn slow_consumer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let world = World::build(&app).await;
     // Small buffers, so that falling behind is quick to provoke.
-    app.db.realtime().configure(|c| c.buffer = 64);
+    app.db.events().configure(|c| c.buffer = 64);
     let moderator = world
         .moderator(&app, "Fasilitator Oro-oro Dowo", world.forum_kelurahan)
         .await;
@@ -709,12 +710,12 @@ async fn slow_consumer(backend: Backend) {
     let mut all = delivered.clone();
     all.extend(sequences(&rest));
     assert_eq!(all, (3..3 + messages as i64).collect::<Vec<_>>());
-    assert_eq!(app.db.realtime().followed_streams(), 1);
+    assert_eq!(app.db.events().followed_streams(), 1);
 
     // A client that never reads again is cut off once a message waits too long for it; the
     // others go on, and its stream is released.
     app.db
-        .realtime()
+        .events()
         .configure(|c| c.send_timeout = Duration::from_millis(300));
     let mut stalled = WsClient::connect_with_buffer(app.addr, TRANSPORT_WS, Some(4096)).await;
     stalled.init_ok(None).await;
@@ -756,7 +757,7 @@ async fn slow_consumer(backend: Backend) {
     };
     assert!(received < 150, "{end} after {received} events");
     assert_eq!(
-        app.db.realtime().followed_streams(),
+        app.db.events().followed_streams(),
         1,
         "only the reading client follows the session"
     );

@@ -1,6 +1,7 @@
 //! Loading official region codes from CSV (`musrenbang import-regions`): parents and levels
 //! follow from the codes, rows may come in any order, a second run renames, and a broken file
 //! imports nothing and names its line.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
 use common::*;

@@ -1,16 +1,74 @@
-//! Who may do what, in one place. Every mutation calls one of these before it writes.
+//! Who may do what, in one place: the actor and its predicates, staff scopes, personal-data
+//! visibility, voting eligibility, who may move a proposal along the workflow, who reads
+//! drafts and hidden comments, who may follow an event stream. Every mutation calls one of
+//! these before it writes; the GraphQL types call the same ones to decide what to show.
 use entity::{
-    account,
-    enums::{Role, VerificationStatus},
-    forum, region,
+    account, comment,
+    enums::{ProposalStatus, Role, VerificationStatus},
+    forum, proposal, region, role_grant,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{find, regions};
-use crate::{
-    auth::Actor,
-    error::{AppError, AppResult},
+use super::{
+    find, regions,
+    workflow::{self, Party, Transition},
 };
+use crate::{
+    error::{AppError, AppResult},
+    events::StreamKey,
+};
+
+/// The account behind a request, with its role grants.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account: account::Model,
+    pub grants: Vec<role_grant::Model>,
+}
+
+impl Actor {
+    pub fn id(&self) -> i32 {
+        self.account.id
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::Admin)
+    }
+
+    pub fn moderates(&self, forum_id: i32) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Moderator && g.forum_id == Some(forum_id))
+    }
+
+    /// Staff of the agency (OPD), who report the implementation of its plan items.
+    pub fn works_for(&self, agency_id: i32) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Agency && g.agency_id == Some(agency_id))
+    }
+
+    /// A planner of a region plans for its whole subtree.
+    pub fn plans_for(&self, region: &region::Model) -> bool {
+        self.grants.iter().any(|g| {
+            g.role == Role::Planner
+                && g.region_id
+                    .is_some_and(|id| regions::path_contains(&region.path, id))
+        })
+    }
+
+    pub fn is_planner(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::Planner)
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.account.verification == VerificationStatus::Verified
+    }
+}
+
+/// Every resolver that needs a signed-in caller goes through this.
+pub fn require_signed_in(actor: Option<&Actor>) -> AppResult<&Actor> {
+    actor.ok_or(AppError::Unauthenticated)
+}
 
 pub fn require_admin(actor: &Actor) -> AppResult<()> {
     if actor.is_admin() {
@@ -185,5 +243,149 @@ pub async fn require_staff_of_resident(
         Err(AppError::forbidden(
             "only staff responsible for this resident's region may do this",
         ))
+    }
+}
+
+/// Drafts are private to their proposer (and the forum's staff).
+pub async fn may_see_proposal(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    proposal: &proposal::Model,
+) -> AppResult<bool> {
+    if proposal.status != ProposalStatus::Draft {
+        return Ok(true);
+    }
+    let Some(actor) = actor else { return Ok(false) };
+    if proposal.proposer_id == actor.id() {
+        return Ok(true);
+    }
+    let forum = find::<forum::Entity>(conn, proposal.forum_id, "forum").await?;
+    is_forum_staff(conn, actor, &forum).await
+}
+
+/// Whether the viewer may read a hidden comment's text: the forum's staff may.
+pub async fn may_read_hidden_comment(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    comment: &comment::Model,
+) -> AppResult<bool> {
+    let Some(actor) = actor else { return Ok(false) };
+    if actor.is_admin() {
+        return Ok(true);
+    }
+    let target = find::<proposal::Entity>(conn, comment.proposal_id, "proposal").await?;
+    let forum = find::<forum::Entity>(conn, target.forum_id, "forum").await?;
+    is_forum_staff(conn, actor, &forum).await
+}
+
+/// What an actor's roles allow on one proposal where it stands now: the parties of the
+/// workflow table (`workflow::transition`) the actor counts as, and the forum's place in the
+/// cycle (only the top forum decides the plan; only a lower one forwards). Both the
+/// `transition` mutation and `availableTransitions` read it, so the buttons shown are the
+/// moves allowed.
+#[derive(Debug, Clone, Copy)]
+pub struct ProposalPowers {
+    proposer: bool,
+    forum_staff: bool,
+    planner: bool,
+    top_forum: bool,
+}
+
+/// Why a move is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransitionRefusal {
+    /// The workflow has no such step.
+    NotInWorkflow,
+    /// The step exists but not at this forum (a precondition, not a permission).
+    NotAtThisForum(&'static str),
+    /// The step is another party's.
+    NotYours(Party),
+}
+
+impl TransitionRefusal {
+    pub fn into_error(self, from: ProposalStatus, to: ProposalStatus) -> AppError {
+        match self {
+            Self::NotInWorkflow => {
+                AppError::precondition(format!("a {from} proposal cannot become {to}"))
+            }
+            Self::NotAtThisForum(reason) => AppError::precondition(reason),
+            Self::NotYours(party) => {
+                let who = match party {
+                    Party::Proposer => "the proposer",
+                    Party::ForumStaff => "the forum's moderators or planners",
+                    Party::Planner => "a planner",
+                };
+                AppError::forbidden(format!("only {who} may make a {from} proposal {to}"))
+            }
+        }
+    }
+}
+
+impl ProposalPowers {
+    pub async fn of(
+        conn: &impl ConnectionTrait,
+        actor: &Actor,
+        proposal: &proposal::Model,
+        forum: &forum::Model,
+    ) -> AppResult<Self> {
+        let region = find::<region::Entity>(conn, forum.region_id, "region").await?;
+        Ok(Self {
+            proposer: proposal.proposer_id == actor.id(),
+            forum_staff: is_forum_staff(conn, actor, forum).await?,
+            planner: actor.is_admin() || actor.plans_for(&region),
+            top_forum: forum.parent_forum_id.is_none(),
+        })
+    }
+
+    /// Whether the actor may move the proposal from `from` to `to` here.
+    pub fn check(
+        &self,
+        from: ProposalStatus,
+        to: ProposalStatus,
+    ) -> Result<Transition, TransitionRefusal> {
+        let rule = workflow::transition(from, to).ok_or(TransitionRefusal::NotInWorkflow)?;
+        let permitted = match rule.by {
+            Party::Proposer => self.proposer,
+            Party::ForumStaff => self.forum_staff,
+            Party::Planner => self.planner,
+        };
+        if !permitted {
+            return Err(TransitionRefusal::NotYours(rule.by));
+        }
+        if to == ProposalStatus::Forwarded && self.top_forum {
+            return Err(TransitionRefusal::NotAtThisForum(
+                "this is the highest forum of the cycle: there is none to forward to",
+            ));
+        }
+        if matches!(to, ProposalStatus::Accepted | ProposalStatus::NotAccepted) && !self.top_forum {
+            return Err(TransitionRefusal::NotAtThisForum(
+                "the plan is decided at the highest forum of the cycle",
+            ));
+        }
+        Ok(rule)
+    }
+
+    /// The moves the actor may make from `from`, for the UI's buttons.
+    pub fn allowed_from(&self, from: ProposalStatus) -> Vec<(ProposalStatus, Transition)> {
+        workflow::next_statuses(from)
+            .into_iter()
+            .filter(|(to, _)| self.check(from, *to).is_ok())
+            .collect()
+    }
+}
+
+/// Whether `actor` (or the public) may follow an event stream; both subscription paths (the
+/// GraphQL executor and the WebSocket fast path) ask this. Forums and live sessions are public
+/// (their events carry nothing private: see each event's payload); the stream must exist.
+pub async fn authorize_stream(
+    conn: &impl ConnectionTrait,
+    _actor: Option<&Actor>,
+    stream: StreamKey,
+) -> AppResult<()> {
+    match stream {
+        StreamKey::Forum(id) => find::<forum::Entity>(conn, id, "forum").await.map(drop),
+        StreamKey::Session(id) => find::<entity::live_session::Entity>(conn, id, "live session")
+            .await
+            .map(drop),
     }
 }

@@ -19,9 +19,10 @@ use super::{
     validate, Page, Window,
 };
 use crate::{
-    auth::{self, Actor},
+    auth,
     config::RateLimits,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 

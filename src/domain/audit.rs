@@ -12,7 +12,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::{access, now, regions, Page, Window};
-use crate::{auth::Actor, error::AppResult};
+use crate::{domain::access::Actor, error::AppResult};
 
 pub async fn record<B: Serialize, A: Serialize>(
     conn: &impl ConnectionTrait,

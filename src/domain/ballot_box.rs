@@ -59,10 +59,10 @@ impl BallotBox {
         self.jobs
             .send(Job { ballot, reply })
             .await
-            .map_err(|_| AppError::Internal("the ballot box is closed".into()))?;
+            .map_err(|_| AppError::invariant("the ballot box is closed"))?;
         answer
             .await
-            .map_err(|_| AppError::Internal("the ballot box stopped".into()))?
+            .map_err(|_| AppError::invariant("the ballot box stopped"))?
     }
 }
 
@@ -88,7 +88,7 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
                 for job in batch {
                     let result = match store_together(&db, &[&job.ballot]).await {
                         Ok(mut results) => results.pop().unwrap_or_else(|| {
-                            Err(AppError::Internal("the ballot box lost a ballot".into()))
+                            Err(AppError::invariant("the ballot box lost a ballot"))
                         }),
                         Err(err) => Err(err),
                     };
@@ -164,7 +164,7 @@ async fn store_together(
         }
         results.push(result);
     }
-    let minimum = db.realtime().config().tally_minimum;
+    let minimum = db.events().config().tally_minimum;
     for round_id in stored_rounds {
         if let Some(round) = context.rounds.get(&round_id) {
             voting::advance_tally(&txn, round, minimum).await?;

@@ -10,8 +10,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 
 use super::{access, audit, find, now, planning, proposals, regions};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 

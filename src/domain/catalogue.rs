@@ -14,8 +14,8 @@ use validator::Validate;
 
 use super::{audit, find, validate};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 

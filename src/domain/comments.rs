@@ -8,10 +8,10 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
 use super::{access, audit, find, now, proposals};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
-    realtime::{self, StreamKey},
+    events::{self, StreamKey},
 };
 
 pub async fn add(
@@ -65,7 +65,7 @@ pub async fn add(
         "authorName": actor.account.name,
         "body": created.body,
     });
-    realtime::publish(
+    events::publish(
         &txn,
         StreamKey::Forum(target.forum_id),
         EventKind::CommentAdded,
@@ -118,14 +118,14 @@ pub async fn hide(
     .await?;
     // The text leaves the public record of the stream too.
     let stream = StreamKey::Forum(forum.id);
-    realtime::redact(&txn, stream, comment_id, EventKind::CommentAdded, |data| {
+    events::redact(&txn, stream, comment_id, EventKind::CommentAdded, |data| {
         data["body"] = serde_json::Value::Null;
         data["hidden"] = true.into();
     })
     .await?;
     let data =
         serde_json::json!({ "commentId": comment_id, "proposalId": target.id, "reason": reason });
-    realtime::publish(
+    events::publish(
         &txn,
         stream,
         EventKind::CommentHidden,
@@ -136,21 +136,6 @@ pub async fn hide(
     .await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// Whether the viewer may read a hidden comment's text: the forum's staff may.
-pub async fn may_read_hidden(
-    db: &Db,
-    actor: Option<&Actor>,
-    comment: &comment::Model,
-) -> AppResult<bool> {
-    let Some(actor) = actor else { return Ok(false) };
-    if actor.is_admin() {
-        return Ok(true);
-    }
-    let target = find::<proposal::Entity>(db.reader(), comment.proposal_id, "proposal").await?;
-    let forum = find::<forum::Entity>(db.reader(), target.forum_id, "forum").await?;
-    access::is_forum_staff(db.reader(), actor, &forum).await
 }
 
 pub async fn get(db: &Db, id: i32) -> AppResult<comment::Model> {

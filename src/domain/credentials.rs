@@ -18,9 +18,10 @@ use super::{
     throttle::{self, ClientAddr},
 };
 use crate::{
-    auth::{self, Actor},
+    auth,
     config::RateLimits,
     db::{Db, Txn},
+    domain::access::Actor,
     error::{AppError, AppResult},
     mail::{Mail, Mailer},
 };

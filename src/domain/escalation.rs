@@ -19,12 +19,12 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{access, audit, find, now, outcome, proposals, voting};
+use super::{access, audit, find, format::rupiah, now, outcome, proposals, voting};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
-    realtime::{self, StreamKey, Txn},
+    events::{self, StreamKey, Txn},
 };
 
 /// Statuses of the proposals that stand on a forum's list.
@@ -67,23 +67,6 @@ pub struct DraftList {
     /// The Rupiah the selection may spend (ceiling plus tolerance), when limited by budget.
     pub budget: Option<i64>,
     pub rows: Vec<ListedProposal>,
-}
-
-/// "Rp 1.250.000", as Indonesian documents write amounts.
-pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    if amount < 0 {
-        format!("-Rp {grouped}")
-    } else {
-        format!("Rp {grouped}")
-    }
 }
 
 /// Why a proposal stands where it does, in the words of the minutes.
@@ -443,7 +426,7 @@ async fn close_in(txn: &Txn, actor: &Actor, input: CloseForumInput) -> AppResult
         Some(&json!({ "forum": &closed, "outcomes": &counts })),
     )
     .await?;
-    realtime::publish(
+    events::publish(
         txn,
         StreamKey::Forum(closed.id),
         EventKind::ForumClosed,
@@ -652,7 +635,7 @@ pub async fn promote_reserve(
         Some(&promoted),
     )
     .await?;
-    realtime::publish(
+    events::publish(
         &txn,
         StreamKey::Forum(forum.id),
         EventKind::ReservePromoted,
@@ -663,18 +646,4 @@ pub async fn promote_reserve(
     .await?;
     txn.commit().await?;
     Ok(promoted)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rupiah;
-
-    #[test]
-    fn rupiah_groups_thousands_with_dots() {
-        assert_eq!(rupiah(0), "Rp 0");
-        assert_eq!(rupiah(999), "Rp 999");
-        assert_eq!(rupiah(1000), "Rp 1.000");
-        assert_eq!(rupiah(1_250_000), "Rp 1.250.000");
-        assert_eq!(rupiah(-65_000), "-Rp 65.000");
-    }
 }

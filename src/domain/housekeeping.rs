@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::{now, sealing, sessions::polls, throttle};
-use crate::{db::Db, realtime};
+use crate::{db::Db, events};
 
 /// How long events are kept for replay (`since`); older ones are removed.
 #[derive(Debug, Clone, Copy)]
@@ -17,19 +17,19 @@ pub fn start(db: Db, retention: Retention) {
         let mut tick: u64 = 0;
         loop {
             if let Err(err) = sealing::seal_due_rounds(&db).await {
-                tracing::warn!(error = %err.message(), "sealing closed rounds failed");
+                tracing::warn!(error = ?err, "sealing closed rounds failed");
             }
             if let Err(err) = polls::seal_closed_polls(&db).await {
-                tracing::warn!(error = %err.message(), "sealing closed polls failed");
+                tracing::warn!(error = ?err, "sealing closed polls failed");
             }
             if tick.is_multiple_of(60) {
                 if let Err(err) = throttle::prune(&db).await {
-                    tracing::warn!(error = %err.message(), "pruning rate limits failed");
+                    tracing::warn!(error = ?err, "pruning rate limits failed");
                 }
                 let before = now()
                     - chrono::Duration::from_std(retention.events).unwrap_or(chrono::Duration::MAX);
-                if let Err(err) = realtime::prune_events(db.writer(), before).await {
-                    tracing::warn!(error = %err.message(), "pruning old events failed");
+                if let Err(err) = events::prune_events(db.writer(), before).await {
+                    tracing::warn!(error = ?err, "pruning old events failed");
                 }
             }
             tick = tick.wrapping_add(1);

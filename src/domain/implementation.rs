@@ -15,10 +15,10 @@ use validator::Validate;
 
 use super::{audit, find, now, regions::TimeZone, validate};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
-    realtime::{self, StreamKey},
+    events::{self, StreamKey},
 };
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
@@ -112,7 +112,7 @@ pub async fn report(
         Some(&update),
     )
     .await?;
-    realtime::publish(
+    events::publish(
         &txn,
         StreamKey::Forum(updated.forum_id),
         EventKind::ImplementationReported,
@@ -120,7 +120,7 @@ pub async fn report(
         Some(actor.id()),
         json!({
             "proposalId": updated.id,
-            "status": realtime::enum_name(input.status),
+            "status": events::enum_name(input.status),
             "happenedOn": update.happened_on,
         }),
     )

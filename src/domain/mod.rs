@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod comments;
 pub mod credentials;
 pub mod escalation;
+pub mod format;
 pub mod housekeeping;
 pub mod implementation;
 pub mod open_data;

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{access, audit, find, now, voting};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
     ranking::{self, BallotKind, Reason, Rule, Support},
 };
@@ -254,9 +254,9 @@ async fn rank(
     let rule: Rule = round
         .rule
         .parse()
-        .map_err(|e: ranking::RankingError| AppError::Internal(e.to_string()))?;
+        .map_err(|e: ranking::RankingError| AppError::internal("reading a round's rule", e))?;
     let computed = ranking::select(&instance(round.method, budget, projects, &ballots), rule)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("ranking a round's ballots", e))?;
     let entries = computed
         .projects
         .iter()
@@ -297,10 +297,10 @@ async fn kept_ranking(
         return Ok(None);
     }
     let entries = serde_json::from_str(&kept.entries).map_err(|err| {
-        AppError::Internal(format!(
-            "the kept ranking of round {} is unreadable: {err}",
-            round.id
-        ))
+        AppError::internal(
+            format!("reading the kept ranking of round {}", round.id),
+            err,
+        )
     })?;
     Ok(Some(Ranking {
         ballots: kept.ballots,
@@ -317,7 +317,7 @@ async fn keep_ranking(
     ranking: &Ranking,
 ) -> AppResult<()> {
     let entries = serde_json::to_string(&ranking.entries)
-        .map_err(|err| AppError::Internal(format!("encoding a ranking failed: {err}")))?;
+        .map_err(|err| AppError::internal("encoding a ranking failed", err))?;
     round_ranking::Entity::insert(round_ranking::ActiveModel {
         round_id: Set(round.id),
         rule: Set(round.rule.clone()),

@@ -26,8 +26,8 @@ use super::{
     voting::{self, BallotReceipt, ChoiceInput, Lock, OwnBallot},
 };
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 
@@ -71,7 +71,7 @@ pub async fn enter(db: &Db, actor: &Actor, input: PaperBallotInput) -> AppResult
     validate(&input)?;
     let paper_number = input.paper_number.trim().to_owned();
     let txn = db.begin().await?;
-    let minimum = db.realtime().config().tally_minimum;
+    let minimum = db.events().config().tally_minimum;
     match record(&txn, actor, &input, &paper_number, minimum).await {
         Ok(receipt) => {
             txn.tally_changed(input.round_id).await?;

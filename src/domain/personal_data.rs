@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 
 use super::{accounts, audit, credentials, find, now};
 use crate::{
-    auth::{self, Actor},
+    auth,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 

@@ -15,8 +15,8 @@ use validator::Validate;
 
 use super::{access, audit, find, now, regions, validate, Page, Window};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult},
 };
 

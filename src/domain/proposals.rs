@@ -23,10 +23,10 @@ use super::{
     Page, Window,
 };
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     error::{AppError, AppResult},
-    realtime::{self, enum_name, StreamKey},
+    events::{self, enum_name, StreamKey},
 };
 
 /// Coordinates must fall inside Indonesia: a pin in the sea off Africa is a typo, not a site.
@@ -171,7 +171,7 @@ pub(crate) async fn insert_draft(
     let cycle_id = match &draft.cycle_id {
         sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
         sea_orm::ActiveValue::NotSet => {
-            return Err(AppError::Internal("a new proposal needs its cycle".into()))
+            return Err(AppError::invariant("a new proposal needs its cycle"))
         }
     };
     let cycle = find::<entity::cycle::Entity>(txn, cycle_id, "cycle").await?;
@@ -409,31 +409,10 @@ pub async fn transition_in(
     validate(&input)?;
     let current = find_visible(txn, Some(actor), input.proposal_id).await?;
     let forum = find::<forum::Entity>(txn, current.forum_id, "forum").await?;
-    let Some(rule) = workflow::transition(current.status, input.to) else {
-        return Err(AppError::precondition(format!(
-            "a {} proposal cannot become {}",
-            current.status, input.to
-        )));
-    };
-    let permitted = match rule.by {
-        Party::Proposer => current.proposer_id == actor.id(),
-        Party::ForumStaff => access::is_forum_staff(txn, actor, &forum).await?,
-        Party::Planner => {
-            let region = find::<region::Entity>(txn, forum.region_id, "region").await?;
-            actor.is_admin() || actor.plans_for(&region)
-        }
-    };
-    if !permitted {
-        let who = match rule.by {
-            Party::Proposer => "the proposer",
-            Party::ForumStaff => "the forum's moderators or planners",
-            Party::Planner => "a planner",
-        };
-        return Err(AppError::forbidden(format!(
-            "only {who} may make a {} proposal {}",
-            current.status, input.to
-        )));
-    }
+    let rule = access::ProposalPowers::of(txn, actor, &current, &forum)
+        .await?
+        .check(current.status, input.to)
+        .map_err(|refusal| refusal.into_error(current.status, input.to))?;
     let note = input
         .note
         .map(|n| n.trim().to_owned())
@@ -483,13 +462,6 @@ pub async fn transition_in(
             require_forum_open(&parent)?;
             active.forum_id = Set(parent.id);
             active.level = Set(parent.level);
-        }
-        ProposalStatus::Accepted | ProposalStatus::NotAccepted
-            if forum.parent_forum_id.is_some() =>
-        {
-            return Err(AppError::precondition(
-                "the plan is decided at the highest forum of the cycle",
-            ));
         }
         _ => {}
     }
@@ -593,7 +565,7 @@ async fn publish_transition(
         forums.push(after.forum_id);
     }
     for forum_id in forums {
-        realtime::publish(
+        events::publish(
             txn,
             StreamKey::Forum(forum_id),
             kind,
@@ -746,23 +718,6 @@ pub async fn add_recommendation(
     Ok(created)
 }
 
-/// Drafts are private to their proposer (and the forum's staff).
-pub async fn can_view(
-    conn: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    proposal: &proposal::Model,
-) -> AppResult<bool> {
-    if proposal.status != ProposalStatus::Draft {
-        return Ok(true);
-    }
-    let Some(actor) = actor else { return Ok(false) };
-    if proposal.proposer_id == actor.id() {
-        return Ok(true);
-    }
-    let forum = find::<forum::Entity>(conn, proposal.forum_id, "forum").await?;
-    access::is_forum_staff(conn, actor, &forum).await
-}
-
 /// The proposal if `actor` may see it: someone else's draft is NOT_FOUND, not FORBIDDEN, so a
 /// caller cannot learn that a draft exists by acting on its id.
 pub async fn find_visible(
@@ -771,7 +726,7 @@ pub async fn find_visible(
     id: i32,
 ) -> AppResult<proposal::Model> {
     let found = find::<proposal::Entity>(conn, id, "proposal").await?;
-    if can_view(conn, actor, &found).await? {
+    if access::may_see_proposal(conn, actor, &found).await? {
         Ok(found)
     } else {
         Err(AppError::NotFound("proposal"))

@@ -14,8 +14,8 @@ use validator::Validate;
 
 use super::{access, audit, find, like_pattern, now, validate, Page, Window};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     error::{AppError, AppResult, FieldError},
 };
 
@@ -68,12 +68,14 @@ impl TimeZone {
     }
 
     pub fn offset(self) -> chrono::FixedOffset {
-        let hours = match self {
-            Self::Wib => 7,
-            Self::Wita => 8,
-            Self::Wit => 9,
+        const HOUR: i32 = 3600;
+        // `east_opt` refuses only offsets of a day or more.
+        let offset = match self {
+            Self::Wib => chrono::FixedOffset::east_opt(7 * HOUR),
+            Self::Wita => chrono::FixedOffset::east_opt(8 * HOUR),
+            Self::Wit => chrono::FixedOffset::east_opt(9 * HOUR),
         };
-        chrono::FixedOffset::east_opt(hours * 3600).expect("a whole-hour offset")
+        offset.unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc))
     }
 
     /// The local time of `at` in this zone.

@@ -113,7 +113,7 @@ async fn count(db: &Db, bucket: &str, rate: Rate, add: i64) -> AppResult<(i64, i
             [bucket.into(), now.into(), add.into(), expired.into()],
         ))
         .await?
-        .ok_or_else(|| AppError::Internal("counting an attempt returned nothing".into()))?;
+        .ok_or_else(|| AppError::invariant("counting an attempt returned nothing"))?;
     Ok((
         row.try_get::<i64>("", "attempts")?,
         row.try_get::<i64>("", "window_start")?,

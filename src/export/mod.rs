@@ -31,8 +31,8 @@ use serde::Deserialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     domain::{
         access, find, now, open_data,
         planning::{self, ForumFilter},
@@ -370,7 +370,7 @@ async fn headers_of(
 }
 
 fn io_error(err: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("export failed: {err}"))
+    AppError::internal("export failed", err.to_string())
 }
 
 /// What the reader hands the writer: the forum at this index of the export begins, or the next

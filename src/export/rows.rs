@@ -372,7 +372,7 @@ impl<'a> ForumRows<'a> {
             None => "[]".to_owned(),
         };
         let mut entries: Vec<ExportedEntry> = serde_json::from_str(&json)
-            .map_err(|e| AppError::Internal(format!("reading a priority list page: {e}")))?;
+            .map_err(|e| AppError::internal("reading a priority list page", e))?;
         // SQLite aggregates in the subquery's order; sorting again costs nothing and does not
         // rely on it.
         entries.sort_by_key(|e| (e.rank, e.entry_id));

@@ -5,8 +5,12 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe},
-    ErrorExtensionValues, Response, ServerError, Value,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
+        NextValidation,
+    },
+    parser::types::ExecutableDocument,
+    ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use futures_util::{stream::BoxStream, StreamExt};
 
@@ -23,6 +27,38 @@ impl ExtensionFactory for ErrorCodes {
 
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|error| with_code(error, PARSE_FAILED))
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|error| {
+                    let code = if is_invalid_argument_value(&error) {
+                        "BAD_USER_INPUT"
+                    } else {
+                        VALIDATION_FAILED
+                    };
+                    with_code(error, code)
+                })
+                .collect()
+        })
+    }
+
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         with_codes(next.run(ctx).await)
     }
@@ -37,36 +73,35 @@ impl Extension for ErrorCodes {
     }
 }
 
-fn with_codes(mut response: Response) -> Response {
-    for error in &mut response.errors {
-        if error
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some())
-        {
-            continue;
-        }
-        let code = code_of(error);
-        error
-            .extensions
-            .get_or_insert_with(ErrorExtensionValues::default)
-            .set("code", Value::from(code));
+/// Gives `error` the code unless it has one (our own errors and the depth limits set theirs).
+fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", Value::from(code));
     }
-    response
+    error
 }
 
-fn code_of(error: &ServerError) -> &'static str {
-    if error.message.starts_with("Invalid value") || error.message.starts_with("Failed to parse") {
-        // A value (usually a variable) that cannot be read as its type: the caller's input.
-        "BAD_USER_INPUT"
-    } else if error.path.is_empty() {
-        // Refused before any resolver ran. The parser's messages point at the text (" --> 1:13").
-        if error.message.trim_start().starts_with("-->") {
-            PARSE_FAILED
+/// async-graphql reports a value that does not fit its argument's type (usually a variable
+/// the caller sent) through the same validation phase as an unknown field, and tells them
+/// apart only in the message of its `ArgumentsOfCorrectType` rule: the caller's input, not a
+/// wrong query. The one place a message is read.
+fn is_invalid_argument_value(error: &ServerError) -> bool {
+    error.message.starts_with("Invalid value for argument")
+}
+
+/// Errors raised while resolving that carry no code of ours are async-graphql's own: an
+/// argument's value it could not read (`InputValueError`, the caller's input) or a fault.
+fn with_codes(mut response: Response) -> Response {
+    for error in std::mem::take(&mut response.errors) {
+        let code = if error.message.starts_with("Failed to parse") {
+            "BAD_USER_INPUT"
         } else {
-            VALIDATION_FAILED
-        }
-    } else {
-        "INTERNAL_SERVER_ERROR"
+            "INTERNAL_SERVER_ERROR"
+        };
+        response.errors.push(with_code(error, code));
     }
+    response
 }

@@ -17,7 +17,7 @@ use super::{
     types::{Account, Forum, Proposal},
 };
 use crate::{
-    auth::Actor,
+    domain::access::Actor,
     domain::{
         self,
         sessions::{
@@ -28,7 +28,7 @@ use crate::{
         },
         throttle::{self, ClientAddr},
     },
-    realtime::{self, Event, StreamKey},
+    events::{self, Event, StreamKey},
 };
 
 async fn by_id<E: sea_orm::EntityTrait>(
@@ -177,18 +177,16 @@ impl LiveSession {
     /// The minutes (berita acara), once the session is closed.
     async fn minutes(&self) -> Result<Option<SessionMinutes>> {
         match &self.0.minutes {
-            Some(text) => {
-                Ok(Some(serde_json::from_str(text).map_err(|e| {
-                    crate::error::AppError::Internal(e.to_string())
-                })?))
-            }
+            Some(text) => Ok(Some(serde_json::from_str(text).map_err(|e| {
+                crate::error::AppError::internal("reading stored minutes", e)
+            })?)),
             None => Ok(None),
         }
     }
     /// The last event of the session's stream: load this view, then subscribe to
     /// `sessionEvents(since: lastSequence)`.
     async fn last_sequence(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(realtime::last_sequence(db(ctx).reader(), StreamKey::Session(self.0.id)).await?)
+        Ok(events::last_sequence(db(ctx).reader(), StreamKey::Session(self.0.id)).await?)
     }
     async fn viewer_is_moderator(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(sessions::is_moderator(db(ctx), actor(ctx), &self.0).await?)
@@ -426,7 +424,7 @@ impl LiveQuery {
     ) -> Result<Vec<LiveEvent>> {
         domain::find::<forum::Entity>(db(ctx).reader(), forum_id, "forum").await?;
         Ok(events(
-            realtime::load(
+            events::load(
                 db(ctx).reader(),
                 &StreamKey::Forum(forum_id).to_string(),
                 since,
@@ -439,7 +437,7 @@ impl LiveQuery {
 
     /// The last sequence number of a forum's activity (0 before any).
     async fn forum_event_sequence(&self, ctx: &Context<'_>, forum_id: i32) -> Result<i64> {
-        Ok(realtime::last_sequence(db(ctx).reader(), StreamKey::Forum(forum_id)).await?)
+        Ok(events::last_sequence(db(ctx).reader(), StreamKey::Forum(forum_id)).await?)
     }
 
     /// A live session's events after `since`, oldest first.
@@ -452,7 +450,7 @@ impl LiveQuery {
     ) -> Result<Vec<LiveEvent>> {
         sessions::get(db(ctx), session_id).await?;
         Ok(events(
-            realtime::load(
+            events::load(
                 db(ctx).reader(),
                 &StreamKey::Session(session_id).to_string(),
                 since,
@@ -592,7 +590,7 @@ impl LiveMutation {
         body: String,
         reply_to_id: Option<i32>,
     ) -> Result<ChatMessage> {
-        let state = ctx.data_unchecked::<crate::server::AppState>();
+        let state = ctx.data_unchecked::<crate::state::AppState>();
         // Per participant the chat's own rate holds (five in ten seconds); per address, this.
         throttle::take_action(
             db(ctx),

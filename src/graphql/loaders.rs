@@ -32,7 +32,7 @@ where
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let pk = E::PrimaryKey::iter()
             .next()
-            .expect("entity has a primary key")
+            .ok_or_else(|| AppError::invariant("an entity without a primary key"))?
             .into_column();
         let rows = E::find()
             .filter(pk.is_in(keys.iter().copied()))
@@ -63,7 +63,7 @@ where
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let pk = E::PrimaryKey::iter()
             .next()
-            .expect("entity has a primary key")
+            .ok_or_else(|| AppError::invariant("an entity without a primary key"))?
             .into_column();
         let rows = E::find()
             .filter(self.foreign_key.is_in(keys.iter().copied()))

@@ -22,11 +22,11 @@ pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
 
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     domain::{throttle::ClientAddr, Window},
     error::AppError,
-    server::AppState,
+    state::AppState,
 };
 
 /// The query root: the planning core (`QueryRoot`) and the live sessions (`LiveQuery`).
@@ -83,6 +83,18 @@ async fn may_see_personal_data(
         person,
         home.as_ref(),
     ))
+}
+
+/// The schema in GraphQL's own language (SDL): `musrenbang schema` prints it, and the web
+/// app's TypeScript types are generated from the copy in `frontend/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(
+        Query(QueryRoot, LiveQuery),
+        Mutation(MutationRoot, LiveMutation),
+        SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }
 
 pub fn build_schema(state: AppState) -> AppSchema {
@@ -154,7 +166,7 @@ fn client(ctx: &Context<'_>) -> ClientAddr {
 }
 
 fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {
-    crate::auth::require(actor(ctx))
+    crate::domain::access::require_signed_in(actor(ctx))
 }
 
 const DEFAULT_PAGE: i32 = 20;

@@ -1,15 +1,14 @@
-//! Subscriptions, over WebSocket on `/graphql` (see `realtime::ws`).
+//! Subscriptions, over WebSocket on `/graphql` (see `server::ws`).
 use std::sync::Arc;
 
 use async_graphql::{Context, Result, Subscription};
-use entity::forum;
 use futures_util::{Stream, StreamExt};
 
-use super::{db, live::LiveEvent};
+use super::{actor, db, live::LiveEvent, state};
 use crate::{
-    domain::{self, sessions, voting},
+    domain::{access, voting, voting::live::TallyUpdate},
     error::AppError,
-    realtime::{self, tally::TallyUpdate, StreamKey},
+    events::{self, StreamKey},
 };
 
 pub struct SubscriptionRoot;
@@ -31,9 +30,8 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         round_id: i32,
     ) -> Result<impl Stream<Item = Arc<TallyUpdate>>> {
-        let db = db(ctx);
-        voting::tally(db, round_id).await?;
-        Ok(realtime::tally::stream(db, round_id))
+        voting::tally(db(ctx), round_id).await?;
+        Ok(state(ctx).live_tallies.stream(round_id))
     }
 
     /// A forum's activity: proposals submitted and changing status, comments added and hidden,
@@ -47,9 +45,9 @@ impl SubscriptionRoot {
         since: Option<i64>,
     ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
         check_since(since)?;
-        let db = db(ctx);
-        domain::find::<forum::Entity>(db.reader(), forum_id, "forum").await?;
-        Ok(realtime::subscribe(db, StreamKey::Forum(forum_id), since)
+        let stream = StreamKey::Forum(forum_id);
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
             .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
 
@@ -62,11 +60,9 @@ impl SubscriptionRoot {
         since: Option<i64>,
     ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
         check_since(since)?;
-        let db = db(ctx);
-        sessions::get(db, session_id).await?;
-        Ok(
-            realtime::subscribe(db, StreamKey::Session(session_id), since)
-                .map(|item| item.map(LiveEvent).map_err(Into::into)),
-        )
+        let stream = StreamKey::Session(session_id);
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
 }

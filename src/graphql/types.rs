@@ -566,28 +566,22 @@ impl Proposal {
     }
     /// The statuses the viewer may move this proposal to now (ignoring the stage's schedule).
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<AvailableTransition>> {
-        use domain::workflow::{next_statuses, Party};
         let Some(viewer) = actor(ctx) else {
             return Ok(Vec::new());
         };
         let conn = db(ctx).reader();
         let forum = domain::find::<forum::Entity>(conn, self.0.forum_id, "forum").await?;
-        let staff = domain::access::is_forum_staff(conn, viewer, &forum).await?;
-        let region = domain::find::<region::Entity>(conn, forum.region_id, "region").await?;
-        let planner = viewer.is_admin() || viewer.plans_for(&region);
-        let top = forum.parent_forum_id.is_none();
-        Ok(next_statuses(self.0.status)
-            .into_iter()
-            .filter(|(to, t)| match t.by {
-                Party::Proposer => viewer.id() == self.0.proposer_id,
-                Party::ForumStaff => staff && (*to != ProposalStatus::Forwarded || !top),
-                Party::Planner => planner && top,
-            })
-            .map(|(to, t)| AvailableTransition {
-                to,
-                note_required: t.note_required,
-            })
-            .collect())
+        Ok(
+            domain::access::ProposalPowers::of(conn, viewer, &self.0, &forum)
+                .await?
+                .allowed_from(self.0.status)
+                .into_iter()
+                .map(|(to, t)| AvailableTransition {
+                    to,
+                    note_required: t.note_required,
+                })
+                .collect(),
+        )
     }
 }
 
@@ -621,7 +615,8 @@ impl Comment {
     /// A hidden comment's text is shown only to the forum's staff.
     async fn body(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         if self.0.hidden_at.is_none()
-            || domain::comments::may_read_hidden(db(ctx), actor(ctx), &self.0).await?
+            || domain::access::may_read_hidden_comment(db(ctx).reader(), actor(ctx), &self.0)
+                .await?
         {
             Ok(Some(self.0.body.clone()))
         } else {

@@ -5,6 +5,7 @@
 //!
 //! The server trusts 127.0.0.1 as a proxy, so an attack that rotates `X-Forwarded-For` plays a
 //! botnet of many addresses: the bounds under test are the ones no per-address rate helps with.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 use std::{
     future::Future,
     process::{Child, Command, Stdio},

@@ -2,6 +2,7 @@
 //! against the database's own durable single-row insert rate measured in the same run.
 //! `cargo bench --bench cast_ballots` (PostgreSQL at MUSRENBANG_TEST_POSTGRES_URL or
 //! postgres://postgres@127.0.0.1:5432/test). Prints a Markdown table.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -77,7 +78,7 @@ async fn run(label: &str, url: &str) {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = server::app(server::AppState::new(db.clone()), None);
+    let app = server::app(musrenbang::state::AppState::new(db.clone()), None);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let client = reqwest::Client::builder()
         .no_proxy()

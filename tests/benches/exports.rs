@@ -2,6 +2,7 @@
 //! priority lists (100,000 rows), from an SQLite file, to CSV and to XLSX. Each export runs in a
 //! child process of this binary, so its peak memory (VmHWM) is its own and not the seeding's.
 //! `cargo bench --bench exports` prints a Markdown table.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 use std::{process::Command, time::Instant};
 
 use chrono::Utc;

@@ -1,6 +1,7 @@
 //! `pb tally` speed on the largest real elections: parse, then every rule that applies, each
 //! timed as the median of several runs. `cargo bench --bench pb_tally` prints a Markdown table
 //! to compare with the reference times in ../shared/pabulib/README.md.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 use std::time::{Duration, Instant};
 
 use musrenbang::{pabulib, ranking};

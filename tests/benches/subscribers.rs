@@ -10,6 +10,7 @@
 //! raised to its hard limit (both processes need one descriptor per connection); if the hard
 //! limit is too low, raise it first (`ulimit -Hn`, limits.conf, or the container's settings).
 //! Prints a Markdown table.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 use std::{
     io::{BufRead, BufReader},
     process::{Child, Command, Stdio},
@@ -30,8 +31,9 @@ use entity::{
 };
 use futures_util::{SinkExt, StreamExt};
 use musrenbang::{
-    auth::{self, Actor},
+    auth,
     db::Db,
+    domain::access::Actor,
     domain::{
         self,
         sessions::{self, ScheduleSessionInput, Step},
@@ -452,9 +454,9 @@ async fn main() {
     // Subscriptions start a moment after the subscribe message; give them time to settle,
     // then check every subscriber receives a warm-up event before measuring.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let last_sequence = musrenbang::realtime::last_sequence(
+    let last_sequence = musrenbang::events::last_sequence(
         db.reader(),
-        musrenbang::realtime::StreamKey::Session(session),
+        musrenbang::events::StreamKey::Session(session),
     )
     .await
     .unwrap() as u64;

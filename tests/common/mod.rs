@@ -17,10 +17,7 @@ use std::{
 };
 
 use chrono::{Duration, Utc};
-use musrenbang::{
-    db::Db,
-    server::{app, AppState},
-};
+use musrenbang::{db::Db, server::app, state::AppState};
 use serde_json::{json, Value};
 
 /// Where the PostgreSQL databases of the tests are created; override with this variable.
@@ -111,7 +108,7 @@ pub struct TestApp {
     pub db: Db,
     pub client: reqwest::Client,
     /// Begins the in-process server's graceful shutdown.
-    pub shutdown: musrenbang::server::Shutdown,
+    pub shutdown: musrenbang::state::Shutdown,
     server: tokio::task::JoinHandle<()>,
     scratch: Scratch,
 }
@@ -996,17 +993,21 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn spawn(database_url: &str) -> ServerProcess {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_musrenbang"));
+        command.args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ]);
+        Self::spawn_command(command)
+    }
+
+    /// Runs `command` (a `serve` on 127.0.0.1:0) and waits for the address it reports.
+    pub fn spawn_command(mut command: std::process::Command) -> ServerProcess {
         use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_musrenbang"))
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-                "--frontend-dir",
-                "/nonexistent",
-            ])
+        let mut child = command
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())

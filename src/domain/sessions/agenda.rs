@@ -18,15 +18,15 @@ use validator::Validate;
 
 use super::{emit, load, require_moderator, require_status, RUNNING};
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     domain::{
         audit, find, now,
         proposals::{self, TransitionInput},
         validate,
     },
     error::{AppError, AppResult},
-    realtime::enum_name,
+    events::enum_name,
 };
 
 /// The agenda in order.

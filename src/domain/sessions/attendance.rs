@@ -16,11 +16,11 @@ use validator::Validate;
 
 use super::{load, require_moderator, require_status};
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     domain::{access, audit, find, now, validate},
     error::{AppError, AppResult},
-    realtime::{self, enum_name, StreamKey},
+    events::{self, enum_name, StreamKey},
 };
 
 /// Check-in is possible from the moment a session is scheduled until it closes.
@@ -92,7 +92,7 @@ pub async fn staff_list(
     session_id: i32,
 ) -> AppResult<Vec<session_attendance::Model>> {
     let loaded = load(db.reader(), session_id).await?;
-    let actor = crate::auth::require(actor)?;
+    let actor = crate::domain::access::require_signed_in(actor)?;
     require_moderator(db.reader(), actor, &loaded.forum).await?;
     list(db.reader(), session_id).await
 }
@@ -109,7 +109,7 @@ async fn announce(txn: &Txn, kind: EventKind, entry: &session_attendance::Model)
         "count": counts.present,
         "counts": counts,
     });
-    realtime::publish(
+    events::publish(
         txn,
         StreamKey::Session(entry.session_id),
         kind,

@@ -10,11 +10,11 @@ use serde_json::json;
 
 use super::{emit, load, require_moderator, require_participant, require_status, RUNNING};
 use crate::{
-    auth::Actor,
     db::Db,
+    domain::access::Actor,
     domain::{access, audit, find, now},
     error::{AppError, AppResult},
-    realtime::{self, StreamKey},
+    events::{self, StreamKey},
 };
 
 /// At most this many messages per participant …
@@ -177,7 +177,7 @@ pub async fn hide(
         Some(&updated),
     )
     .await?;
-    realtime::redact(
+    events::redact(
         &txn,
         StreamKey::Session(updated.session_id),
         message_id,

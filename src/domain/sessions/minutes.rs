@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{agenda, attendance, polls};
 use crate::{
-    auth::Actor,
+    domain::access::Actor,
     domain::{escalation, find, now, regions::TimeZone},
     error::AppResult,
 };

@@ -31,10 +31,10 @@ use validator::Validate;
 
 use super::{access, audit, find, now, validate};
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     error::{AppError, AppResult},
-    realtime::{self, enum_name, StreamKey},
+    events::{self, enum_name, StreamKey},
 };
 
 /// A session and its forum, loaded together.
@@ -120,7 +120,7 @@ pub(crate) async fn emit(
     actor: &Actor,
     data: Value,
 ) -> AppResult<()> {
-    realtime::publish(
+    events::publish(
         txn,
         StreamKey::Session(session_id),
         kind,
@@ -187,7 +187,7 @@ async fn emit_both(
 ) -> AppResult<()> {
     let data = session_data(session);
     emit(txn, session.id, kind, Some(session.id), actor, data.clone()).await?;
-    realtime::publish(
+    events::publish(
         txn,
         StreamKey::Forum(session.forum_id),
         kind,
@@ -307,9 +307,10 @@ pub async fn step(
             let mut closing = loaded.session.clone();
             closing.closed_at = Some(at);
             let minutes = minutes::assemble(&txn, actor, &closing, &loaded.forum).await?;
-            active.minutes = Set(Some(
-                serde_json::to_string(&minutes).map_err(|e| AppError::Internal(e.to_string()))?,
-            ));
+            active.minutes =
+                Set(Some(serde_json::to_string(&minutes).map_err(|e| {
+                    AppError::internal("encoding the minutes", e)
+                })?));
         }
         Step::Pause | Step::Resume => {}
     }

@@ -17,11 +17,11 @@ use validator::Validate;
 
 use super::{load, require_moderator, require_participant, require_status, RUNNING};
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     domain::{audit, find, now, validate},
     error::{AppError, AppResult},
-    realtime::{self, enum_name, StreamKey},
+    events::{self, enum_name, StreamKey},
 };
 
 /// The answers of a YES_NO_ABSTAIN poll.
@@ -54,7 +54,7 @@ pub struct PollResults {
 
 pub fn options_of(poll: &session_poll::Model) -> AppResult<Vec<String>> {
     serde_json::from_str(&poll.options)
-        .map_err(|err| AppError::Internal(format!("a poll's options cannot be read: {err}")))
+        .map_err(|err| AppError::internal("a poll's options cannot be read", err))
 }
 
 /// Totals of the first `limit` answers (all of them without a limit), in answering order.
@@ -101,7 +101,7 @@ pub async fn results(
 ) -> AppResult<PollResults> {
     if let Some(kept) = &poll.results {
         return serde_json::from_str(kept)
-            .map_err(|err| AppError::Internal(format!("a poll's results cannot be read: {err}")));
+            .map_err(|err| AppError::internal("a poll's results cannot be read", err));
     }
     if poll.closed_at.is_some() {
         let (options, total) = count_answers(conn, poll, None).await?;
@@ -170,7 +170,7 @@ async fn announce(
         "results": results,
         "closedAt": poll.closed_at,
     });
-    realtime::publish(
+    events::publish(
         txn,
         StreamKey::Session(poll.session_id),
         kind,
@@ -236,9 +236,8 @@ pub async fn open(db: &Db, actor: &Actor, input: OpenPollInput) -> AppResult<ses
         agenda_item_id: Set(Some(item)),
         question: Set(input.question.trim().to_owned()),
         kind: Set(input.kind),
-        options: Set(serde_json::to_string(&options).map_err(|err| {
-            AppError::Internal(format!("encoding a poll's options failed: {err}"))
-        })?),
+        options: Set(serde_json::to_string(&options)
+            .map_err(|err| AppError::internal("encoding a poll's options failed", err))?),
         published_answers: Set(0),
         results: Set(None),
         opened_at: Set(now()),
@@ -303,7 +302,7 @@ pub async fn answer(
     }
     .insert(&txn)
     .await?;
-    let minimum = db.realtime().config().tally_minimum.max(1);
+    let minimum = db.events().config().tally_minimum.max(1);
     let answers = answer_count(&txn, poll_id).await?;
     let poll = if answers >= minimum && answers >= i64::from(poll.published_answers) + minimum {
         let mut active = poll.into_active_model();
@@ -334,7 +333,7 @@ async fn close_one(
     let mut active = poll.into_active_model();
     active.closed_at = Set(Some(at));
     active.results = Set(Some(serde_json::to_string(&kept).map_err(|err| {
-        AppError::Internal(format!("encoding a poll's results failed: {err}"))
+        AppError::internal("encoding a poll's results failed", err)
     })?));
     let closed = active.update(txn).await?;
     drop_answers(txn, closed.id).await?;
@@ -408,7 +407,7 @@ pub async fn seal_closed_polls(db: &Db) -> AppResult<usize> {
             answers: total,
             withheld: false,
         })
-        .map_err(|err| AppError::Internal(format!("encoding a poll's results failed: {err}")))?;
+        .map_err(|err| AppError::internal("encoding a poll's results failed", err))?;
         let mut active = poll.clone().into_active_model();
         active.results = Set(Some(kept));
         active.update(&txn).await?;

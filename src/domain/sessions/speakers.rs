@@ -17,11 +17,11 @@ use super::{
     emit, is_queued, load, names, require_moderator, require_participant, require_status, RUNNING,
 };
 use crate::{
-    auth::Actor,
     db::{Db, Txn},
+    domain::access::Actor,
     domain::{audit, find, now},
     error::{AppError, AppResult},
-    realtime::enum_name,
+    events::enum_name,
 };
 
 /// Speaking time when the moderator gives none.

@@ -18,9 +18,12 @@
 //!   reconnect after both and resume with `since`);
 //! * `sessionEvents` and `forumActivity` subscriptions of the common simple shape are served
 //!   by the fast path (`fast`), which renders each event once for all its subscribers.
+pub mod fast;
+
 use std::{
     collections::HashSet,
     str::FromStr,
+    sync::{Arc, OnceLock},
     task::Poll,
     time::{Duration, Instant},
 };
@@ -39,13 +42,16 @@ use futures_util::{future, stream, stream::BoxStream, StreamExt};
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc};
 
-use super::fast;
 use crate::{
     db::Db,
-    domain::{self, accounts, sessions, throttle::ClientAddr},
+    domain::{
+        access::{self, Actor},
+        accounts,
+        throttle::ClientAddr,
+    },
     error::AppError,
     graphql::{AppSchema, RequestAuth},
-    server::{Shutdown, SocketSlot},
+    state::{Shutdown, SocketSlot},
 };
 
 /// The token is not valid (graphql-transport-ws: Forbidden).
@@ -256,10 +262,10 @@ fn fast_stream(
     };
     let prefix = format!(r#"{{"id":{},"type":"{next}","payload":"#, Value::from(id));
     let root = plan.root_key().to_owned();
-    super::subscribe(db, plan.stream, plan.since)
+    crate::events::subscribe(db.events(), plan.stream, plan.since)
         .map(move |item| {
             let payload = match item {
-                Ok(event) => event.rendered.get(&event, &plan),
+                Ok(event) => fast::rendered_payload(&event, &plan),
                 Err(err) => error_payload(&root, err).into(),
             };
             let mut text = String::with_capacity(prefix.len() + payload.len() + 1);
@@ -269,18 +275,6 @@ fn fast_stream(
             text
         })
         .boxed()
-}
-
-/// Whether the stream's forum or session exists (otherwise the executor reports NOT_FOUND).
-async fn stream_exists(db: &Db, stream: super::StreamKey) -> bool {
-    match stream {
-        super::StreamKey::Session(id) => sessions::get(db, id).await.is_ok(),
-        super::StreamKey::Forum(id) => {
-            domain::find::<entity::forum::Entity>(db.reader(), id, "forum")
-                .await
-                .is_ok()
-        }
-    }
 }
 
 /// The id of a subscription that a server message ends (`complete` or `error`), if it does.
@@ -334,7 +328,7 @@ async fn serve(
     limits: Limits,
 ) {
     let _slot = limits.slot;
-    let config = db.realtime().config();
+    let config = db.events().config();
     let limit = config.send_timeout;
     let mut heard = Heard {
         started: Instant::now(),
@@ -384,7 +378,7 @@ async fn serve(
         }
     };
     // Followed from before the token is checked, so a sign-out racing the check is not missed.
-    let mut credential_changes = db.realtime().credential_changes();
+    let mut credential_changes = db.events().credential_changes();
     let mut checked = None;
     if let Some(payload) = connection_init(&first) {
         match authenticate(&db, &payload).await {
@@ -416,6 +410,9 @@ async fn serve(
         .as_ref()
         .and_then(|auth: &RequestAuth| auth.actor.as_ref())
         .map(|actor| actor.id());
+    // Who the connection acts for once initialised, for the fast path's stream check.
+    let connection_actor: Arc<OnceLock<Option<Actor>>> = Arc::default();
+    let init_actor = connection_actor.clone();
     let init_db = db.clone();
     let mut connection = async_graphql::http::WebSocket::new(schema, input, protocol)
         .on_connection_init(move |payload| async move {
@@ -425,6 +422,7 @@ async fn serve(
                     .await
                     .map_err(|_| async_graphql::Error::new("Forbidden"))?,
             };
+            let _ = init_actor.set(auth.actor.clone());
             let mut data = Data::default();
             data.insert(auth);
             data.insert(limits.client);
@@ -539,7 +537,12 @@ async fn serve(
                             let _ = send(&mut socket, close_frame(4409, &reason), limit).await;
                             break;
                         }
-                        if stream_exists(&db, plan.stream).await {
+                        // Refused streams go to the executor, which answers with the refusal.
+                        let actor = connection_actor.get().cloned().flatten();
+                        if access::authorize_stream(db.reader(), actor.as_ref(), plan.stream)
+                            .await
+                            .is_ok()
+                        {
                             let stream = fast_stream(&db, plan, id, protocol);
                             fast.push((id.to_owned(), stream));
                             continue;

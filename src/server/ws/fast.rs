@@ -14,7 +14,7 @@
 use std::{
     collections::hash_map::DefaultHasher,
     hash::{Hash, Hasher},
-    sync::{Arc, Mutex},
+    sync::Arc,
 };
 
 use async_graphql::{
@@ -26,7 +26,7 @@ use async_graphql::{
 };
 use serde_json::Value as Json;
 
-use super::{Event, StreamKey};
+use crate::events::{Event, StreamKey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Field {
@@ -265,7 +265,7 @@ fn render(event: &Event, plan: &Plan) -> String {
         match field {
             Field::Sequence => out.push_str(&event.sequence.to_string()),
             Field::Stream => push_json(&mut out, &*event.stream),
-            Field::Kind => push_json(&mut out, &super::enum_name(event.kind)),
+            Field::Kind => push_json(&mut out, &crate::events::enum_name(event.kind)),
             Field::At => push_json(&mut out, &event.at.to_rfc3339()),
             Field::ActorId => push_json(&mut out, &event.actor_id),
             Field::SubjectId => push_json(&mut out, &event.subject_id),
@@ -283,41 +283,11 @@ impl Plan {
     }
 }
 
-/// Payloads of one event already rendered, by shape: subscribers share them.
-#[derive(Default)]
-pub struct Rendered(Mutex<Vec<(u64, Arc<str>)>>);
-
-impl Rendered {
-    /// The `{"data": …}` payload of `event` for `plan`, rendered once per shape.
-    pub(crate) fn get(&self, event: &Event, plan: &Plan) -> Arc<str> {
-        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, payload)) = cache.iter().find(|(shape, _)| *shape == plan.shape) {
-            return payload.clone();
-        }
-        let payload: Arc<str> = render(event, plan).into();
-        if cache.len() < 16 {
-            cache.push((plan.shape, payload.clone()));
-        }
-        payload
-    }
-}
-
-impl Clone for Rendered {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl PartialEq for Rendered {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for Rendered {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Rendered")
-    }
+/// The `{"data": …}` payload of `event` for `plan`, rendered once per shape.
+pub(crate) fn rendered_payload(event: &Event, plan: &Plan) -> Arc<str> {
+    event
+        .rendered
+        .get_or_render(plan.shape, || render(event, plan))
 }
 
 #[cfg(test)]
@@ -387,10 +357,10 @@ mod tests {
             at: chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
                 .unwrap()
                 .into(),
-            rendered: Rendered::default(),
+            rendered: crate::events::Renderings::default(),
         };
         let plan = plan_of("subscription { sessionEvents(sessionId: 5) { sequence kind k: kind actorId subjectId data at stream __typename } }");
-        let text = event.rendered.get(&event, &plan);
+        let text = rendered_payload(&event, &plan);
         let value: Json = serde_json::from_str(&text).unwrap();
         assert_eq!(
             value,
@@ -398,7 +368,7 @@ mod tests {
                 "data": { "body": "Halo \"semua\"" }, "at": "2026-11-23T10:00:00+00:00", "stream": "session:5", "__typename": "LiveEvent" } } })
         );
         assert!(
-            Arc::ptr_eq(&text, &event.rendered.get(&event, &plan)),
+            Arc::ptr_eq(&text, &rendered_payload(&event, &plan)),
             "rendered once"
         );
     }

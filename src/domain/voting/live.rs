@@ -3,16 +3,20 @@
 //! totals after a change, at most once per `tally_interval`, and publishes the latest totals
 //! through a `watch` channel, so a slow subscriber simply skips to the newest. When the round
 //! closes, the task computes the final tally once more, sends it as the last update, and ends.
-use std::{sync::Arc, time::Duration};
+//! The event bus tells the tasks which rounds changed, on every instance (`TallySignal`).
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use entity::voting_round;
 use futures_util::{stream, Stream};
 use sea_orm::DatabaseConnection;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{broadcast::error::RecvError, watch};
 
-use super::Hub;
 use crate::{
     db::Db,
     domain::{
@@ -20,6 +24,7 @@ use crate::{
         voting::{self, TallyRow},
     },
     error::{AppError, AppResult},
+    events::{Hub, TallySignal},
 };
 
 /// The totals of a voting round at one moment.
@@ -40,30 +45,46 @@ pub struct TallyUpdate {
     pub computed_at: DateTime<Utc>,
 }
 
-pub(crate) struct Watch {
+struct Watch {
     tx: watch::Sender<Option<Arc<TallyUpdate>>>,
-    pub(crate) dirty: Notify,
 }
 
-impl Hub {
-    fn tally_receiver(&self, round_id: i32) -> watch::Receiver<Option<Arc<TallyUpdate>>> {
-        let mut tallies = self.0.tallies.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(watch) = tallies.get(&round_id) {
+/// The rounds someone in this process watches, one recomputing task each.
+#[derive(Clone)]
+pub struct LiveTallies {
+    hub: Hub,
+    watched: Arc<Mutex<HashMap<i32, Arc<Watch>>>>,
+}
+
+impl LiveTallies {
+    pub fn new(db: &Db) -> Self {
+        Self {
+            hub: db.events().clone(),
+            watched: Arc::default(),
+        }
+    }
+
+    /// Updates of a round's tally: the current totals at once, then after changes (coalesced),
+    /// and the final totals last.
+    pub fn stream(&self, round_id: i32) -> impl Stream<Item = Arc<TallyUpdate>> + Send + 'static {
+        updates(self.receiver(round_id))
+    }
+
+    fn receiver(&self, round_id: i32) -> watch::Receiver<Option<Arc<TallyUpdate>>> {
+        let mut watched = self.watched.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(watch) = watched.get(&round_id) {
             return watch.tx.subscribe();
         }
         let (tx, receiver) = watch::channel(None);
-        let watch = Arc::new(Watch {
-            tx,
-            dirty: Notify::new(),
-        });
-        tallies.insert(round_id, watch.clone());
+        let watch = Arc::new(Watch { tx });
+        watched.insert(round_id, watch.clone());
         tokio::spawn(run(self.clone(), round_id, watch));
         receiver
     }
 
     /// Stops watching a round: when it is final, or when nobody here watches any more.
-    fn release_tally(&self, round_id: i32, watch: &Arc<Watch>, finished: bool) -> bool {
-        let mut tallies = self.0.tallies.lock().unwrap_or_else(|p| p.into_inner());
+    fn release(&self, round_id: i32, watch: &Arc<Watch>, finished: bool) -> bool {
+        let mut tallies = self.watched.lock().unwrap_or_else(|p| p.into_inner());
         let current = tallies
             .get(&round_id)
             .is_some_and(|w| Arc::ptr_eq(w, watch));
@@ -75,10 +96,9 @@ impl Hub {
     }
 }
 
-/// Updates of a round's tally: the current totals at once, then after changes (coalesced), and
-/// the final totals last.
-pub fn stream(db: &Db, round_id: i32) -> impl Stream<Item = Arc<TallyUpdate>> + Send + 'static {
-    let receiver = db.realtime().tally_receiver(round_id);
+fn updates(
+    receiver: watch::Receiver<Option<Arc<TallyUpdate>>>,
+) -> impl Stream<Item = Arc<TallyUpdate>> + Send + 'static {
     stream::unfold(
         (receiver, true, false),
         |(mut receiver, first, finished)| async move {
@@ -121,7 +141,10 @@ async fn compute(
     Ok((update, round))
 }
 
-async fn run(hub: Hub, round_id: i32, watch: Arc<Watch>) {
+async fn run(tallies: LiveTallies, round_id: i32, watch: Arc<Watch>) {
+    let hub = &tallies.hub;
+    // Subscribed before the first computation: a ballot committed meanwhile is not missed.
+    let mut changes = hub.tally_changes();
     let interval = hub.config().tally_interval;
     let mut last_run: Option<tokio::time::Instant> = None;
     let mut previous: Option<(i64, Vec<TallyRow>)> = None;
@@ -133,20 +156,19 @@ async fn run(hub: Hub, round_id: i32, watch: Arc<Watch>) {
             tokio::time::sleep_until(at + interval).await;
         }
         last_run = Some(tokio::time::Instant::now());
-        let (update, round) = match compute(hub.reader(), round_id, hub.config().tally_minimum)
-            .await
-        {
-            Ok(computed) => computed,
-            Err(AppError::NotFound(_)) => {
-                hub.release_tally(round_id, &watch, true);
-                return;
-            }
-            Err(err) => {
-                tracing::warn!(round_id, error = %err.message(), "computing a live tally failed");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
+        let (update, round) =
+            match compute(hub.reader(), round_id, hub.config().tally_minimum).await {
+                Ok(computed) => computed,
+                Err(AppError::NotFound(_)) => {
+                    tallies.release(round_id, &watch, true);
+                    return;
+                }
+                Err(err) => {
+                    tracing::warn!(round_id, error = ?err, "computing a live tally failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
         if update.is_final && !seen_closed {
             seen_closed = true;
             continue;
@@ -158,16 +180,24 @@ async fn run(hub: Hub, round_id: i32, watch: Arc<Watch>) {
             watch.tx.send_replace(Some(Arc::new(update)));
         }
         if is_final {
-            hub.release_tally(round_id, &watch, true);
+            tallies.release(round_id, &watch, true);
             return;
         }
-        let closes_in = (round.closes_at - now()).to_std().unwrap_or(Duration::ZERO);
-        tokio::select! {
-            _ = watch.dirty.notified() => {}
-            _ = tokio::time::sleep(closes_in) => {}
-            _ = watch.tx.closed() => {
-                if hub.release_tally(round_id, &watch, false) {
-                    return;
+        let closes_at = tokio::time::Instant::now()
+            + (round.closes_at - now()).to_std().unwrap_or(Duration::ZERO);
+        loop {
+            tokio::select! {
+                signal = changes.recv() => match signal {
+                    Ok(TallySignal::Round(changed)) if changed != round_id => continue,
+                    // This round, every round, or signals missed: recompute.
+                    Ok(_) | Err(RecvError::Lagged(_)) => break,
+                    Err(RecvError::Closed) => return,
+                },
+                _ = tokio::time::sleep_until(closes_at) => break,
+                _ = watch.tx.closed() => {
+                    if tallies.release(round_id, &watch, false) {
+                        return;
+                    }
                 }
             }
         }

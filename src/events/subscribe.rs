@@ -6,10 +6,7 @@ use futures_util::{stream, Stream};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{load, Event, Hub, StreamKey};
-use crate::{
-    db::Db,
-    error::{AppError, AppResult},
-};
+use crate::error::{AppError, AppResult};
 
 /// Membership of a stream's broadcast; leaving drops the stream when nobody else here follows
 /// it.
@@ -42,11 +39,11 @@ struct Subscriber {
 /// Without `since`, only events committed from now on. Ends with `RESYNC_REQUIRED` if the
 /// subscriber falls more than the buffer behind.
 pub fn subscribe(
-    db: &Db,
+    hub: &Hub,
     stream: StreamKey,
     since: Option<i64>,
 ) -> impl Stream<Item = AppResult<Arc<Event>>> + Send + 'static {
-    let hub = db.realtime().clone();
+    let hub = hub.clone();
     let key: Arc<str> = stream.to_string().into();
     // Join before reading the table: whatever commits after the read is then in the broadcast.
     let (_, receiver) = hub.join(&key);

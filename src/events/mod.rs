@@ -1,4 +1,6 @@
-//! The event bus behind the GraphQL subscriptions.
+//! The event bus: the transactional outbox, per-process broadcast, replay, and PostgreSQL
+//! LISTEN/NOTIFY between instances. It sits below the domain and depends on `entity` and
+//! `error` only; `Db` owns it and hands it to every write transaction.
 //!
 //! * Every event of a forum or live session is a row of `events`, numbered per stream
 //!   (`forum:12`, `session:5`) by a counter row in `event_streams` that the writing transaction
@@ -12,14 +14,13 @@
 //!   has already delivered and reading any gap from the table (`subscribe`). Broadcast buffers
 //!   are bounded: a subscriber that falls more than a buffer behind gets `RESYNC_REQUIRED` with
 //!   its last sequence and subscribes again with `since`.
-//! * Tallies of voting rounds are not events: a per-round task recomputes them after changes,
-//!   a few times a second at most (`tally`).
-pub mod fast;
+//! * Tallies of voting rounds are not events: the bus only signals that a round's ballots
+//!   changed (`tally_changes`), on every instance; `domain::voting::live` recomputes them.
+//! * Credential changes (signed out, roles changed) are signalled the same way, for the
+//!   WebSocket connections acting for the account.
 pub mod pg;
 pub mod subscribe;
-pub mod tally;
 pub mod txn;
-pub mod ws;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -43,13 +44,20 @@ use tokio::sync::broadcast;
 pub use subscribe::subscribe;
 pub use txn::Txn;
 
-use crate::{
-    domain::now,
-    error::{AppError, AppResult},
-};
+use crate::error::{AppError, AppResult};
 
 /// Credential changes buffered for WebSocket connections that have not looked yet.
 const CREDENTIAL_CHANGES: usize = 256;
+
+/// Tally signals buffered for the live-tally tasks (a task that lags recomputes anyway).
+const TALLY_SIGNALS: usize = 1024;
+
+/// A voting round's ballots changed, or (after this instance missed notifications) any may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TallySignal {
+    Round(i32),
+    All,
+}
 
 /// Tunables of the realtime layer; tests shorten them.
 #[derive(Debug, Clone)]
@@ -111,8 +119,8 @@ pub struct Event {
     pub actor_id: Option<i32>,
     pub data: Json,
     pub at: DateTime<Utc>,
-    /// Its payload for the WebSocket fast path, rendered once per selection shape.
-    pub rendered: fast::Rendered,
+    /// Its payload as a transport rendered it, once per shape (the WebSocket fast path).
+    pub rendered: Renderings,
 }
 
 impl From<event::Model> for Event {
@@ -125,8 +133,48 @@ impl From<event::Model> for Event {
             actor_id: row.actor_id,
             data: serde_json::from_str(&row.data).unwrap_or(Json::Null),
             at: row.created_at,
-            rendered: fast::Rendered::default(),
+            rendered: Renderings::default(),
         }
+    }
+}
+
+/// Memoised renderings of one event's payload, keyed by the shape of what was asked for. A
+/// clone starts empty: renderings belong to the one shared `Arc<Event>`.
+#[derive(Default)]
+pub struct Renderings(Mutex<Vec<(u64, Arc<str>)>>);
+
+impl Renderings {
+    /// At most this many shapes are kept per event; others are rendered each time.
+    const KEPT: usize = 16;
+
+    pub fn get_or_render(&self, shape: u64, render: impl FnOnce() -> String) -> Arc<str> {
+        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, rendered)) = cache.iter().find(|(kept, _)| *kept == shape) {
+            return rendered.clone();
+        }
+        let rendered: Arc<str> = render().into();
+        if cache.len() < Self::KEPT {
+            cache.push((shape, rendered.clone()));
+        }
+        rendered
+    }
+}
+
+impl Clone for Renderings {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for Renderings {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Renderings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Renderings")
     }
 }
 
@@ -165,9 +213,9 @@ pub async fn publish(
             [key.clone().into()],
         ))
         .await?
-        .ok_or_else(|| AppError::Internal("no sequence number allocated".into()))?;
+        .ok_or_else(|| AppError::invariant("no sequence number allocated"))?;
     let sequence: i64 = row.try_get("", "last_sequence")?;
-    let at = now();
+    let at = Utc::now();
     event::ActiveModel {
         stream_key: Set(key.clone()),
         sequence: Set(sequence),
@@ -191,7 +239,7 @@ pub async fn publish(
         actor_id,
         data,
         at,
-        rendered: fast::Rendered::default(),
+        rendered: Renderings::default(),
     });
     txn.queue(event.clone());
     Ok(event)
@@ -276,7 +324,8 @@ struct HubInner {
     read: DatabaseConnection,
     config: RwLock<RealtimeConfig>,
     channels: Mutex<HashMap<Arc<str>, Arc<Channel>>>,
-    tallies: Mutex<HashMap<i32, Arc<tally::Watch>>>,
+    /// Voting rounds whose ballots changed, for the live tallies.
+    tallies: broadcast::Sender<TallySignal>,
     /// Accounts whose credentials changed, for the WebSocket connections acting for them.
     credentials: broadcast::Sender<i32>,
     listening: AtomicBool,
@@ -288,7 +337,7 @@ impl Hub {
             read,
             config: RwLock::new(RealtimeConfig::default()),
             channels: Mutex::new(HashMap::new()),
-            tallies: Mutex::new(HashMap::new()),
+            tallies: broadcast::channel(TALLY_SIGNALS).0,
             credentials: broadcast::channel(CREDENTIAL_CHANGES).0,
             listening: AtomicBool::new(false),
         }))
@@ -307,7 +356,7 @@ impl Hub {
         change(&mut self.0.config.write().unwrap_or_else(|p| p.into_inner()));
     }
 
-    pub(crate) fn reader(&self) -> &DatabaseConnection {
+    pub fn reader(&self) -> &DatabaseConnection {
         &self.0.read
     }
 
@@ -334,6 +383,11 @@ impl Hub {
         self.0.credentials.subscribe()
     }
 
+    /// Voting rounds whose ballots change from now on, on any instance.
+    pub fn tally_changes(&self) -> broadcast::Receiver<TallySignal> {
+        self.0.tallies.subscribe()
+    }
+
     pub(crate) fn credentials_changed(&self, account_id: i32) {
         // No receiver (no WebSocket open) is fine.
         let _ = self.0.credentials.send(account_id);
@@ -357,16 +411,8 @@ impl Hub {
     }
 
     pub(crate) fn tally_changed(&self, round_id: i32) {
-        let watch = self
-            .0
-            .tallies
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&round_id)
-            .cloned();
-        if let Some(watch) = watch {
-            watch.dirty.notify_one();
-        }
+        // No receiver (no live tally watched here) is fine.
+        let _ = self.0.tallies.send(TallySignal::Round(round_id));
     }
 
     /// Another instance committed `sequence` on `stream`.
@@ -393,17 +439,7 @@ impl Hub {
             .values()
             .cloned()
             .collect();
-        let tallies: Vec<i32> = self
-            .0
-            .tallies
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .keys()
-            .copied()
-            .collect();
-        for round in tallies {
-            self.tally_changed(round);
-        }
+        let _ = self.0.tallies.send(TallySignal::All);
         if channels.is_empty() {
             return;
         }
@@ -545,7 +581,7 @@ async fn fill(channel: Arc<Channel>, hub: Hub) {
             }
             result => {
                 if let Err(err) = result {
-                    tracing::warn!(stream = %channel.key, error = %err.message(), "reading missed events failed");
+                    tracing::warn!(stream = %channel.key, error = ?err, "reading missed events failed");
                 }
                 misses += 1;
                 if misses > 50 {

@@ -4,6 +4,8 @@
 //! gets a receipt to find among the counted receipts published after the close. Who voted
 //! (`round_participations`) is kept apart from what was chosen (`ballots`); the close seals the
 //! round (`sealing`). The scheme and its limits: docs/ballot-secrecy.md.
+pub mod live;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_graphql::{InputObject, SimpleObject};
@@ -27,8 +29,9 @@ use super::{
     find, now, sealing, validate,
 };
 use crate::{
-    auth::{self, Actor},
+    auth,
     db::{Db, Txn},
+    domain::access::Actor,
     error::{AppError, AppResult, FieldError},
 };
 
@@ -418,14 +421,14 @@ pub async fn cast_ballot(
 
 pub(crate) fn encode_choices(choices: &Choices) -> AppResult<String> {
     serde_json::to_string(choices)
-        .map_err(|err| AppError::Internal(format!("encoding a ballot failed: {err}")))
+        .map_err(|err| AppError::internal("encoding a ballot failed", err))
 }
 
 /// A stored ballot's choices; an unreadable one is an internal error, never an empty ballot.
 pub(crate) fn decode_choices(choices: &str) -> AppResult<Choices> {
     serde_json::from_str::<Choices>(choices).map_err(|err| {
         tracing::error!(error = %err, "a stored ballot cannot be read");
-        AppError::Internal(format!("a stored ballot cannot be read: {err}"))
+        AppError::internal("a stored ballot cannot be read", err)
     })
 }
 
@@ -566,7 +569,7 @@ pub struct Tally {
 /// more than residents: a moderator who knows who just voted must not read their vote.
 pub async fn tally(db: &Db, round_id: i32) -> AppResult<Tally> {
     let round = find::<voting_round::Entity>(db.reader(), round_id, "voting round").await?;
-    visible_tally(db.reader(), &round, db.realtime().config().tally_minimum).await
+    visible_tally(db.reader(), &round, db.events().config().tally_minimum).await
 }
 
 pub async fn visible_tally(
@@ -593,9 +596,8 @@ pub async fn visible_tally(
             counted: snapshot.ballots,
             withheld: false,
             minimum_ballots: minimum,
-            rows: serde_json::from_str(&snapshot.rows).map_err(|err| {
-                AppError::Internal(format!("a tally snapshot cannot be read: {err}"))
-            })?,
+            rows: serde_json::from_str(&snapshot.rows)
+                .map_err(|err| AppError::internal("a tally snapshot cannot be read", err))?,
         },
         None => Tally {
             ballots,
@@ -636,7 +638,7 @@ pub(crate) async fn advance_tally(
     }
     let totals = counts(txn, round).await?;
     let rows = serde_json::to_string(&totals.rows)
-        .map_err(|err| AppError::Internal(format!("encoding a tally failed: {err}")))?;
+        .map_err(|err| AppError::internal("encoding a tally failed", err))?;
     tally_snapshot::Entity::insert(tally_snapshot::ActiveModel {
         round_id: Set(round.id),
         ballots: Set(totals.ballots),

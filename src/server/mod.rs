@@ -1,12 +1,14 @@
 //! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
-//! subscriptions, see `realtime::ws`), `/export` (files for planners), the probes `/livez`,
+//! subscriptions, see `ws`), `/export` (files for planners), the probes `/livez`,
 //! `/readyz` and `/healthz`, and the web app. `serve` shuts down gracefully: see `Shutdown`.
+pub mod web_app;
+pub mod ws;
+
 use std::{
     collections::HashMap,
     future::{Future, IntoFuture},
     net::{IpAddr, SocketAddr},
     path::PathBuf,
-    sync::{Arc, Mutex},
     time::Duration,
 };
 
@@ -24,138 +26,16 @@ use axum::{
     routing::get,
     Extension, Router,
 };
-use tower_http::{
-    services::{ServeDir, ServeFile},
-    set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
-};
+use tower_http::{set_header::SetResponseHeaderLayer, timeout::TimeoutLayer};
 
 use crate::{
     config::ServerSettings,
-    db::Db,
-    domain::{accounts, ballot_box::BallotBox, throttle::ClientAddr},
+    domain::{accounts, throttle::ClientAddr},
     error::AppError,
     export,
     graphql::{build_schema, AppSchema, RequestAuth},
+    state::{AppState, Shutdown, SHUTDOWN_DEADLINE},
 };
-
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub ballot_box: BallotBox,
-    pub settings: Arc<ServerSettings>,
-    /// Open WebSocket connections per client address, in this process.
-    pub sockets: Arc<SocketCounts>,
-    pub shutdown: Shutdown,
-}
-
-/// A graceful stop. When it begins, the listener stops accepting, readiness answers 503,
-/// every WebSocket is closed with 1001 ("going away": clients reconnect, to another instance
-/// behind a load balancer, and resume with `since`), and in-flight requests run to their end
-/// (a ballot is answered once it is committed). `serve` returns when all of that is done or
-/// `SHUTDOWN_DEADLINE` has passed.
-#[derive(Clone, Default)]
-pub struct Shutdown {
-    begun: tokio_util::sync::CancellationToken,
-    sockets: tokio_util::task::TaskTracker,
-}
-
-/// How long in-flight requests and closing sockets may take once a shutdown begins; below the
-/// 30 s an orchestrator (systemd, Kubernetes) waits after SIGTERM before it kills.
-pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(20);
-
-impl Shutdown {
-    pub fn begin(&self) {
-        self.begun.cancel();
-    }
-
-    pub fn has_begun(&self) -> bool {
-        self.begun.is_cancelled()
-    }
-
-    /// Resolves once the shutdown has begun.
-    pub async fn begun(&self) {
-        self.begun.cancelled().await
-    }
-
-    /// Runs a WebSocket connection so that `serve` waits for its close.
-    pub fn track_socket<F>(&self, connection: F) -> impl Future<Output = ()> + Send + 'static
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        self.sockets.track_future(connection)
-    }
-
-    async fn sockets_closed(&self) {
-        self.sockets.close();
-        self.sockets.wait().await
-    }
-}
-
-impl AppState {
-    pub fn new(db: Db) -> Self {
-        Self::with_settings(db, ServerSettings::default())
-    }
-
-    pub fn with_settings(db: Db, settings: ServerSettings) -> Self {
-        // Events written by other instances on the same PostgreSQL database reach this one's
-        // subscribers.
-        db.realtime().listen_for_other_instances();
-        // Rounds whose time is up are sealed (voters cut from their ballots) within a second;
-        // old events and rate-limit windows are removed.
-        crate::domain::housekeeping::start(
-            db.clone(),
-            crate::domain::housekeeping::Retention {
-                events: Duration::from_secs(u64::from(settings.event_retention_days) * 86_400),
-            },
-        );
-        Self {
-            ballot_box: BallotBox::start(db.clone()),
-            db,
-            settings: Arc::new(settings),
-            sockets: Arc::default(),
-            shutdown: Shutdown::default(),
-        }
-    }
-}
-
-/// WebSocket connections per address; a connection holds a `SocketSlot` while it lives.
-#[derive(Default)]
-pub struct SocketCounts(Mutex<HashMap<IpAddr, usize>>);
-
-impl SocketCounts {
-    /// A slot for one more connection from `addr`, unless it holds `limit` already.
-    pub fn open(self: &Arc<Self>, addr: IpAddr, limit: usize) -> Option<SocketSlot> {
-        let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let count = counts.entry(addr).or_default();
-        if *count >= limit {
-            return None;
-        }
-        *count += 1;
-        Some(SocketSlot {
-            counts: self.clone(),
-            addr,
-        })
-    }
-}
-
-pub struct SocketSlot {
-    counts: Arc<SocketCounts>,
-    addr: IpAddr,
-}
-
-impl Drop for SocketSlot {
-    fn drop(&mut self) {
-        let mut counts = self.counts.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = counts.get_mut(&self.addr) {
-            *count -= 1;
-            if *count == 0 {
-                counts.remove(&self.addr);
-            }
-        }
-    }
-}
 
 /// The Content-Security-Policy of the web app: its own scripts, styles and API only.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -262,7 +142,8 @@ struct Api {
     schema: AppSchema,
 }
 
-/// The whole HTTP application. `frontend_dir` holds the built web app, if any.
+/// The whole HTTP application. The web app comes from `frontend_dir` if it holds one, else
+/// from the binary (`web_app`).
 pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
     let schema = build_schema(state.clone());
     let api = Api { state, schema };
@@ -277,14 +158,8 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
             with_client_addr,
         ))
         .with_state(api);
-    let router = match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
-        Some(dir) => {
-            let index = dir.join("index.html");
-            router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
-        }
-        None => router.fallback(get(placeholder_page)),
-    };
-    router
+    web_app::WebApp::choose(frontend_dir)
+        .serve(router)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -349,10 +224,6 @@ async fn readyz(State(api): State<Api>) -> Response {
         serde_json::json!({ "status": status }).to_string(),
     )
         .into_response()
-}
-
-async fn placeholder_page() -> Html<&'static str> {
-    Html(include_str!("placeholder.html"))
 }
 
 /// The two response media types of GraphQL over HTTP.
@@ -533,12 +404,12 @@ async fn graphql_get(
                 retry_after_secs: 10,
             });
         };
-        return crate::realtime::ws::upgrade(
+        return crate::server::ws::upgrade(
             upgrade,
             &headers,
             api.schema.clone(),
             api.state.db.clone(),
-            crate::realtime::ws::Limits {
+            crate::server::ws::Limits {
                 client,
                 slot,
                 subscriptions: api.state.settings.subscriptions_per_socket,
