@@ -103,7 +103,12 @@ pub async fn is_forum_staff(
         return Ok(false);
     }
     let region = find::<region::Entity>(conn, forum.region_id, "region").await?;
-    Ok(actor.plans_for(&region))
+    Ok(runs_forum(actor, forum, &region))
+}
+
+/// `is_forum_staff` with the forum's region at hand.
+fn runs_forum(actor: &Actor, forum: &forum::Model, region: &region::Model) -> bool {
+    actor.is_admin() || actor.moderates(forum.id) || actor.plans_for(region)
 }
 
 pub async fn require_forum_staff(
@@ -331,7 +336,7 @@ impl ProposalPowers {
         let region = find::<region::Entity>(conn, forum.region_id, "region").await?;
         Ok(Self {
             proposer: proposal.proposer_id == actor.id(),
-            forum_staff: is_forum_staff(conn, actor, forum).await?,
+            forum_staff: runs_forum(actor, forum, &region),
             planner: actor.is_admin() || actor.plans_for(&region),
             top_forum: forum.parent_forum_id.is_none(),
         })

@@ -92,11 +92,14 @@ fn is_invalid_argument_value(error: &ServerError) -> bool {
     error.message.starts_with("Invalid value for argument")
 }
 
-/// Errors raised while resolving that carry no code of ours are async-graphql's own: an
-/// argument's value it could not read (`InputValueError`, the caller's input) or a fault.
+/// Errors still without a code are async-graphql's own: without a path, the request was
+/// refused before any resolver ran (an operation the document does not hold, say); with one,
+/// an argument's value it could not read (`InputValueError`, the caller's input) or a fault.
 fn with_codes(mut response: Response) -> Response {
     for error in std::mem::take(&mut response.errors) {
-        let code = if error.message.starts_with("Failed to parse") {
+        let code = if error.path.is_empty() {
+            VALIDATION_FAILED
+        } else if error.message.starts_with("Failed to parse") {
             "BAD_USER_INPUT"
         } else {
             "INTERNAL_SERVER_ERROR"

@@ -45,11 +45,6 @@ impl WebApp {
         }
     }
 
-    /// Whether the binary carries a built web app.
-    pub fn is_bundled() -> bool {
-        Bundled::get("index.html").is_some()
-    }
-
     pub fn serve<S: Clone + Send + Sync + 'static>(self, router: Router<S>) -> Router<S> {
         match self {
             Self::Directory(dir) => {
@@ -103,7 +98,7 @@ async fn bundled(uri: Uri, headers: HeaderMap) -> Response {
     {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Response::new(Body::from(file.data.into_owned()));
+        let mut response = Response::new(Body::from(file.data));
         if let Ok(mime) = HeaderValue::from_str(file.metadata.mimetype()) {
             response.headers_mut().insert(header::CONTENT_TYPE, mime);
         }
