@@ -1,9 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { serviceWorker } from './scripts/sw-plugin.ts';
 
 export default defineConfig({
   // Preact's automatic JSX runtime; no Babel preset needed.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // dist/sw.js: src/sw.js with the build's files to precache (scripts/sw-plugin.ts).
+  plugins: [serviceWorker()],
   build: {
     target: 'es2020',
     sourcemap: false,

@@ -67,6 +67,9 @@ pub enum Command {
         /// address).
         #[arg(long, env = "MUSRENBANG_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The hour (WIB, 0-23) at which the daily digest of notifications goes out.
+        #[arg(long, env = "MUSRENBANG_DIGEST_HOUR", default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..24))]
+        digest_hour: u32,
     },
     /// Applies pending migrations and exits.
     Migrate {
@@ -251,6 +254,8 @@ pub struct ServerSettings {
     pub mailer: crate::mail::Mailer,
     /// Where residents reach the web app, for links in mails (no trailing slash).
     pub public_url: String,
+    /// The hour (WIB) of the daily notification digest.
+    pub digest_hour: u32,
 }
 
 impl Default for ServerSettings {
@@ -265,6 +270,7 @@ impl Default for ServerSettings {
             event_retention_days: 180,
             mailer: crate::mail::Mailer::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            digest_hour: 7,
         }
     }
 }

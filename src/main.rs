@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
             smtp_url,
             mail_from,
             public_url,
+            digest_hour,
         } => {
             let mailer = match smtp_url.as_deref().filter(|u| !u.is_empty()) {
                 Some(url) => musrenbang::mail::Mailer::smtp(url, &mail_from)?,
@@ -89,6 +90,7 @@ async fn main() -> anyhow::Result<()> {
                 event_retention_days,
                 mailer,
                 public_url,
+                digest_hour,
                 ..ServerSettings::default()
             };
             let state = AppState::with_settings(db.clone(), settings);

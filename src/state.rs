@@ -87,6 +87,13 @@ impl AppState {
                 events: Duration::from_secs(u64::from(settings.event_retention_days) * 86_400),
             },
         );
+        // Notification mails and digests go to the outbox, and the outbox to the mail server.
+        crate::domain::notifications::start_mail_worker(
+            db.clone(),
+            settings.mailer.clone(),
+            settings.public_url.clone(),
+            settings.digest_hour,
+        );
         Self {
             ballot_box: BallotBox::start(db.clone()),
             live_tallies: LiveTallies::new(&db),

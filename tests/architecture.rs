@@ -147,3 +147,25 @@ fn ranking_does_no_io() {
         }
     }
 }
+
+/// Events are published with their typed data (`domain::live_events`), so a kind and its data
+/// cannot disagree and the web app's generated types describe every event.
+#[test]
+fn events_are_published_only_with_typed_data() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let typed = root.join("domain/live_events.rs");
+    let mut untyped = Vec::new();
+    for file in rust_files(&root) {
+        if file.starts_with(root.join("events")) || file == typed {
+            continue;
+        }
+        let source = fs::read_to_string(&file).unwrap();
+        for call in ["events::publish(", "events::redact("] {
+            let typed_calls = source.matches(&format!("live_{call}")).count();
+            if source.matches(call).count() > typed_calls {
+                untyped.push(format!("{} calls {call}", file.display()));
+            }
+        }
+    }
+    assert!(untyped.is_empty(), "{}", untyped.join("\n"));
+}

@@ -725,6 +725,18 @@ async fn live_session_end_to_end(backend: Backend) {
     assert_eq!(pdf.status(), 200);
     let text = pdf_text(&pdf.bytes().await.unwrap());
     assert!(text.contains("LAMPIRAN I: DAFTAR HADIR") && text.contains("Budi Hartono"));
+    // Annex III: what the session decided on each item, and the polls.
+    let annex = text
+        .split("LAMPIRAN III: KEPUTUSAN SIDANG DAN JAJAK PENDAPAT")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no annex III:\n{text}"));
+    for expected in ["diterima", "ditolak", "digabungkan", "ditunda", "Setuju 2"] {
+        assert!(
+            annex.contains(expected),
+            "{expected} missing from annex III:\n{annex}"
+        );
+    }
+    assert!(annex.contains("Sudah dianggarkan dinas"), "{annex}");
     let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
     let now = chrono::Utc::now().with_timezone(&wib);
     let checked_in_recently = (0..10).any(|minutes_ago| {

@@ -6,10 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests state what they expect
 mod common;
 
-use std::{process::Stdio, time::Duration};
-
-use common::*;
-use musrenbang::{config::ServerSettings, mail::Mailer};
+use common::{smtp::*, *};
 use serde_json::{json, Value};
 
 const PERSONAL: &str = "query($id: Int!) { proposal(id: $id) { proposerName anonymousToPublic
@@ -170,89 +167,6 @@ async fn attendance_is_counted_for_the_public_and_listed_for_staff(backend: Back
         assert!(!data.contains("Ani") && !data.contains("Tamu"), "{data}");
         assert!(!data.contains("accountId"), "{data}");
         assert_eq!(event["actor_id"], Value::Null, "{event}");
-    }
-}
-
-/// A real SMTP server (aiosmtpd, printing every message on its standard output, read line by
-/// line on a thread of its own).
-struct SmtpServer {
-    child: std::process::Child,
-    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
-    url: String,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl SmtpServer {
-    async fn start() -> SmtpServer {
-        use std::io::BufRead;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = std::process::Command::new("python3")
-            .args(["-u", "-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Debugging"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
-        let stdout = child.stdout.take().unwrap();
-        let (sender, lines) = tokio::sync::mpsc::unbounded_channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        SmtpServer {
-            child,
-            lines,
-            url: format!("smtp://127.0.0.1:{port}"),
-        }
-    }
-
-    /// The next message's text, headers included.
-    async fn next_message(&mut self) -> String {
-        let mut message = String::new();
-        let read = async {
-            while let Some(line) = self.lines.recv().await {
-                if line.contains("END MESSAGE") {
-                    return;
-                }
-                message.push_str(&line);
-                message.push('\n');
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(30), read)
-            .await
-            .expect("a mail within 30 s");
-        message
-    }
-}
-
-fn mail_settings(smtp: &SmtpServer) -> ServerSettings {
-    ServerSettings {
-        mailer: Mailer::smtp(&smtp.url, "Musrenbang <no-reply@musrenbang.test>").unwrap(),
-        public_url: "http://musrenbang.test".into(),
-        ..ServerSettings::default()
     }
 }
 
@@ -580,8 +494,18 @@ async fn my_data_is_exported_and_an_account_erased(backend: Backend) {
     ok(&app
         .gql(
             "mutation($proposal: Int!, $body: String!) { addComment(proposalId: $proposal, body: $body) { id } }",
-            json!({ "proposal": proposal, "body": "Anak-anak butuh tempat bermain yang aman." }),
+            json!({ "proposal": proposal, "body": "Anak-anak butuh tempat bermain yang aman. WA saya 081398765432." }),
             sari.token(),
+        )
+        .await);
+    // Someone else writes about her: her name and address in their comment, which also
+    // notifies her.
+    let budi = world.verified_resident(&app, "Budi Tetangga").await;
+    ok(&app
+        .gql(
+            "mutation($proposal: Int!, $body: String!) { addComment(proposalId: $proposal, body: $body) { id } }",
+            json!({ "proposal": proposal, "body": "Setuju dengan Sari Terhapus Kusumawati, tulis ke sari.terhapus@warga.example.id" }),
+            budi.token(),
         )
         .await);
     let session = world.open_session(&app, &moderator).await;
@@ -594,6 +518,13 @@ async fn my_data_is_exported_and_an_account_erased(backend: Backend) {
     assert_eq!(data["proposals"][0]["id"], proposal);
     assert_eq!(data["comments"].as_array().unwrap().len(), 1);
     assert_eq!(data["attendance"][0]["sessionId"], session);
+    let reply = data["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "comment_reply")
+        .expect("the reply's notification in her data");
+    assert_eq!(reply["details"]["authorName"], "Budi Tetangga");
     assert_code(
         &app.gql("query { myData }", json!({}), None).await,
         "UNAUTHENTICATED",
@@ -631,6 +562,18 @@ async fn my_data_is_exported_and_an_account_erased(backend: Backend) {
             "{erased} is still stored somewhere"
         );
     }
+    // Nor in the mail outbox (left out of the snapshot, which the mail worker moves).
+    use sea_orm::EntityTrait;
+    let outbox = entity::mail_outbox::Entity::find()
+        .all(app.db.reader())
+        .await
+        .unwrap();
+    assert!(
+        outbox
+            .iter()
+            .all(|m| !m.to_address.contains("sari.terhapus") && !m.body.contains("Sari Terhapus")),
+        "{outbox:?}"
+    );
     // What she contributed stays, under an anonymous name.
     let kept = world.proposal(&app, None, proposal).await;
     assert_eq!(ok(&kept)["proposal"]["title"], "Taman bermain anak RW 02");
@@ -692,7 +635,100 @@ async fn audit_log_and_catalogue_follow_the_planners_region(backend: Backend) {
     ok(&app.gql(SECTOR, sector("9.03"), world.admin_token()).await);
 }
 
+const REGISTER_ONLY: &str = "mutation($input: RegisterInput!) {
+    register(input: $input) { confirmationMailed token account { id } } }";
+const CONFIRM: &str = "mutation($token: String!) {
+    confirmRegistration(token: $token) { token account { id email } } }";
+
+/// With a mail server, registering answers the same whether or not the address has an
+/// account: a new address gets a link that creates the account, a registered one a notice.
+async fn registration_by_mail_does_not_tell_registered_addresses_apart(backend: Backend) {
+    let mut smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(backend, mail_settings(&smtp)).await;
+    let world = World::build(&app).await;
+    let ani = world.verified_resident(&app, "Ani Wulandari").await;
+    let fresh = "baru.daftar@warga.example.id";
+    let attempt = |email: &str| {
+        json!({ "input": {
+            "name": "Penyusup Coba", "email": email, "password": strong(),
+            "homeRegionId": world.kelurahan } })
+    };
+
+    let taken = app
+        .gql(REGISTER_ONLY, attempt(&ani.email.to_uppercase()), None)
+        .await;
+    let new = app.gql(REGISTER_ONLY, attempt(fresh), None).await;
+    assert_eq!(
+        ok(&taken)["register"],
+        json!({ "confirmationMailed": true, "token": null, "account": null })
+    );
+    assert_eq!(taken, new, "the answers do not tell the addresses apart");
+    // Nobody is signed in as Ani, and no account exists for the new address yet.
+    assert_code(&login(&app, &ani.email, strong()).await, "UNAUTHENTICATED");
+    assert_code(&login(&app, fresh, strong()).await, "UNAUTHENTICATED");
+
+    let (mut to_ani, mut to_fresh) = (None, None);
+    while to_ani.is_none() || to_fresh.is_none() {
+        let mail = smtp.next_message_of_any_kind().await;
+        if mail.contains(&format!("To: {}", ani.email)) {
+            to_ani = Some(mail);
+        } else if mail.contains(&format!("To: {fresh}")) {
+            to_fresh = Some(mail);
+        }
+    }
+    let to_ani = to_ani.unwrap();
+    assert!(to_ani.contains("sudah memiliki akun"), "{to_ani}");
+    assert!(
+        to_ani.contains("http://musrenbang.test/lupa-sandi"),
+        "{to_ani}"
+    );
+    assert!(!to_ani.contains("konfirmasi-daftar"), "{to_ani}");
+    let to_fresh = to_fresh.unwrap();
+    let token = to_fresh
+        .split("http://musrenbang.test/konfirmasi-daftar?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("a confirmation link in {to_fresh}"))
+        .to_owned();
+
+    let confirmed = app.gql(CONFIRM, json!({ "token": token }), None).await;
+    let signed = &ok(&confirmed)["confirmRegistration"];
+    assert_eq!(signed["account"]["email"], fresh);
+    assert_eq!(
+        signed_in_as(&app, signed["token"].as_str()).await,
+        signed["account"]["id"]
+    );
+    assert!(ok(&login(&app, fresh, strong()).await)["login"]["token"].is_string());
+    // The link works once.
+    assert_field_code(
+        &app.gql(CONFIRM, json!({ "token": token }), None).await,
+        "token",
+        "invalid",
+    );
+    assert_field_code(
+        &app.gql(CONFIRM, json!({ "token": "0".repeat(64) }), None)
+            .await,
+        "token",
+        "invalid",
+    );
+    // Ani's account is as it was: her password, not the one the attempt gave.
+    assert!(ok(&login(&app, &ani.email, PASSWORD).await)["login"]["token"].is_string());
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let pending = entity::registration_request::Entity::find()
+        .count(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(pending, 0, "the notice to Ani kept no registration");
+    let anis = entity::account::Entity::find()
+        .filter(entity::account::Column::Email.eq(ani.email.to_lowercase()))
+        .count(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(anis, 1);
+}
+
 backend_tests!(
+    registration_by_mail_does_not_tell_registered_addresses_apart,
     personal_fields_follow_the_viewers_scope,
     attendance_is_counted_for_the_public_and_listed_for_staff,
     a_forgotten_password_is_reset_by_mail,

@@ -19,6 +19,9 @@ pub struct Model {
     /// When the person erased the account: personal fields are gone, what they wrote stays
     /// under an anonymous name.
     pub erased_at: Option<DateTimeUtc>,
+    /// The secret of the unsubscribe link in notification mails (made with the first one).
+    #[serde(skip_serializing, default)]
+    pub unsubscribe_token: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -258,6 +258,8 @@ string_enum!(
         PollOpened = "poll_opened",
         PollResults = "poll_results",
         PollClosed = "poll_closed",
+        /// A notification for the one person whose inbox stream this is.
+        NotificationAdded = "notification_added",
     }
 );
 
@@ -383,5 +385,51 @@ string_enum!(
         AwaitingApproval = "awaiting_approval",
         /// A guest the moderator did not let in: may follow, not take part.
         Refused = "refused",
+    }
+);
+
+string_enum!(
+    /// What a notification reports to the person it is for.
+    NotificationKind {
+        /// My proposal changed status or moved to another level (with the reason given).
+        ProposalStatus = "proposal_status",
+        /// Someone replied to my comment, or commented on my proposal.
+        CommentReply = "comment_reply",
+        /// A live session decided on my proposal.
+        SessionDecision = "session_decision",
+        /// A voting round opened in my forum.
+        RoundOpened = "round_opened",
+        /// A session of my forum was scheduled.
+        SessionScheduled = "session_scheduled",
+        /// The agency reported progress on my proposal.
+        ImplementationUpdate = "implementation_update",
+    }
+);
+
+string_enum!(
+    /// How a person hears of a kind of notification.
+    NotificationDelivery {
+        /// In the app only.
+        InApp = "in_app",
+        /// In the app, and by e-mail at once.
+        Email = "email",
+        /// In the app, and in one e-mail a day with the day's notifications.
+        Digest = "digest",
+        /// Not at all.
+        Off = "off",
+    }
+);
+
+string_enum!(
+    /// Where a notification is on its way to the person's mailbox.
+    NotificationMailState {
+        /// No mail (in the app only, or no e-mail address).
+        NoMail = "none",
+        /// A mail is in the outbox.
+        Queued = "queued",
+        /// Waits for the next daily digest.
+        Digest = "digest",
+        /// Its mail (at once or in a digest) is in the outbox.
+        Mailed = "mailed",
     }
 );

@@ -295,15 +295,25 @@ export async function waitForMail(to, pattern, timeoutMs = 15_000) {
   }
 }
 
+/**
+ * Registers through the API as a resident would: the server mails a confirmation link (it
+ * has an SMTP server in this run), which is opened from the mail. Returns `{ token, account }`.
+ */
+export async function registerConfirmed(input) {
+  const data = await api('mutation($i:RegisterInput!){register(input:$i){confirmationMailed token account{id}}}', { i: input });
+  if (!data.register.confirmationMailed) return data.register;
+  const { match } = await waitForMail(input.email, /konfirmasi-daftar\?token=([0-9a-f]+)/);
+  const confirmed = await api('mutation($t:String!){confirmRegistration(token:$t){token account{id}}}', { t: match[1] });
+  return confirmed.confirmRegistration;
+}
+
 /** Registers a resident of a kelurahan (its first RT) through the API; returns the account's details. */
 export async function registerResident(kelurahan, name, password) {
   const forum = await kelurahanForum(kelurahan);
   const rt = await api('query($p:Int!){regions(within:$p,level:RT,first:1){nodes{id}}}', { p: forum.region.id });
   const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${Date.now()}@contoh.id`;
-  const data = await api('mutation($i:RegisterInput!){register(input:$i){token account{id}}}', {
-    i: { name, email, password, homeRegionId: rt.regions.nodes[0].id },
-  });
-  return { email, name, password, id: data.register.account.id, token: data.register.token, forum };
+  const signed = await registerConfirmed({ name, email, password, homeRegionId: rt.regions.nodes[0].id });
+  return { email, name, password, id: signed.account.id, token: signed.token, forum };
 }
 
 /** Whether signing in with these credentials works (through the API). */

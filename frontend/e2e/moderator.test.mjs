@@ -1,7 +1,7 @@
 // A kelurahan moderator on a desktop: verifies a resident and a proposal from the queues.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, DESKTOP, api, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, shoot, signInUi, token } from './helpers.mjs';
+import { BASE, DESKTOP, api, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, registerConfirmed, shoot, signInUi, token } from './helpers.mjs';
 
 let browser;
 let page;
@@ -18,9 +18,7 @@ test('a moderator verifies a waiting resident and a proposal from the queue', as
   // A resident of the kelurahan registers and waits for verification.
   const rt = await api('query($p:Int!){regions(within:$p,level:RT,first:1){nodes{id}}}', { p: forum.region.id });
   const stamp = Date.now();
-  await api('mutation($i:RegisterInput!){register(input:$i){token}}', {
-    i: { name: 'Rukmini Menunggu', email: `menunggu.${stamp}@contoh.id`, password: 'rahasia-2027', homeRegionId: rt.regions.nodes[0].id },
-  });
+  await registerConfirmed({ name: 'Rukmini Menunggu', email: `menunggu.${stamp}@contoh.id`, password: 'rahasia-2027', homeRegionId: rt.regions.nodes[0].id });
 
   await signInUi(page, 'fasilitator.nambangankidul@musrenbang.test');
   await page.getByRole('link', { name: 'Moderasi' }).click();

@@ -2,7 +2,7 @@
 // and — once a moderator has verified them and opened a knapsack round — votes and gets a receipt.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, api, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openRound, shoot, token } from './helpers.mjs';
+import { BASE, api, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openRound, shoot, token, waitForMail } from './helpers.mjs';
 
 let browser;
 let page;
@@ -40,6 +40,13 @@ test('a resident registers; server validation appears at the right fields', asyn
   await page.getByLabel(/^Email/).fill(email);
   await page.getByLabel('Kata sandi').fill('rahasia-sekali-2027');
   await page.getByRole('button', { name: 'Daftar', exact: true }).click();
+  // The account exists once the link mailed to the address is opened.
+  await page.getByTestId('register-mailed').getByText('Periksa e-mail Anda untuk menyelesaikan pendaftaran.').waitFor();
+  await checkA11y(page, 'registration mailed');
+  const { match } = await waitForMail(email, /(\/konfirmasi-daftar\?token=[0-9a-f]+)/);
+  await page.goto(`${BASE}${match[1]}`);
+  await page.getByRole('heading', { level: 1, name: 'Aktifkan akun' }).waitFor();
+  await page.getByRole('button', { name: 'Aktifkan akun' }).click();
   await page.waitForURL(`${BASE}/`);
   await page.getByText('Warga Uji Coba').waitFor({ state: 'attached' });
 });

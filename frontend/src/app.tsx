@@ -8,9 +8,11 @@ import { Link, match, navigate, useRoute } from './lib/router';
 import { isAdmin, isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
 import { useStore } from './lib/store';
 import { LiveRegion, Loading, RetryBanner } from './components/ui';
+import { NotificationsLink } from './components/NotificationsLink';
+import { OutboxPanel, OutboxRunner } from './components/Outbox';
 import { lazyPage } from './lazy';
 import { HomePage } from './pages/Home';
-import { ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage } from './pages/Auth';
+import { ConfirmRegistrationPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage } from './pages/Auth';
 import { ProposalsPage } from './pages/Proposals';
 import { ProposalPage } from './pages/Proposal';
 import { NotFoundPage } from './pages/NotFound';
@@ -28,6 +30,8 @@ const LiveSessionPage = lazyPage(() => import('./pages/LiveSession'));
 const AdminPage = lazyPage(() => import('./pages/Admin'));
 const AccountPage = lazyPage(() => import('./pages/Account'));
 const PrivacyPage = lazyPage(() => import('./pages/Privacy'));
+const NotificationsPage = lazyPage(() => import('./pages/Notifications'));
+const UnsubscribePage = lazyPage(() => import('./pages/Unsubscribe'));
 
 type Params = Record<string, string>;
 const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
@@ -36,8 +40,11 @@ const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
   ['/daftar', () => <RegisterPage />],
   ['/lupa-sandi', () => <ForgotPasswordPage />],
   ['/atur-sandi', () => <SetPasswordPage />],
+  ['/konfirmasi-daftar', () => <ConfirmRegistrationPage />],
   ['/akun', () => <AccountPage />],
   ['/privasi', () => <PrivacyPage />],
+  ['/notifikasi', () => <NotificationsPage />],
+  ['/berhenti-langganan', () => <UnsubscribePage />],
   ['/usulan', () => <ProposalsPage />],
   ['/usulan/baru', () => <ProposalFormPage />],
   ['/usulan/:id', (p) => <ProposalPage id={Number(p.id)} />],
@@ -99,7 +106,7 @@ function LanguageSwitch() {
   );
 }
 
-function Header({ path }: { path: string }) {
+export function Header({ path }: { path: string }) {
   const me = useMe();
   const client = useClient();
   const [open, setOpen] = useState(false);
@@ -116,7 +123,7 @@ function Header({ path }: { path: string }) {
   };
   return (
     <header class="site-header">
-      <div class="site-header__bar">
+      <div class={`site-header__bar${me ? ' site-header__bar--bell' : ''}`}>
         <Link href="/" class="brand">
           <svg width="28" height="28" viewBox="0 0 16 16" aria-hidden="true">
             <rect width="16" height="16" rx="3" fill="currentColor" />
@@ -124,6 +131,7 @@ function Header({ path }: { path: string }) {
           </svg>
           <span>Musrenbang</span>
         </Link>
+        {me && <NotificationsLink current={path === '/notifikasi'} />}
         <LanguageSwitch />
         <button type="button" class="menu-button" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
           {t('nav.menu')}
@@ -203,6 +211,8 @@ export function App() {
       </a>
       <Header path={path} />
       <RetryBanner />
+      <OutboxRunner />
+      <OutboxPanel />
       <main id="main" tabIndex={-1} ref={main} key={locale}>
         {useStore(meStore) === undefined && token ? <Loading /> : resolve(path)}
       </main>

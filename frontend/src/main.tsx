@@ -5,3 +5,11 @@ import './styles.css';
 
 document.documentElement.lang = localeStore.get();
 render(<App />, document.getElementById('app')!);
+
+// The service worker (src/sw.js, /sw.js of the build) keeps the app's shell for a weak signal
+// and offline. Production builds only: not under `vite` (dev) nor in the tests.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}

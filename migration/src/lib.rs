@@ -8,6 +8,10 @@ mod m20261201_000005_ballot_secrecy;
 mod m20261202_000006_rate_limits;
 mod m20261202_000007_round_rankings;
 mod m20261202_000008_personal_data;
+mod m20261202_000009_notifications;
+mod m20261203_000010_registration_requests;
+mod m20261203_000011_idempotency_keys;
+mod m20261203_000012_media_files;
 
 pub struct Migrator;
 
@@ -23,6 +27,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_rate_limits::Migration),
             Box::new(m20261202_000007_round_rankings::Migration),
             Box::new(m20261202_000008_personal_data::Migration),
+            Box::new(m20261202_000009_notifications::Migration),
+            Box::new(m20261203_000010_registration_requests::Migration),
+            Box::new(m20261203_000011_idempotency_keys::Migration),
+            Box::new(m20261203_000012_media_files::Migration),
         ]
     }
 }

@@ -384,10 +384,15 @@ impl ProposalPowers {
 /// (their events carry nothing private: see each event's payload); the stream must exist.
 pub async fn authorize_stream(
     conn: &impl ConnectionTrait,
-    _actor: Option<&Actor>,
+    actor: Option<&Actor>,
     stream: StreamKey,
 ) -> AppResult<()> {
     match stream {
+        // Someone else's inbox is as absent as one that does not exist.
+        StreamKey::Inbox(id) => match require_signed_in(actor)? {
+            me if me.id() == id => Ok(()),
+            _ => Err(AppError::NotFound("inbox")),
+        },
         StreamKey::Forum(id) => find::<forum::Entity>(conn, id, "forum").await.map(drop),
         StreamKey::Session(id) => find::<entity::live_session::Entity>(conn, id, "live session")
             .await

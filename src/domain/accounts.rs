@@ -4,7 +4,7 @@ use chrono::Duration;
 use entity::{
     account, auth_token,
     enums::{Role, VerificationStatus},
-    forum, region, role_grant,
+    forum, region, registration_request, role_grant,
 };
 use sea_orm::{
     sea_query::Condition, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -14,7 +14,9 @@ use serde::Serialize;
 use validator::{Validate, ValidationError};
 
 use super::{
-    access, audit, find, now, regions,
+    access, audit,
+    credentials::Outgoing,
+    find, mail_outbox, now, regions,
     throttle::{self, ClientAddr},
     validate, Page, Window,
 };
@@ -24,6 +26,7 @@ use crate::{
     db::Db,
     domain::access::Actor,
     error::{AppError, AppResult},
+    mail::Mail,
 };
 
 const TOKEN_LIFETIME_DAYS: i64 = 30;
@@ -90,7 +93,12 @@ pub async fn bootstrap_admin(
                 password: password.to_owned(),
                 home_region_id: None,
             };
-            create_account(db, input).await?.account
+            let new = checked_registration(input).await?;
+            let txn = db.begin().await?;
+            require_unused_contacts(&txn, new.email.as_deref(), None).await?;
+            let signed = create_account(&txn, new).await?;
+            txn.commit().await?;
+            signed.account
         }
     };
     let txn = db.begin().await?;
@@ -155,33 +163,70 @@ pub fn require_strong_password(field: &str, password: &str, personal: &[&str]) -
     ))
 }
 
-/// A resident registers: at most so many accounts per address and hour.
+/// What registering led to: signed in at once, or (when the server sends mail and an address
+/// was given) a link mailed to the address, which must be opened to create the account.
+pub enum Registration {
+    SignedIn(Box<SignedIn>),
+    ConfirmationMailed,
+}
+
+/// How long a mailed registration link works.
+const CONFIRMATION_LIFETIME: Duration = Duration::hours(24);
+
+/// A resident registers: at most so many accounts per address and hour. When the server sends
+/// mail and an address is given, the answer is the same whether or not the address already has
+/// an account: the address gets either a confirmation link or a notice that it is registered.
 pub async fn register(
     db: &Db,
     limits: &RateLimits,
+    outgoing: Outgoing<'_>,
     client: ClientAddr,
     input: RegisterInput,
-) -> AppResult<SignedIn> {
+) -> AppResult<Registration> {
     throttle::take(
         db,
         &throttle::key("register", &[&client.0.to_string()]),
         limits.register_per_address,
     )
     .await?;
-    create_account(db, input).await
+    let new = checked_registration(input).await?;
+    match new.email.clone() {
+        Some(email) if outgoing.mailer.delivers() => {
+            throttle::take(
+                db,
+                &throttle::key("register-email", &[&email]),
+                limits.reset_request_per_email,
+            )
+            .await?;
+            request_confirmation(db, &outgoing, new, email).await?;
+            Ok(Registration::ConfirmationMailed)
+        }
+        _ => {
+            let txn = db.begin().await?;
+            require_unused_contacts(&txn, new.email.as_deref(), new.phone.as_deref()).await?;
+            let signed = create_account(&txn, new).await?;
+            txn.commit().await?;
+            Ok(Registration::SignedIn(Box::new(signed)))
+        }
+    }
 }
 
-async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn> {
+/// A registration as it will be stored: contacts normalized, the password hashed.
+struct NewAccount {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    password_hash: String,
+    home_region_id: Option<i32>,
+}
+
+async fn checked_registration(mut input: RegisterInput) -> AppResult<NewAccount> {
     input.email = input
         .email
         .map(|e| e.trim().to_owned())
         .filter(|e| !e.is_empty());
     validate(&input)?;
-    let email = input
-        .email
-        .as_deref()
-        .map(|e| e.trim().to_lowercase())
-        .filter(|e| !e.is_empty());
+    let email = input.email.as_deref().map(str::to_lowercase);
     let phone = input.phone.as_deref().and_then(normalize_phone);
     if email.is_none() && phone.is_none() {
         return Err(AppError::field(
@@ -195,15 +240,157 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
         &input.password,
         &[&input.name, email.as_deref().unwrap_or("")],
     )?;
-    let password_hash = auth::hash_password(input.password).await?;
+    Ok(NewAccount {
+        name: input.name.trim().to_owned(),
+        email,
+        phone,
+        password_hash: auth::hash_password(input.password).await?,
+        home_region_id: input.home_region_id,
+    })
+}
+
+async fn request_confirmation(
+    db: &Db,
+    outgoing: &Outgoing<'_>,
+    new: NewAccount,
+    email: String,
+) -> AppResult<()> {
     let txn = db.begin().await?;
-    if let Some(region_id) = input.home_region_id {
+    if let Some(region_id) = new.home_region_id {
         find::<region::Entity>(&txn, region_id, "home region").await?;
     }
-    if let Some(email) = &email {
+    let registered = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .count(&txn)
+        .await?
+        > 0;
+    let url = outgoing.public_url;
+    let mail = if registered {
+        Mail {
+            to: email,
+            subject:
+                "Alamat ini sudah terdaftar di Musrenbang / This address is already registered"
+                    .into(),
+            body: format!(
+                "Seseorang (semoga Anda) mencoba mendaftar di Musrenbang dengan alamat e-mail ini,
+                 tetapi alamat ini sudah memiliki akun. Masuk di {url}/masuk, atau jika lupa
+                 kata sandi, buat yang baru di {url}/lupa-sandi.
+                 Jika bukan Anda, abaikan e-mail ini: akun Anda tidak berubah.
+
+                 Someone (hopefully you) tried to register on Musrenbang with this address, which
+                 already has an account. Sign in at {url}/masuk, or choose a new password at
+                 {url}/lupa-sandi. If it was not you, ignore this mail: your account is unchanged.
+"
+            ),
+        }
+    } else {
+        let (token, token_hash) = auth::new_token();
+        registration_request::ActiveModel {
+            email: Set(email.clone()),
+            name: Set(new.name),
+            phone: Set(new.phone),
+            password_hash: Set(new.password_hash),
+            home_region_id: Set(new.home_region_id),
+            token_hash: Set(token_hash),
+            created_at: Set(now()),
+            expires_at: Set(now() + CONFIRMATION_LIFETIME),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Mail {
+            to: email,
+            subject: "Konfirmasi pendaftaran Musrenbang / Confirm your Musrenbang registration"
+                .into(),
+            body: format!(
+                "Terima kasih telah mendaftar di Musrenbang. Buka tautan ini dalam 24 jam untuk
+                 mengaktifkan akun Anda:
+
+                 {url}/konfirmasi-daftar?token={token}
+
+                 Jika Anda tidak mendaftar, abaikan e-mail ini: tidak ada akun yang dibuat.
+
+                 Thank you for registering on Musrenbang. Open the link above within 24 hours to
+                 activate your account. If you did not register, ignore this mail: no account
+                 has been created.
+"
+            ),
+        }
+    };
+    mail_outbox::enqueue(&txn, "registration", mail).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The mailed link is opened: the account is created (the address is now known to be the
+/// person's) and signed in. The link works once.
+pub async fn confirm_registration(
+    db: &Db,
+    limits: &RateLimits,
+    client: ClientAddr,
+    token: &str,
+) -> AppResult<SignedIn> {
+    throttle::take(
+        db,
+        &throttle::key("reset-attempt", &[&client.0.to_string()]),
+        limits.reset_attempt_per_address,
+    )
+    .await?;
+    let invalid = || {
+        AppError::field(
+            "token",
+            "invalid",
+            "this link is unknown, already used or expired: register again",
+        )
+    };
+    let txn = db.begin().await?;
+    let request = registration_request::Entity::find()
+        .filter(registration_request::Column::TokenHash.eq(auth::token_hash(token.trim())))
+        .one(&txn)
+        .await?
+        .ok_or_else(invalid)?;
+    if request.expires_at <= now() {
+        return Err(invalid());
+    }
+    // Every pending registration of the address ends here, whichever link was opened.
+    registration_request::Entity::delete_many()
+        .filter(registration_request::Column::Email.eq(&request.email))
+        .exec(&txn)
+        .await?;
+    require_unused_contacts(&txn, Some(&request.email), request.phone.as_deref()).await?;
+    let signed = create_account(
+        &txn,
+        NewAccount {
+            name: request.name,
+            email: Some(request.email),
+            phone: request.phone,
+            password_hash: request.password_hash,
+            home_region_id: request.home_region_id,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(signed)
+}
+
+/// Registrations whose link expired: their name, address and password hash are not kept.
+pub async fn prune_expired_registrations(db: &Db) -> AppResult<()> {
+    registration_request::Entity::delete_many()
+        .filter(registration_request::Column::ExpiresAt.lte(now()))
+        .exec(db.writer())
+        .await?;
+    Ok(())
+}
+
+async fn require_unused_contacts(
+    conn: &impl ConnectionTrait,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> AppResult<()> {
+    if let Some(email) = email {
         if account::Entity::find()
             .filter(account::Column::Email.eq(email))
-            .count(&txn)
+            .count(conn)
             .await?
             > 0
         {
@@ -214,10 +401,10 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
             ));
         }
     }
-    if let Some(phone) = &phone {
+    if let Some(phone) = phone {
         if account::Entity::find()
             .filter(account::Column::Phone.eq(phone))
-            .count(&txn)
+            .count(conn)
             .await?
             > 0
         {
@@ -228,17 +415,26 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
             ));
         }
     }
+    Ok(())
+}
+
+async fn create_account(conn: &impl ConnectionTrait, new: NewAccount) -> AppResult<SignedIn> {
+    if let Some(region_id) = new.home_region_id {
+        find::<region::Entity>(conn, region_id, "home region").await?;
+    }
     let account = account::ActiveModel {
-        name: Set(input.name.trim().to_owned()),
-        email: Set(email),
-        phone: Set(phone),
-        password_hash: Set(password_hash),
-        home_region_id: Set(input.home_region_id),
+        name: Set(new.name),
+        email: Set(new.email),
+        phone: Set(new.phone),
+        password_hash: Set(new.password_hash),
+        home_region_id: Set(new.home_region_id),
         verification: Set(VerificationStatus::Unverified),
         created_at: Set(now()),
+        // Made now, so that no background step ever writes to the account row.
+        unsubscribe_token: Set(Some(auth::new_token().0)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     role_grant::ActiveModel {
         account_id: Set(account.id),
@@ -246,10 +442,9 @@ async fn create_account(db: &Db, mut input: RegisterInput) -> AppResult<SignedIn
         created_at: Set(now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
-    let token = issue_token(&txn, account.id).await?;
-    txn.commit().await?;
+    let token = issue_token(conn, account.id).await?;
     Ok(SignedIn { token, account })
 }
 

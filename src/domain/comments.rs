@@ -1,17 +1,22 @@
 //! Threaded comments on proposals. Moderators hide a comment with a reason; it is kept.
 use entity::{
     comment,
-    enums::{EventKind, ProposalStatus},
+    enums::{EventKind, NotificationKind, ProposalStatus},
     forum, proposal,
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
-use super::{access, audit, find, now, proposals};
+use super::{
+    access, audit, find,
+    idempotency::{self, Operation},
+    notifications, now, proposals,
+};
 use crate::{
     db::Db,
     domain::access::Actor,
+    domain::live_events::{self, CommentAdded, CommentHidden, LiveEventData},
     error::{AppError, AppResult},
-    events::{self, StreamKey},
+    events::StreamKey,
 };
 
 pub async fn add(
@@ -20,6 +25,7 @@ pub async fn add(
     proposal_id: i32,
     parent_id: Option<i32>,
     body: &str,
+    key: Option<&str>,
 ) -> AppResult<comment::Model> {
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 2000 {
@@ -30,12 +36,20 @@ pub async fn add(
         ));
     }
     let txn = db.begin().await?;
+    if let Some(key) = key {
+        if let Some(id) = idempotency::earlier(&txn, actor.id(), key, Operation::AddComment).await?
+        {
+            return find::<comment::Entity>(&txn, id, "comment").await;
+        }
+    }
     let target = proposals::find_visible(&txn, Some(actor), proposal_id).await?;
     if target.status == ProposalStatus::Draft {
         return Err(AppError::precondition(
             "a draft is not open for discussion yet",
         ));
     }
+    // A reply is news for the comment's author; a new thread, for the proposer.
+    let mut told = target.proposer_id;
     if let Some(parent_id) = parent_id {
         let parent = find::<comment::Entity>(&txn, parent_id, "parent comment").await?;
         if parent.proposal_id != proposal_id {
@@ -45,6 +59,7 @@ pub async fn add(
                 "the reply must be on the same proposal",
             ));
         }
+        told = parent.author_id;
     }
     let created = comment::ActiveModel {
         proposal_id: Set(proposal_id),
@@ -56,24 +71,44 @@ pub async fn add(
     }
     .insert(&txn)
     .await?;
-    let data = serde_json::json!({
-        "commentId": created.id,
-        "proposalId": proposal_id,
-        "proposalCode": target.code,
-        "parentId": parent_id,
-        "authorId": actor.id(),
-        "authorName": actor.account.name,
-        "body": created.body,
+    let data = LiveEventData::CommentAdded(CommentAdded {
+        comment_id: created.id,
+        proposal_id,
+        proposal_code: target.code.clone(),
+        parent_id,
+        author_id: actor.id(),
+        author_name: actor.account.name.clone(),
+        body: Some(created.body.clone()),
+        hidden: false,
     });
-    events::publish(
+    live_events::publish(
         &txn,
         StreamKey::Forum(target.forum_id),
-        EventKind::CommentAdded,
         Some(created.id),
         Some(actor.id()),
         data,
     )
     .await?;
+    let details = notifications::Details {
+        author_name: Some(actor.account.name.clone()),
+        excerpt: Some(notifications::excerpt(&created.body)),
+        ..notifications::about_proposal(&target)
+    };
+    notifications::notify(
+        &txn,
+        Some(actor),
+        &[told],
+        notifications::Notice {
+            kind: NotificationKind::CommentReply,
+            proposal_id: Some(target.id),
+            forum_id: Some(target.forum_id),
+            details,
+        },
+    )
+    .await?;
+    if let Some(key) = key {
+        idempotency::remember(&txn, actor.id(), key, Operation::AddComment, created.id).await?;
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -118,22 +153,19 @@ pub async fn hide(
     .await?;
     // The text leaves the public record of the stream too.
     let stream = StreamKey::Forum(forum.id);
-    events::redact(&txn, stream, comment_id, EventKind::CommentAdded, |data| {
-        data["body"] = serde_json::Value::Null;
-        data["hidden"] = true.into();
+    live_events::redact(&txn, stream, EventKind::CommentAdded, comment_id, |data| {
+        if let LiveEventData::CommentAdded(comment) = data {
+            comment.body = None;
+            comment.hidden = true;
+        }
     })
     .await?;
-    let data =
-        serde_json::json!({ "commentId": comment_id, "proposalId": target.id, "reason": reason });
-    events::publish(
-        &txn,
-        stream,
-        EventKind::CommentHidden,
-        Some(comment_id),
-        Some(actor.id()),
-        data,
-    )
-    .await?;
+    let data = LiveEventData::CommentHidden(CommentHidden {
+        comment_id,
+        proposal_id: target.id,
+        reason: reason.to_owned(),
+    });
+    live_events::publish(&txn, stream, Some(comment_id), Some(actor.id()), data).await?;
     txn.commit().await?;
     Ok(updated)
 }

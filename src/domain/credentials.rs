@@ -14,7 +14,7 @@ use serde_json::json;
 use super::{
     access,
     accounts::{self, SignedIn},
-    audit, find, now,
+    audit, find, mail_outbox, now,
     throttle::{self, ClientAddr},
 };
 use crate::{
@@ -84,11 +84,15 @@ pub async fn request_reset(
         None,
     )
     .await?;
-    txn.commit().await?;
-    outgoing.mailer.send_later(Mail {
-        to: email,
-        subject: "Atur ulang kata sandi Musrenbang / Reset your Musrenbang password".into(),
-        body: format!(
+    // Through the durable outbox: the mail leaves after the commit, retried while the mail
+    // server is away, and the answer waits for neither.
+    mail_outbox::enqueue(
+        &txn,
+        "password_reset",
+        Mail {
+            to: email,
+            subject: "Atur ulang kata sandi Musrenbang / Reset your Musrenbang password".into(),
+            body: format!(
             "Seseorang (semoga Anda) meminta pengaturan ulang kata sandi akun Musrenbang Anda.\n\
              Buka tautan ini dalam 1 jam untuk membuat kata sandi baru:\n\n\
              {url}/atur-sandi?token={token}\n\n\
@@ -98,8 +102,11 @@ pub async fn request_reset(
              above within 1 hour to choose a new one; it works once. If it was not you,\n\
              ignore this mail: your password has not changed.\n",
             url = outgoing.public_url
-        ),
-    });
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

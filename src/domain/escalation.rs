@@ -8,8 +8,7 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::InputObject;
 use entity::{
     enums::{
-        EventKind, ForumStatus, OutcomeList, OutcomeReason, PriorityOutcome, ProposalStatus,
-        SelectionLimit,
+        ForumStatus, OutcomeList, OutcomeReason, PriorityOutcome, ProposalStatus, SelectionLimit,
     },
     forum, priority_entry, proposal, voting_round,
 };
@@ -23,8 +22,9 @@ use super::{access, audit, find, format::rupiah, now, outcome, proposals, voting
 use crate::{
     db::Db,
     domain::access::Actor,
+    domain::live_events::{self, ForumClosed, LiveEventData, ReservePromoted},
     error::{AppError, AppResult},
-    events::{self, StreamKey, Txn},
+    events::{StreamKey, Txn},
 };
 
 /// Statuses of the proposals that stand on a forum's list.
@@ -426,13 +426,19 @@ async fn close_in(txn: &Txn, actor: &Actor, input: CloseForumInput) -> AppResult
         Some(&json!({ "forum": &closed, "outcomes": &counts })),
     )
     .await?;
-    events::publish(
+    let outcomes = counts
+        .iter()
+        .map(|(outcome, count)| ((*outcome).to_owned(), *count))
+        .collect();
+    live_events::publish(
         txn,
         StreamKey::Forum(closed.id),
-        EventKind::ForumClosed,
         Some(closed.id),
         Some(actor.id()),
-        json!({ "forumId": closed.id, "outcomes": counts }),
+        LiveEventData::ForumClosed(ForumClosed {
+            forum_id: closed.id,
+            outcomes,
+        }),
     )
     .await?;
     Ok(closed)
@@ -635,13 +641,15 @@ pub async fn promote_reserve(
         Some(&promoted),
     )
     .await?;
-    events::publish(
+    live_events::publish(
         &txn,
         StreamKey::Forum(forum.id),
-        EventKind::ReservePromoted,
         Some(proposal_id),
         Some(actor.id()),
-        json!({ "forumId": forum.id, "proposalId": proposal_id }),
+        LiveEventData::ReservePromoted(ReservePromoted {
+            forum_id: forum.id,
+            proposal_id,
+        }),
     )
     .await?;
     txn.commit().await?;

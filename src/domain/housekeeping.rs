@@ -1,9 +1,10 @@
 //! What each server instance does in the background: seals rounds and polls whose time is up
-//! (every second), and applies the retention of rate-limit windows and events (every minute).
+//! (every second), and applies the retention of rate-limit windows, events, unconfirmed
+//! registrations and idempotency keys (every minute).
 //! Every step is safe to run on several instances at once.
 use std::time::Duration;
 
-use super::{now, sealing, sessions::polls, throttle};
+use super::{accounts, idempotency, now, sealing, sessions::polls, throttle};
 use crate::{db::Db, events};
 
 /// How long events are kept for replay (`since`); older ones are removed.
@@ -30,6 +31,12 @@ pub fn start(db: Db, retention: Retention) {
                     - chrono::Duration::from_std(retention.events).unwrap_or(chrono::Duration::MAX);
                 if let Err(err) = events::prune_events(db.writer(), before).await {
                     tracing::warn!(error = ?err, "pruning old events failed");
+                }
+                if let Err(err) = accounts::prune_expired_registrations(&db).await {
+                    tracing::warn!(error = ?err, "pruning expired registrations failed");
+                }
+                if let Err(err) = idempotency::prune(&db).await {
+                    tracing::warn!(error = ?err, "pruning idempotency keys failed");
                 }
             }
             tick = tick.wrapping_add(1);

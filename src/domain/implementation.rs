@@ -3,17 +3,22 @@
 use async_graphql::InputObject;
 use chrono::NaiveDate;
 use entity::{
-    enums::{EventKind, ImplementationStatus, ProposalStatus},
+    enums::{ImplementationStatus, NotificationKind, ProposalStatus},
     forum, implementation_update, proposal, region,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
-use serde_json::json;
 use validator::Validate;
 
-use super::{audit, find, now, regions::TimeZone, validate};
+use super::{
+    audit, find,
+    live_events::{self, ImplementationReported, LiveEventData},
+    notifications, now,
+    regions::TimeZone,
+    validate,
+};
 use crate::{
     db::Db,
     domain::access::Actor,
@@ -112,17 +117,32 @@ pub async fn report(
         Some(&update),
     )
     .await?;
-    events::publish(
+    live_events::publish(
         &txn,
         StreamKey::Forum(updated.forum_id),
-        EventKind::ImplementationReported,
         Some(updated.id),
         Some(actor.id()),
-        json!({
-            "proposalId": updated.id,
-            "status": events::enum_name(input.status),
-            "happenedOn": update.happened_on,
+        LiveEventData::ImplementationReported(ImplementationReported {
+            proposal_id: updated.id,
+            status: events::enum_name(input.status),
+            happened_on: update.happened_on,
         }),
+    )
+    .await?;
+    notifications::notify(
+        &txn,
+        Some(actor),
+        &[updated.proposer_id],
+        notifications::Notice {
+            kind: NotificationKind::ImplementationUpdate,
+            proposal_id: Some(updated.id),
+            forum_id: Some(updated.forum_id),
+            details: notifications::Details {
+                outcome: Some(events::enum_name(input.status)),
+                note: Some(notifications::excerpt(&update.note)),
+                ..notifications::about_proposal(&updated)
+            },
+        },
     )
     .await?;
     txn.commit().await?;

@@ -3,8 +3,8 @@
 //! (proposals, comments) stays as part of the record, under an anonymous name; ballots are
 //! already anonymous after the close.
 use entity::{
-    account, audit_log, auth_token, comment, password_reset, proposal, region, role_grant,
-    round_participation, session_attendance,
+    account, audit_log, auth_token, comment, mail_outbox, notification, notification_preference,
+    password_reset, proposal, region, role_grant, round_participation, session_attendance,
 };
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -65,6 +65,15 @@ pub async fn my_data(db: &Db, actor: &Actor) -> AppResult<Value> {
         .order_by_asc(password_reset::Column::Id)
         .all(conn)
         .await?;
+    let notifications = notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(me.id))
+        .order_by_asc(notification::Column::Id)
+        .all(conn)
+        .await?;
+    let preferences = notification_preference::Entity::find()
+        .filter(notification_preference::Column::AccountId.eq(me.id))
+        .all(conn)
+        .await?;
     let audit_entries = audit_log::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -117,6 +126,14 @@ pub async fn my_data(db: &Db, actor: &Actor) -> AppResult<Value> {
         "passwordResets": resets.iter().map(|r| json!({
             "channel": r.channel, "createdAt": r.created_at, "usedAt": r.used_at,
         })).collect::<Vec<_>>(),
+        "notifications": notifications.iter().map(|n| json!({
+            "kind": n.kind, "proposalId": n.proposal_id, "forumId": n.forum_id,
+            "details": serde_json::from_str::<Value>(&n.data).unwrap_or(Value::Null),
+            "createdAt": n.created_at, "readAt": n.read_at,
+        })).collect::<Vec<_>>(),
+        "notificationPreferences": preferences.iter().map(|p| json!({
+            "kind": p.kind, "delivery": p.delivery,
+        })).collect::<Vec<_>>(),
         "auditLog": audit_entries.iter().map(|e| json!({
             "action": e.action, "entityType": e.entity_type, "entityId": e.entity_id,
             "byMe": e.actor_id == Some(me.id), "at": e.created_at,
@@ -130,6 +147,21 @@ fn json_text(value: &str) -> String {
     quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
 }
 
+/// The free text where people write about themselves and others: proposals, comments, chat,
+/// implementation notes, and the stored event history that carries their text.
+const FREE_TEXT: [(&str, &str); 10] = [
+    ("proposals", "title"),
+    ("proposals", "problem"),
+    ("proposals", "solution"),
+    ("proposals", "address"),
+    ("comments", "body"),
+    ("comments", "hidden_reason"),
+    ("chat_messages", "body"),
+    ("implementation_updates", "note"),
+    ("events", "data"),
+    ("notifications", "data"),
+];
+
 /// Replaces `old` by `new` as a whole JSON string value ("…") in a text column holding JSON.
 async fn scrub_json_column(
     conn: &impl ConnectionTrait,
@@ -140,6 +172,17 @@ async fn scrub_json_column(
 ) -> AppResult<()> {
     let old = format!("\"{}\"", json_text(old));
     let new = format!("\"{}\"", json_text(new));
+    scrub_text_column(conn, table, column, &old, &new).await
+}
+
+/// Replaces every occurrence of `old` by `new` in a text column.
+async fn scrub_text_column(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    column: &str,
+    old: &str,
+    new: &str,
+) -> AppResult<()> {
     let backend = conn.get_database_backend();
     let (a, b, c) = match backend {
         sea_orm::DatabaseBackend::Postgres => ("$1", "$2", "$3"),
@@ -194,6 +237,7 @@ pub async fn erase_account(db: &Db, actor: &Actor, password: String) -> AppResul
     active.home_region_id = Set(None);
     active.password_hash = Set("erased".to_owned());
     active.erased_at = Set(Some(now()));
+    active.unsubscribe_token = Set(None);
     active.update(&txn).await?;
     role_grant::Entity::delete_many()
         .filter(role_grant::Column::AccountId.eq(me.id))
@@ -222,6 +266,41 @@ pub async fn erase_account(db: &Db, actor: &Actor, password: String) -> AppResul
         scrub_json_column(&txn, "audit_log", "before", value, replacement).await?;
         scrub_json_column(&txn, "audit_log", "after", value, replacement).await?;
         scrub_json_column(&txn, "live_sessions", "minutes", value, replacement).await?;
+        // Other people's notifications and their mails waiting to leave (a reply's author).
+        scrub_json_column(&txn, "notifications", "data", value, replacement).await?;
+        scrub_text_column(&txn, "mail_outbox", "body", value, replacement).await?;
+        scrub_text_column(&txn, "mail_outbox", "subject", value, replacement).await?;
+    }
+    // What anyone typed about them: their name, address or number inside free text.
+    let mut typed = personal.clone();
+    if let Some(national) = me.phone.as_deref().and_then(|p| p.strip_prefix("+62")) {
+        typed.push(format!("0{national}"));
+    }
+    // A very short name would match inside other words; a full name or a contact does not.
+    for value in typed.iter().filter(|v| v.chars().count() >= 4) {
+        let replacement = if value == &me.name {
+            ERASED_NAME
+        } else {
+            "[dihapus]"
+        };
+        for (table, column) in FREE_TEXT {
+            scrub_text_column(&txn, table, column, value, replacement).await?;
+        }
+    }
+    // Their own notifications and choices go, and every mail to them, sent or not.
+    notification::Entity::delete_many()
+        .filter(notification::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    notification_preference::Entity::delete_many()
+        .filter(notification_preference::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    if let Some(email) = &me.email {
+        mail_outbox::Entity::delete_many()
+            .filter(mail_outbox::Column::ToAddress.eq(email))
+            .exec(&txn)
+            .await?;
     }
     credentials::sign_out_everywhere(&txn, me.id, None).await?;
     audit::record::<(), ()>(

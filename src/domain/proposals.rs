@@ -4,8 +4,8 @@ use async_graphql::{Enum, InputObject};
 use entity::{
     activity, agency,
     enums::{
-        AttachmentKind, ForumStatus, ProposalStatus, ProposerType, RecommendationDecision,
-        Recommender,
+        AttachmentKind, ForumStatus, NotificationKind, ProposalStatus, ProposerType,
+        RecommendationDecision, Recommender,
     },
     forum, proposal, proposal_attachment, proposal_status_change, recommendation, region, sector,
 };
@@ -18,15 +18,18 @@ use serde::Serialize;
 use validator::{Validate, ValidationError};
 
 use super::{
-    access, audit, find, like_pattern, now, planning, regions, validate,
+    access, audit, find,
+    idempotency::{self, Operation},
+    like_pattern, notifications, now, planning, regions, validate,
     workflow::{self, Party},
     Page, Window,
 };
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
+    domain::live_events::{self, LiveEventData, ProposalChange},
     error::{AppError, AppResult},
-    events::{self, enum_name, StreamKey},
+    events::{enum_name, StreamKey},
 };
 
 /// Coordinates must fall inside Indonesia: a pin in the sea off Africa is a typo, not a site.
@@ -193,9 +196,17 @@ pub async fn create(
     db: &Db,
     actor: &Actor,
     input: CreateProposalInput,
+    key: Option<&str>,
 ) -> AppResult<proposal::Model> {
     validate(&input)?;
     let txn = db.begin().await?;
+    if let Some(key) = key {
+        if let Some(id) =
+            idempotency::earlier(&txn, actor.id(), key, Operation::CreateProposal).await?
+        {
+            return find::<proposal::Entity>(&txn, id, "proposal").await;
+        }
+    }
     let forum = find::<forum::Entity>(&txn, input.forum_id, "forum").await?;
     require_forum_open(&forum)?;
     planning::require_stage_open(&txn, &forum).await?;
@@ -248,6 +259,9 @@ pub async fn create(
         ..Default::default()
     };
     let created = insert_draft(&txn, draft, actor.id()).await?;
+    if let Some(key) = key {
+        idempotency::remember(&txn, actor.id(), key, Operation::CreateProposal, created.id).await?;
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -540,35 +554,52 @@ async fn publish_transition(
     after: &proposal::Model,
     note: Option<String>,
 ) -> AppResult<()> {
-    use entity::enums::EventKind;
     if before.status == ProposalStatus::Draft && after.status != ProposalStatus::Submitted {
         return Ok(());
     }
-    let kind = if before.status == ProposalStatus::Draft {
-        EventKind::ProposalSubmitted
-    } else {
-        EventKind::ProposalStatusChanged
+    let details = notifications::Details {
+        from_status: Some(enum_name(before.status)),
+        to_status: Some(enum_name(after.status)),
+        level: (after.level != before.level).then(|| enum_name(after.level)),
+        note: note.clone(),
+        ..notifications::about_proposal(after)
     };
-    let data = serde_json::json!({
-        "proposalId": after.id,
-        "code": after.code,
-        "title": after.title,
-        "from": enum_name(before.status),
-        "to": enum_name(after.status),
-        "note": note,
-        "forumId": after.forum_id,
-        "level": enum_name(after.level),
-        "estimatedCost": after.estimated_cost,
-    });
+    notifications::notify(
+        txn,
+        Some(actor),
+        &[after.proposer_id],
+        notifications::Notice {
+            kind: NotificationKind::ProposalStatus,
+            proposal_id: Some(after.id),
+            forum_id: Some(after.forum_id),
+            details,
+        },
+    )
+    .await?;
+    let change = ProposalChange {
+        proposal_id: after.id,
+        code: after.code.clone(),
+        title: after.title.clone(),
+        from: enum_name(before.status),
+        to: enum_name(after.status),
+        note,
+        forum_id: after.forum_id,
+        level: enum_name(after.level),
+        estimated_cost: after.estimated_cost,
+    };
+    let data = if before.status == ProposalStatus::Draft {
+        LiveEventData::ProposalSubmitted(change)
+    } else {
+        LiveEventData::ProposalStatusChanged(change)
+    };
     let mut forums = vec![before.forum_id];
     if after.forum_id != before.forum_id {
         forums.push(after.forum_id);
     }
     for forum_id in forums {
-        events::publish(
+        live_events::publish(
             txn,
             StreamKey::Forum(forum_id),
-            kind,
             Some(after.id),
             Some(actor.id()),
             data.clone(),
@@ -626,6 +657,24 @@ pub struct AddAttachmentInput {
     pub url: String,
 }
 
+/// Who may attach files (links or uploads): the proposer while drafting or revising, and the
+/// forum's staff.
+pub async fn require_may_attach(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    target: &proposal::Model,
+    forum: &forum::Model,
+) -> AppResult<()> {
+    let by_proposer =
+        target.proposer_id == actor.id() && workflow::editable_by_proposer(target.status);
+    if !by_proposer && !access::is_forum_staff(conn, actor, forum).await? {
+        return Err(AppError::forbidden(
+            "only the proposer (while drafting or revising) or the forum's staff may attach files",
+        ));
+    }
+    Ok(())
+}
+
 pub async fn add_attachment(
     db: &Db,
     actor: &Actor,
@@ -635,13 +684,7 @@ pub async fn add_attachment(
     let txn = db.begin().await?;
     let target = find_visible(&txn, Some(actor), input.proposal_id).await?;
     let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
-    let by_proposer =
-        target.proposer_id == actor.id() && workflow::editable_by_proposer(target.status);
-    if !by_proposer && !access::is_forum_staff(&txn, actor, &forum).await? {
-        return Err(AppError::forbidden(
-            "only the proposer (while drafting or revising) or the forum's staff may attach files",
-        ));
-    }
+    require_may_attach(&txn, actor, &target, &forum).await?;
     let created = proposal_attachment::ActiveModel {
         proposal_id: Set(target.id),
         kind: Set(input.kind),

@@ -98,6 +98,8 @@ impl Default for RealtimeConfig {
 pub enum StreamKey {
     Forum(i32),
     Session(i32),
+    /// One person's notifications.
+    Inbox(i32),
 }
 
 impl fmt::Display for StreamKey {
@@ -105,6 +107,7 @@ impl fmt::Display for StreamKey {
         match self {
             Self::Forum(id) => write!(f, "forum:{id}"),
             Self::Session(id) => write!(f, "session:{id}"),
+            Self::Inbox(id) => write!(f, "inbox:{id}"),
         }
     }
 }
@@ -123,18 +126,23 @@ pub struct Event {
     pub rendered: Renderings,
 }
 
-impl From<event::Model> for Event {
-    fn from(row: event::Model) -> Self {
-        Self {
+impl TryFrom<event::Model> for Event {
+    type Error = AppError;
+
+    /// Stored data that is not JSON is an error: a replay never sends an event emptied of it.
+    fn try_from(row: event::Model) -> AppResult<Self> {
+        let data = serde_json::from_str(&row.data)
+            .map_err(|err| AppError::internal("a stored event's data cannot be read", err))?;
+        Ok(Self {
             stream: row.stream_key.into(),
             sequence: row.sequence,
             kind: row.kind,
             subject_id: row.subject_id,
             actor_id: row.actor_id,
-            data: serde_json::from_str(&row.data).unwrap_or(Json::Null),
+            data,
             at: row.created_at,
             rendered: Renderings::default(),
-        }
+        })
     }
 }
 
@@ -252,7 +260,7 @@ pub async fn redact(
     stream: StreamKey,
     subject_id: i32,
     kind: EventKind,
-    edit: impl Fn(&mut Json),
+    edit: impl Fn(&mut Json) -> AppResult<()>,
 ) -> AppResult<()> {
     let rows = event::Entity::find()
         .filter(event::Column::StreamKey.eq(stream.to_string()))
@@ -261,8 +269,9 @@ pub async fn redact(
         .all(txn)
         .await?;
     for row in rows {
-        let mut data: Json = serde_json::from_str(&row.data).unwrap_or(Json::Null);
-        edit(&mut data);
+        let mut data: Json = serde_json::from_str(&row.data)
+            .map_err(|err| AppError::internal("a stored event's data cannot be read", err))?;
+        edit(&mut data)?;
         let mut active: event::ActiveModel = row.into();
         active.data = Set(data.to_string());
         active.update(txn).await?;
@@ -310,10 +319,9 @@ pub async fn load(
         .limit(limit)
         .all(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Arc::new(Event::from(row)))
-        .collect())
+    rows.into_iter()
+        .map(|row| Event::try_from(row).map(Arc::new))
+        .collect()
 }
 
 /// This process's side of the bus: the streams and tallies someone here subscribes to.

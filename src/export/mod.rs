@@ -37,7 +37,7 @@ use crate::{
         access, find, now, open_data,
         planning::{self, ForumFilter},
         regions::TimeZone,
-        sessions::minutes::{MinutesAttendee, MinutesHeader},
+        sessions::minutes::{MinutesAttendee, MinutesHeader, MinutesItem},
         voting, Window,
     },
     error::{AppError, AppResult},
@@ -563,6 +563,8 @@ struct RecordedMinutes {
     number: String,
     header: MinutesHeader,
     attendance: Vec<MinutesAttendee>,
+    #[serde(default)]
+    agenda: Vec<MinutesItem>,
 }
 
 /// The minutes of the forum's latest closed live session, if one was recorded.
@@ -640,7 +642,63 @@ async fn minutes_of(db: &Db, header: &ForumHeader) -> AppResult<pdf::Minutes> {
         chair: recorded.as_ref().map(|m| m.header.chair.clone()),
         attendance,
         rows,
+        agenda: recorded
+            .as_ref()
+            .map(|m| m.agenda.iter().map(agenda_record).collect()),
     })
+}
+
+/// An agenda item of the stored session minutes, as the berita acara writes it.
+fn agenda_record(item: &MinutesItem) -> pdf::AgendaRecord {
+    use entity::enums::{ItemDecision, PollKind};
+    let decision = item.decision.map(|d| {
+        match d {
+            ItemDecision::Accepted => "diterima",
+            ItemDecision::Rejected => "ditolak",
+            ItemDecision::Deferred => "ditunda",
+            ItemDecision::Merged => "digabungkan",
+        }
+        .to_owned()
+    });
+    let note = match (&item.merged_into_code, &item.note) {
+        (Some(code), Some(note)) => Some(format!("Digabung ke {code}. {note}")),
+        (Some(code), None) => Some(format!("Digabung ke {code}.")),
+        (None, note) => note.clone(),
+    };
+    let polls = item
+        .polls
+        .iter()
+        .map(|poll| {
+            let label = |raw: &str| match (poll.kind, raw) {
+                (PollKind::YesNoAbstain, "YES") => "Setuju".to_owned(),
+                (PollKind::YesNoAbstain, "NO") => "Tidak setuju".to_owned(),
+                (PollKind::YesNoAbstain, "ABSTAIN") => "Abstain".to_owned(),
+                (_, other) => other.to_owned(),
+            };
+            let results = if poll.results.withheld {
+                format!(
+                    "{} jawaban (terlalu sedikit untuk diumumkan)",
+                    poll.results.answers
+                )
+            } else {
+                let options: Vec<String> = poll
+                    .results
+                    .options
+                    .iter()
+                    .map(|o| format!("{} {}", label(&o.label), o.votes))
+                    .collect();
+                format!("{} (jumlah {})", options.join(", "), poll.results.total)
+            };
+            format!("{}: {results}", poll.question)
+        })
+        .collect();
+    pdf::AgendaRecord {
+        title: item.title.clone(),
+        proposal_code: item.proposal_code.clone(),
+        decision,
+        note,
+        polls,
+    }
 }
 
 #[cfg(test)]

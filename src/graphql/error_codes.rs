@@ -99,7 +99,9 @@ fn with_codes(mut response: Response) -> Response {
     for error in std::mem::take(&mut response.errors) {
         let code = if error.path.is_empty() {
             VALIDATION_FAILED
-        } else if error.message.starts_with("Failed to parse") {
+        } else if error.message.starts_with("Failed to parse")
+            || error.message.starts_with("Expected input type")
+        {
             "BAD_USER_INPUT"
         } else {
             "INTERNAL_SERVER_ERROR"

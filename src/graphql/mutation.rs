@@ -1,13 +1,16 @@
 use async_graphql::{Context, Object, Result};
 use entity::{
     activity, agency,
-    enums::{CycleStatus, ForumStatus, VerificationStatus},
+    enums::{CycleStatus, ForumStatus, NotificationDelivery, NotificationKind, VerificationStatus},
     implementation_update, proposal_attachment, recommendation, region, role_grant, sector, stage,
 };
 
 use super::{
     actor, client, db, signed_in, state,
-    types::{Account, AuthPayload, Comment, Cycle, Done, Forum, Proposal, VotingRound},
+    types::{
+        Account, AuthPayload, Comment, Cycle, Done, Forum, NotificationPreference, Proposal,
+        RegisterPayload, VotingRound,
+    },
     RequestAuth,
 };
 use crate::{
@@ -17,7 +20,9 @@ use crate::{
         catalogue::{self, CreateActivityInput, CreateAgencyInput, CreateSectorInput},
         comments, credentials,
         escalation::{self, CloseForumInput},
+        idempotency::{self, Operation},
         implementation::{self, ReportImplementationInput},
+        media, notifications,
         paper_ballots::{self, PaperBallotInput},
         personal_data,
         planning::{self, CreateCycleInput, CreateForumInput, SetStageInput, UpdateForumInput},
@@ -36,15 +41,80 @@ pub struct MutationRoot;
 
 #[Object]
 impl MutationRoot {
-    /// Creates a resident account and signs it in.
-    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
+    /// Creates a resident account and signs it in; when the server sends mail and an address
+    /// is given, mails a link that does so instead (see `RegisterPayload`).
+    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<RegisterPayload> {
+        let state = state(ctx);
+        let registration = accounts::register(
+            &state.db,
+            &state.settings.limits,
+            credentials::Outgoing {
+                mailer: &state.settings.mailer,
+                public_url: &state.settings.public_url,
+            },
+            client(ctx),
+            input,
+        )
+        .await?;
+        Ok(match registration {
+            accounts::Registration::SignedIn(signed) => {
+                let signed = *signed;
+                RegisterPayload {
+                    confirmation_mailed: false,
+                    token: Some(signed.token),
+                    account: Some(signed.account),
+                }
+            }
+            accounts::Registration::ConfirmationMailed => RegisterPayload {
+                confirmation_mailed: true,
+                token: None,
+                account: None,
+            },
+        })
+    }
+
+    /// Opens the link a registration mailed: creates the account and signs in.
+    async fn confirm_registration(&self, ctx: &Context<'_>, token: String) -> Result<AuthPayload> {
         let state = state(ctx);
         let signed =
-            accounts::register(&state.db, &state.settings.limits, client(ctx), input).await?;
+            accounts::confirm_registration(&state.db, &state.settings.limits, client(ctx), &token)
+                .await?;
         Ok(AuthPayload {
             token: signed.token,
             account: signed.account,
         })
+    }
+
+    /// Marks the signed-in person's notifications as read: those given, or all without `ids`.
+    /// Returns how many changed.
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        ids: Option<Vec<i32>>,
+    ) -> Result<i32> {
+        let changed = notifications::mark_read(db(ctx), signed_in(ctx)?, ids).await?;
+        Ok(i32::try_from(changed).unwrap_or(i32::MAX))
+    }
+
+    /// Chooses how the signed-in person hears of one kind of notification; returns all choices.
+    async fn set_notification_preference(
+        &self,
+        ctx: &Context<'_>,
+        kind: NotificationKind,
+        delivery: NotificationDelivery,
+    ) -> Result<Vec<NotificationPreference>> {
+        let me = signed_in(ctx)?;
+        notifications::set_preference(db(ctx), me, kind, delivery).await?;
+        Ok(NotificationPreference::all(
+            notifications::preferences(db(ctx), me).await?,
+        ))
+    }
+
+    /// Follows the unsubscribe link of a notification mail: no more mail of any kind (the app
+    /// keeps showing notifications). Needs no sign-in: the link is the proof. False for a link
+    /// that is not (or no longer) valid.
+    async fn unsubscribe_from_mail(&self, ctx: &Context<'_>, token: String) -> Result<bool> {
+        Ok(notifications::unsubscribe(db(ctx), &token).await?)
     }
 
     /// Signs in with an email address or phone number.
@@ -344,12 +414,33 @@ impl MutationRoot {
     }
 
     /// Starts a proposal as a draft; submit it with `transitionProposal(to: SUBMITTED)`.
+    /// Creates a draft. `idempotencyKey` (made by the client when the text was written, e.g.
+    /// a UUID) makes a retry safe: the same key returns the draft the first try made.
     async fn create_proposal(
         &self,
         ctx: &Context<'_>,
         input: CreateProposalInput,
+        idempotency_key: Option<String>,
     ) -> Result<Proposal> {
         let me = signed_in(ctx)?;
+        let key = idempotency::checked(idempotency_key)?;
+        // A retry answers before the rate limit counts it (the domain checks again inside its
+        // transaction, for two tries at once).
+        if let Some(key) = &key {
+            if let Some(id) =
+                idempotency::earlier(db(ctx).reader(), me.id(), key, Operation::CreateProposal)
+                    .await?
+            {
+                return Ok(Proposal(
+                    crate::domain::find::<entity::proposal::Entity>(
+                        db(ctx).reader(),
+                        id,
+                        "proposal",
+                    )
+                    .await?,
+                ));
+            }
+        }
         let limits = &state(ctx).settings.limits;
         throttle::take_action(
             db(ctx),
@@ -359,7 +450,31 @@ impl MutationRoot {
             limits.proposal_per_address,
         )
         .await?;
-        Ok(Proposal(proposals::create(db(ctx), me, input).await?))
+        match proposals::create(db(ctx), me, input, key.as_deref()).await {
+            Ok(created) => Ok(Proposal(created)),
+            // Two tries at once: the one that lost on the key's unique index finds the winner's.
+            Err(err) => match &key {
+                Some(key) => match idempotency::earlier(
+                    db(ctx).writer(),
+                    me.id(),
+                    key,
+                    Operation::CreateProposal,
+                )
+                .await?
+                {
+                    Some(id) => Ok(Proposal(
+                        crate::domain::find::<entity::proposal::Entity>(
+                            db(ctx).writer(),
+                            id,
+                            "proposal",
+                        )
+                        .await?,
+                    )),
+                    None => Err(err.into()),
+                },
+                None => Err(err.into()),
+            },
+        }
     }
 
     async fn update_proposal(
@@ -392,6 +507,32 @@ impl MutationRoot {
         Ok(proposals::add_attachment(db(ctx), signed_in(ctx)?, input).await?)
     }
 
+    /// Uploads a photo or document for a proposal (GraphQL multipart request: the form fields
+    /// `operations`, `map` and the file). JPEG, PNG and WebP photos are re-encoded without
+    /// their metadata and scaled to at most 1600 px; PDFs are kept as sent. At most 10 MB a
+    /// file and 12 files a proposal. The file is then served at the attachment's `url`.
+    async fn upload_attachment(
+        &self,
+        ctx: &Context<'_>,
+        proposal_id: i32,
+        kind: entity::enums::AttachmentKind,
+        file: async_graphql::Upload,
+    ) -> Result<proposal_attachment::Model> {
+        use std::io::Read;
+        let me = signed_in(ctx)?;
+        let upload = file.value(ctx).map_err(|_| {
+            AppError::field("file", "required", "send the file in the multipart request")
+        })?;
+        let name = upload.filename.clone();
+        let mut bytes = Vec::new();
+        upload
+            .into_read()
+            .take(media::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| AppError::internal("an upload cannot be read", err))?;
+        Ok(media::upload(db(ctx), me, proposal_id, kind, &name, bytes).await?)
+    }
+
     async fn add_recommendation(
         &self,
         ctx: &Context<'_>,
@@ -406,8 +547,20 @@ impl MutationRoot {
         proposal_id: i32,
         parent_id: Option<i32>,
         body: String,
+        idempotency_key: Option<String>,
     ) -> Result<Comment> {
         let me = signed_in(ctx)?;
+        let key = idempotency::checked(idempotency_key)?;
+        if let Some(key) = &key {
+            if let Some(id) =
+                idempotency::earlier(db(ctx).reader(), me.id(), key, Operation::AddComment).await?
+            {
+                return Ok(Comment(
+                    crate::domain::find::<entity::comment::Entity>(db(ctx).reader(), id, "comment")
+                        .await?,
+                ));
+            }
+        }
         let limits = &state(ctx).settings.limits;
         throttle::take_action(
             db(ctx),
@@ -418,7 +571,7 @@ impl MutationRoot {
         )
         .await?;
         Ok(Comment(
-            comments::add(db(ctx), me, proposal_id, parent_id, &body).await?,
+            comments::add(db(ctx), me, proposal_id, parent_id, &body, key.as_deref()).await?,
         ))
     }
 

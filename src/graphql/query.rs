@@ -3,7 +3,10 @@ use entity::{activity, agency, audit_log, cycle, enums::RegionLevel, forum, regi
 
 use super::{
     actor, db, signed_in,
-    types::{connection, Account, Cycle, Forum, PageOf, Proposal, VotingRound},
+    types::{
+        connection, Account, Cycle, Forum, Notification, NotificationPreference, PageOf, Proposal,
+        VotingRound,
+    },
     window,
 };
 use crate::domain::{
@@ -28,6 +31,47 @@ impl QueryRoot {
         let me = actor(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
         Ok(async_graphql::Json(
             domain::personal_data::my_data(db(ctx), me).await?,
+        ))
+    }
+
+    /// The signed-in person's notifications, newest first: `first` (at most 100) of them before
+    /// the notification `before` (an id, to read further back).
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        unread_only: Option<bool>,
+        before: Option<i32>,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<Notification>> {
+        let me = signed_in(ctx)?;
+        let rows = domain::notifications::list(
+            db(ctx),
+            me,
+            unread_only.unwrap_or(false),
+            before,
+            u64::try_from(first).unwrap_or(1),
+        )
+        .await?;
+        Ok(rows.into_iter().map(Notification).collect())
+    }
+
+    /// How many of the signed-in person's notifications are unread (0 when signed out).
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        let Some(me) = actor(ctx) else {
+            return Ok(0);
+        };
+        let count = domain::notifications::unread_count(db(ctx), me).await?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
+
+    /// How the signed-in person hears of each kind of notification.
+    async fn notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<NotificationPreference>> {
+        let me = signed_in(ctx)?;
+        Ok(NotificationPreference::all(
+            domain::notifications::preferences(db(ctx), me).await?,
         ))
     }
 

@@ -65,4 +65,19 @@ impl SubscriptionRoot {
         Ok(events::subscribe(db(ctx).events(), stream, since)
             .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
+
+    /// The signed-in person's new notifications (`NOTIFICATION_ADDED`, with the id to read
+    /// with `notifications`). `since` as for `forumActivity`. Nobody else's.
+    async fn my_notifications(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let me = actor(ctx).ok_or(AppError::Unauthenticated)?;
+        let stream = StreamKey::Inbox(me.id());
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+    }
 }

@@ -641,6 +641,25 @@ impl AuthPayload {
     }
 }
 
+/// What registering led to: signed in (`token` and `account`), or, when the server sends mail
+/// and an address was given, `confirmationMailed` (and neither): the account exists once the
+/// mailed link is opened. That answer is the same whether or not the address had an account.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct RegisterPayload {
+    pub confirmation_mailed: bool,
+    pub token: Option<String>,
+    #[graphql(skip)]
+    pub account: Option<account::Model>,
+}
+
+#[ComplexObject]
+impl RegisterPayload {
+    async fn account(&self) -> Option<Account> {
+        self.account.clone().map(Account::owner_view)
+    }
+}
+
 /// The outcome of a logout.
 #[derive(SimpleObject)]
 pub struct Done {
@@ -758,5 +777,58 @@ impl VotingRound {
     ) -> Result<Vec<domain::paper_ballots::PaperBallotContest>> {
         let viewer = actor(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
         Ok(domain::paper_ballots::contests(db(ctx), viewer, self.0.id).await?)
+    }
+}
+
+/// Something that happened that concerns the signed-in person. `details` says what, for the app
+/// to phrase in the reader's language; `summary` is the same in Bahasa Indonesia.
+pub struct Notification(pub entity::notification::Model);
+
+#[Object]
+impl Notification {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn kind(&self) -> entity::enums::NotificationKind {
+        self.0.kind
+    }
+    async fn proposal_id(&self) -> Option<i32> {
+        self.0.proposal_id
+    }
+    async fn forum_id(&self) -> Option<i32> {
+        self.0.forum_id
+    }
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    async fn read_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.read_at
+    }
+    async fn details(&self) -> Result<crate::domain::notifications::Details> {
+        Ok(crate::domain::notifications::details_of(&self.0)?)
+    }
+    async fn summary(&self) -> Result<String> {
+        let details = crate::domain::notifications::details_of(&self.0)?;
+        Ok(crate::domain::notifications::summary(self.0.kind, &details))
+    }
+}
+
+/// How the person hears of one kind of notification.
+#[derive(SimpleObject)]
+pub struct NotificationPreference {
+    pub kind: entity::enums::NotificationKind,
+    pub delivery: entity::enums::NotificationDelivery,
+}
+
+impl NotificationPreference {
+    pub fn all(
+        list: Vec<(
+            entity::enums::NotificationKind,
+            entity::enums::NotificationDelivery,
+        )>,
+    ) -> Vec<Self> {
+        list.into_iter()
+            .map(|(kind, delivery)| Self { kind, delivery })
+            .collect()
     }
 }

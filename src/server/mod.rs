@@ -17,8 +17,8 @@ use axum::{
     body::Body,
     body::Bytes,
     extract::{
-        ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, ConnectInfo, Query,
-        RawQuery, Request, State,
+        ws::rejection::WebSocketUpgradeRejection, ws::WebSocketUpgrade, ConnectInfo,
+        DefaultBodyLimit, Path, Query, RawQuery, Request, State,
     },
     http::{header, HeaderMap, HeaderValue, StatusCode},
     middleware::{self, Next},
@@ -136,6 +136,9 @@ async fn with_client_addr(State(api): State<Api>, mut request: Request, next: Ne
     next.run(request).await
 }
 
+/// A GraphQL request without a file.
+const MAX_JSON_BODY: usize = 2 * 1024 * 1024;
+
 #[derive(Clone)]
 struct Api {
     state: AppState,
@@ -148,7 +151,17 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
     let schema = build_schema(state.clone());
     let api = Api { state, schema };
     let router = Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                // Room for one upload and its form fields; JSON requests stay at 2 MB.
+                .layer(DefaultBodyLimit::max(
+                    crate::domain::media::MAX_FILE_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/media/{id}", get(media_get))
+        .route("/media/{id}/thumb", get(media_thumb_get))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/healthz", get(readyz))
@@ -491,11 +504,39 @@ async fn graphql_post(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if content_type.split(';').next().map(str::trim) != Some("application/json") {
+    let essence = content_type.split(';').next().map(str::trim);
+    if essence == Some("multipart/form-data") {
+        // The GraphQL multipart request (uploads): one file a request.
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_file_size(crate::domain::media::MAX_FILE_BYTES)
+            .max_num_files(1);
+        let request =
+            match async_graphql::http::receive_body(Some(content_type), body.as_ref(), options)
+                .await
+            {
+                Ok(request) => request,
+                Err(err) => {
+                    return plain_error(
+                        StatusCode::BAD_REQUEST,
+                        media,
+                        &format!("the body is not a GraphQL multipart request: {err}"),
+                    )
+                }
+            };
+        return execute(&api, client, &headers, media, request).await;
+    }
+    if essence != Some("application/json") {
         return plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "send the request as application/json",
+            "send the request as application/json (or multipart/form-data with a file)",
+        );
+    }
+    if body.len() > MAX_JSON_BODY {
+        return plain_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            "a request without a file is at most 2 MB",
         );
     }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
@@ -509,6 +550,50 @@ async fn graphql_post(
         }
     };
     execute(&api, client, &headers, media, request).await
+}
+
+async fn media_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
+    media_response(state, headers, id, false).await
+}
+
+async fn media_thumb_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
+    media_response(state, headers, id, true).await
+}
+
+/// An uploaded file, to those who may see its proposal. Files never change once stored, so a
+/// public one may be cached for long; a draft's stays in the viewer's own cache.
+async fn media_response(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Path(id): Path<i32>,
+    thumbnail: bool,
+) -> Response {
+    let served = async {
+        let auth = request_auth(&api.state, &headers).await?;
+        crate::domain::media::serve(&api.state.db, auth.actor.as_ref(), id, thumbnail).await
+    }
+    .await;
+    let served = match served {
+        Ok(served) => served,
+        Err(err) => return app_error_response(err),
+    };
+    let cache = if served.public {
+        "public, max-age=86400"
+    } else {
+        "private, max-age=3600"
+    };
+    let mut response = Response::new(Body::from(served.bytes));
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&served.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // A PDF opens in the browser's viewer, never as a page of this origin.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'"),
+    );
+    response
 }
 
 /// An error of a plain endpoint, shaped as GraphQL errors are: `{"errors": [{"message",

@@ -1,11 +1,14 @@
-import { useMutation } from '@urql/preact';
+import { useClient, useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { ErrorBox, Field, announce } from './ui';
+import { PendingComments } from './Outbox';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { t } from '../lib/i18n';
-import { ADD_COMMENT, HIDE_COMMENT } from '../lib/queries';
+import { submitWrite } from '../lib/outbox';
+import { HIDE_COMMENT } from '../lib/queries';
 import { Link } from '../lib/router';
+import { useMe } from '../lib/session';
 import type { CommentFieldsFragment } from '../lib/generated/graphql';
 
 /** A comment as the proposal and `addComment` load it (the `CommentFields` fragment). */
@@ -28,31 +31,50 @@ export function threadComments(comments: CommentData[]): CommentNode[] {
   return roots;
 }
 
-function CommentForm({ proposalId, parentId, onDone, idPrefix, labelText }: { proposalId: number; parentId: number | null; onDone: () => void; idPrefix: string; labelText: string }) {
+function CommentForm({
+  proposalId,
+  proposalTitle,
+  parentId,
+  onDone,
+  idPrefix,
+  labelText,
+}: {
+  proposalId: number;
+  proposalTitle?: string;
+  parentId: number | null;
+  onDone: () => void;
+  idPrefix: string;
+  labelText: string;
+}) {
+  const client = useClient();
+  const me = useMe();
   const [body, setBody] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-  const [state, add] = useMutation(ADD_COMMENT);
+  const [sending, setSending] = useState(false);
   const fe = fieldErrors(error);
   return (
     <form
       class="comment-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const result = await add({ proposalId, parentId, body });
-        const problem = toApiError(result.error);
-        setError(problem);
-        if (!problem) {
-          setBody('');
-          announce(t('comments.added'));
-          onDone();
-        }
+        if (!me || sending) return;
+        // Through the offline queue, with an idempotency key: without a connection (or an
+        // answer) the comment waits on the phone and is sent once when it can be.
+        setSending(true);
+        const outcome = await submitWrite(client, me.id, { kind: 'comment', proposalId, parentId, body, proposalTitle: proposalTitle ?? null });
+        setSending(false);
+        if (outcome.status === 'refused') return setError(outcome.error);
+        setError(null);
+        setBody('');
+        announce(outcome.status === 'sent' ? t('comments.added') : t('outbox.queuedComment'));
+        onDone();
       }}
     >
       <ErrorBox error={error && !fe.body ? error : null} />
       <Field id={`${idPrefix}-body`} label={labelText} error={fe.body} required>
         {(a) => <textarea {...a} rows={3} maxLength={2000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />}
       </Field>
-      <button type="submit" class="button button--small" disabled={state.fetching || !body.trim()}>
+      <button type="submit" class="button button--small" disabled={sending || !body.trim()}>
         {t('comments.send')}
       </button>
     </form>
@@ -94,7 +116,21 @@ function HideForm({ commentId, onDone }: { commentId: number; onDone: () => void
   );
 }
 
-function CommentItem({ c, proposalId, canWrite, isStaff, refresh }: { c: CommentNode; proposalId: number; canWrite: boolean; isStaff: boolean; refresh: () => void }) {
+function CommentItem({
+  c,
+  proposalId,
+  proposalTitle,
+  canWrite,
+  isStaff,
+  refresh,
+}: {
+  c: CommentNode;
+  proposalId: number;
+  proposalTitle?: string;
+  canWrite: boolean;
+  isStaff: boolean;
+  refresh: () => void;
+}) {
   const [mode, setMode] = useState<'none' | 'reply' | 'hide'>('none');
   return (
     <li class={`comment${c.hidden ? ' comment--hidden' : ''}`} id={`komentar-${c.id}`}>
@@ -131,6 +167,7 @@ function CommentItem({ c, proposalId, canWrite, isStaff, refresh }: { c: Comment
         {mode === 'reply' && (
           <CommentForm
             proposalId={proposalId}
+            proposalTitle={proposalTitle}
             parentId={c.id}
             idPrefix={`reply-${c.id}`}
             labelText={t('comments.replyTo', { name: c.author?.name ?? '—' })}
@@ -153,7 +190,7 @@ function CommentItem({ c, proposalId, canWrite, isStaff, refresh }: { c: Comment
       {c.replies.length > 0 && (
         <ul class="comment-list comment-list--replies">
           {c.replies.map((r) => (
-            <CommentItem key={r.id} c={r} proposalId={proposalId} canWrite={canWrite} isStaff={isStaff} refresh={refresh} />
+            <CommentItem key={r.id} c={r} proposalId={proposalId} proposalTitle={proposalTitle} canWrite={canWrite} isStaff={isStaff} refresh={refresh} />
           ))}
         </ul>
       )}
@@ -163,6 +200,7 @@ function CommentItem({ c, proposalId, canWrite, isStaff, refresh }: { c: Comment
 
 export function Comments({
   proposalId,
+  proposalTitle,
   comments,
   signedIn,
   isDraft,
@@ -170,6 +208,8 @@ export function Comments({
   refresh,
 }: {
   proposalId: number;
+  /** For the offline queue's list ("Komentar pada usulan …"). */
+  proposalTitle?: string;
   comments: CommentData[];
   signedIn: boolean;
   isDraft: boolean;
@@ -186,12 +226,13 @@ export function Comments({
       {tree.length === 0 ? <p>{t('comments.none')}</p> : (
         <ul class="comment-list">
           {tree.map((c) => (
-            <CommentItem key={c.id} c={c} proposalId={proposalId} canWrite={canWrite} isStaff={isStaff} refresh={refresh} />
+            <CommentItem key={c.id} c={c} proposalId={proposalId} proposalTitle={proposalTitle} canWrite={canWrite} isStaff={isStaff} refresh={refresh} />
           ))}
         </ul>
       )}
+      {signedIn && <PendingComments proposalId={proposalId} onSentHere={refresh} />}
       {canWrite ? (
-        <CommentForm proposalId={proposalId} parentId={null} idPrefix="new-comment" labelText={t('comments.new')} onDone={refresh} />
+        <CommentForm proposalId={proposalId} proposalTitle={proposalTitle} parentId={null} idPrefix="new-comment" labelText={t('comments.new')} onDone={refresh} />
       ) : !signedIn ? (
         <p>
           <Link href={`/masuk?next=/usulan/${proposalId}`}>{t('nav.login')}</Link> {t('comments.loginToComment')}

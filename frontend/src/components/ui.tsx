@@ -6,6 +6,7 @@ import { createStore, useStore } from '../lib/store';
 import { Link } from '../lib/router';
 import { safeHref } from '../lib/links';
 import { retryingStore } from '../lib/retry';
+import { onlineStore } from '../lib/online';
 
 /**
  * A link to an address someone typed (an attachment, a photo, an online meeting), through
@@ -58,14 +59,17 @@ export function LiveRegion() {
 
 /**
  * "Server busy or restarting — retrying…" on every page while a read or the live connection
- * waits to be asked again. The region stays in the page when empty, because screen readers
- * announce a change inside a live region they already know, not a region that just appeared.
+ * waits to be asked again ("you are offline …" while the phone has no connection). The
+ * region stays in the page when empty, because screen readers announce a change inside a
+ * live region they already know, not a region that just appeared.
  */
 export function RetryBanner() {
   const retrying = useStore(retryingStore);
+  // Without a connection the reads wait too, but the server is not the one to blame.
+  const online = useStore(onlineStore);
   return (
-    <div class="retry-banner" role="status" aria-live="polite">
-      {retrying ? t('common.serverBusy') : null}
+    <div class={`retry-banner${online ? '' : ' retry-banner--offline'}`} role="status" aria-live="polite">
+      {!online ? t('common.offline') : retrying ? t('common.serverBusy') : null}
     </div>
   );
 }

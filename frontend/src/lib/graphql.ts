@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { lastSeenExchange, ownerOf } from './lastSeen';
 import { backoffDelay, retryExchange, setRetrying } from './retry';
 
 export const API_PATH = '/graphql';
@@ -79,6 +80,9 @@ export function makeClient(
     exchanges: [
       cacheExchange,
       retryExchange(),
+      // Between the retries and the network: keeps the pages' last answers, stands in for an
+      // answer that did not come (lastSeen.ts).
+      lastSeenExchange(ownerOf(token)),
       subscriptionExchange({
         forwardSubscription(request) {
           const input = { ...request, query: request.query ?? '' };

@@ -35,7 +35,7 @@ function stubTransport() {
   };
 }
 
-const event = (sequence: number, kind = 'CHAT_MESSAGE', data: any = {}): LiveEvent => ({ sequence, kind, at: '2027-03-01T02:00:00Z', actorId: 1, subjectId: null, data });
+const event = (sequence: number, kind = 'CHAT_MESSAGE', data: any = {}): LiveEvent => ({ sequence, kind, at: '2027-03-01T02:00:00Z', actorId: 1, subjectId: null, data }) as LiveEvent;
 const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
@@ -98,6 +98,7 @@ describe('following an event stream', () => {
     subs[0].sink.next({ errors: [{ message: 'too far behind', extensions: { code: 'RESYNC_REQUIRED', lastSequence: 11 } }] });
     expect(subs[0].closed).toBe(true);
     expect(onResync).toHaveBeenCalledTimes(1);
+    expect(onResync).toHaveBeenCalledWith(11);
     await flush();
     expect(subs).toHaveLength(2);
     expect(subs[1].sentSince).toBe(40);
@@ -126,6 +127,37 @@ describe('following an event stream', () => {
     subs[1].sink.complete();
     vi.advanceTimersByTime(60_000);
     expect(subs).toHaveLength(2);
+  });
+
+  it('follows the signed-in person’s inbox without an id, polling what the caller says', async () => {
+    const { transport, subs, queries, socket } = stubTransport();
+    const seen: number[] = [];
+    const poll = vi.fn();
+    const inbox = { field: 'myNotifications' } as const;
+    const stop = followEvents(transport, inbox, { since: null, onEvent: (e) => seen.push(e.sequence), onMode: () => undefined, poll, pollMs: 1000 });
+    expect(subs[0].payload.query).toBe('subscription Follow($since: Int) { myNotifications(since: $since) { sequence kind at actorId subjectId data } }');
+    expect(subs[0].payload.variables).toEqual({ since: null });
+    subs[0].sink.next({ data: { myNotifications: event(3, 'NOTIFICATION_ADDED', { notificationId: 8 }) } });
+    subs[0].sink.next({ data: { myNotifications: event(3, 'NOTIFICATION_ADDED', { notificationId: 8 }) } });
+    expect(seen).toEqual([3]);
+    expect(subs[0].payload.variables).toEqual({ since: 3 });
+    socket(false);
+    vi.advanceTimersByTime(2000);
+    expect(poll).toHaveBeenCalledTimes(2);
+    expect(queries).toHaveLength(0);
+    stop();
+    expect(streamDocuments(inbox).query).toBeNull();
+  });
+
+  it('without a poll of its own, the inbox follower asks nothing over HTTP', async () => {
+    const { transport, subs, queries, socket } = stubTransport();
+    const stop = followEvents(transport, { field: 'myNotifications' }, { since: 5, onEvent: () => undefined, onMode: () => undefined, pollMs: 1000 });
+    expect(subs[0].payload.variables).toEqual({ since: 5 });
+    socket(false);
+    vi.advanceTimersByTime(3000);
+    await flush();
+    expect(queries).toHaveLength(0);
+    stop();
   });
 
   it('reads lastSequence from RESYNC_REQUIRED only', () => {

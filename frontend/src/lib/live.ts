@@ -1,12 +1,14 @@
 import type { AnyVariables, Client, DocumentInput, OperationContext } from '@urql/core';
 import { useClient, useQuery, type UseQueryResponse } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LiveEventDataByKind } from './generated/events';
 import { socketOf } from './graphql';
 
 /**
  * The live layer. The server streams over graphql-transport-ws on `/graphql`:
  * `sessionEvents(sessionId, since)` and `forumActivity(forumId, since)` are persisted event
- * logs numbered 1, 2, 3, … per stream; `votingTally(roundId)` sends whole totals.
+ * logs numbered 1, 2, 3, … per stream; `myNotifications(since)` is the signed-in person's own
+ * inbox, numbered the same way; `votingTally(roundId)` sends whole totals.
  *
  * Resuming: the follower keeps the last sequence it saw and writes it into the subscription's
  * `since` variable, which graphql-ws re-sends when it reconnects, so a dropped connection
@@ -19,14 +21,16 @@ import { socketOf } from './graphql';
  * the `sessionEvents`/`forumEvents` queries, so even polling stays gapless.
  */
 
-export interface LiveEvent {
-  sequence: number;
-  kind: string;
-  at: string;
-  actorId: number | null;
-  subjectId: number | null;
-  data: any;
-}
+/** Each kind of event, as the server names it (`CHAT_MESSAGE`). */
+export type LiveEventKind = keyof LiveEventDataByKind;
+
+/**
+ * One event of a stream. Its `data` follows from its `kind` (the types are generated from the
+ * server's, `src/domain/live_events.rs`), so `switch (event.kind)` narrows `event.data`.
+ */
+export type LiveEvent = {
+  [K in LiveEventKind]: { sequence: number; kind: K; at: string; actorId: number | null; subjectId: number | null; data: LiveEventDataByKind[K] };
+}[LiveEventKind];
 
 export const EVENT_FIELDS = 'sequence kind at actorId subjectId data';
 
@@ -167,19 +171,36 @@ export function follow(transport: Transport, options: FollowOptions): () => void
 /** The event log queries that mirror each stream (for polling). */
 const POLL_FIELD: Record<string, string> = { sessionEvents: 'sessionEvents', forumActivity: 'forumEvents' };
 
-export interface EventStream {
-  /** `sessionEvents` or `forumActivity`. */
-  field: 'sessionEvents' | 'forumActivity';
-  /** `sessionId` or `forumId`, and its value. */
-  idArg: 'sessionId' | 'forumId';
-  id: number;
-}
+export type EventStream =
+  | {
+      /** `sessionEvents` or `forumActivity`. */
+      field: 'sessionEvents' | 'forumActivity';
+      /** `sessionId` or `forumId`, and its value. */
+      idArg: 'sessionId' | 'forumId';
+      id: number;
+    }
+  | {
+      /**
+       * The signed-in person's own inbox (`NOTIFICATION_ADDED`): no id, and no event log query
+       * to poll, so its follower must say what to poll (e.g. re-fetch the unread count).
+       */
+      field: 'myNotifications';
+      idArg?: undefined;
+      id?: undefined;
+    };
 
-export function streamDocuments(stream: EventStream) {
+export function streamDocuments(stream: EventStream): { subscription: string; query: string | null } {
+  if (!stream.idArg) {
+    return { subscription: `subscription Follow($since: Int) { ${stream.field}(since: $since) { ${EVENT_FIELDS} } }`, query: null };
+  }
   return {
     subscription: `subscription Follow($id: Int!, $since: Int) { ${stream.field}(${stream.idArg}: $id, since: $since) { ${EVENT_FIELDS} } }`,
     query: `query Events($id: Int!, $since: Int!) { ${POLL_FIELD[stream.field]}(${stream.idArg}: $id, since: $since, first: 500) { ${EVENT_FIELDS} } }`,
   };
+}
+
+function streamVariables(stream: EventStream, since: number | null): Record<string, unknown> {
+  return stream.idArg ? { id: stream.id, since } : { since };
 }
 
 export interface EventFollowOptions {
@@ -187,10 +208,11 @@ export interface EventFollowOptions {
   since: number | null;
   onEvent(event: LiveEvent): void;
   /**
-   * RESYNC_REQUIRED: reload the whole state and resolve with its sequence to continue after.
-   * Without it, the follower simply resumes after the last event it applied.
+   * RESYNC_REQUIRED: reload the whole state and resolve with its sequence to continue after
+   * (`lastSequence` is the server's, from the error). Without it, the follower simply resumes
+   * after the last event it applied.
    */
-  onResync?: () => Promise<number>;
+  onResync?: (lastSequence: number) => Promise<number>;
   onMode(mode: LiveMode): void;
   /** Replaces the default poll (the event log query), e.g. to re-fetch a view instead. */
   poll?: () => void;
@@ -203,7 +225,7 @@ export interface EventFollowOptions {
  */
 export function followEvents(transport: Transport, stream: EventStream, options: EventFollowOptions): () => void {
   const documents = streamDocuments(stream);
-  const payload = { query: documents.subscription, variables: { id: stream.id, since: options.since } as Record<string, unknown> };
+  const payload = { query: documents.subscription, variables: streamVariables(stream, options.since) };
   let last = options.since;
   let stop: () => void = () => undefined;
   let stopped = false;
@@ -229,7 +251,7 @@ export function followEvents(transport: Transport, stream: EventStream, options:
         if (resync === null) return false;
         resyncing = true;
         stop();
-        const reload = options.onResync ? options.onResync() : Promise.resolve(last ?? resync);
+        const reload = options.onResync ? options.onResync(resync) : Promise.resolve(last ?? resync);
         reload.then(
           (since) => {
             if (stopped) return;
@@ -248,8 +270,8 @@ export function followEvents(transport: Transport, stream: EventStream, options:
       poll:
         options.poll ??
         (async () => {
-          if (last === null) return;
-          const result = await transport.query(documents.query, { id: stream.id, since: last });
+          if (last === null || documents.query === null) return;
+          const result = await transport.query(documents.query, streamVariables(stream, last));
           for (const event of (result.data?.[POLL_FIELD[stream.field]] ?? []) as LiveEvent[]) deliver(event);
         }),
     });

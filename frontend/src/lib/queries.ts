@@ -26,7 +26,7 @@ export const LOGIN = gql`
 
 export const REGISTER = gql`
   mutation Register($input: RegisterInput!) {
-    register(input: $input) { token account { ...MeFields } }
+    register(input: $input) { confirmationMailed token account { ...MeFields } }
   }
   ${ME_FIELDS}
 `;
@@ -36,6 +36,13 @@ export const LOGOUT = gql`mutation Logout { logout { ok } }`;
 // Accounts: password reset (by e-mail link or a code handed over in the hall), changing one's
 // contact details, one's data as JSON, erasure.
 export const REQUEST_PASSWORD_RESET = gql`mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }`;
+
+export const CONFIRM_REGISTRATION = gql`
+  mutation ConfirmRegistration($token: String!) {
+    confirmRegistration(token: $token) { token account { ...MeFields } }
+  }
+  ${ME_FIELDS}
+`;
 
 export const RESET_PASSWORD = gql`
   mutation ResetPassword($token: String!, $newPassword: String!) {
@@ -195,8 +202,12 @@ export const PROPOSAL = gql`
   ${COMMENT_FIELDS}
 `;
 
+// Both writes carry the offline queue's idempotency key (outbox.ts): a retry with the same key
+// gets what the first try made instead of a second copy.
 export const CREATE_PROPOSAL = gql`
-  mutation CreateProposal($input: CreateProposalInput!) { createProposal(input: $input) { id code status } }
+  mutation CreateProposal($input: CreateProposalInput!, $idempotencyKey: String) {
+    createProposal(input: $input, idempotencyKey: $idempotencyKey) { id code status }
+  }
 `;
 
 export const UPDATE_PROPOSAL = gql`
@@ -210,8 +221,8 @@ export const TRANSITION = gql`
 `;
 
 export const ADD_COMMENT = gql`
-  mutation AddComment($proposalId: Int!, $parentId: Int, $body: String!) {
-    addComment(proposalId: $proposalId, parentId: $parentId, body: $body) { ...CommentFields }
+  mutation AddComment($proposalId: Int!, $parentId: Int, $body: String!, $idempotencyKey: String) {
+    addComment(proposalId: $proposalId, parentId: $parentId, body: $body, idempotencyKey: $idempotencyKey) { ...CommentFields }
   }
   ${COMMENT_FIELDS}
 `;
@@ -592,3 +603,33 @@ export const GRANT_ROLE = gql`
 export const REVOKE_ROLE = gql`
   mutation RevokeRole($grantId: Int!) { revokeRole(grantId: $grantId) { id } }
 `;
+
+// Notifications: the header's unread count (followed live on `myNotifications`), the inbox
+// page with its paging back (`before`, an id) and the choice of delivery per kind.
+export const UNREAD_NOTIFICATION_COUNT = gql`query UnreadNotificationCount { unreadNotificationCount }`;
+
+const NOTIFICATION_FIELDS = gql`
+  fragment NotificationFields on Notification {
+    id kind proposalId forumId createdAt readAt summary
+    details { proposalCode proposalTitle fromStatus toStatus level note forumName title startsAt authorName excerpt outcome }
+  }
+`;
+
+export const NOTIFICATIONS = gql`
+  query Notifications($before: Int, $first: Int!) {
+    notifications(before: $before, first: $first) { ...NotificationFields }
+  }
+  ${NOTIFICATION_FIELDS}
+`;
+
+export const MARK_NOTIFICATIONS_READ = gql`mutation MarkNotificationsRead($ids: [Int!]) { markNotificationsRead(ids: $ids) }`;
+
+export const NOTIFICATION_PREFERENCES = gql`query NotificationPreferences { notificationPreferences { kind delivery } }`;
+
+export const SET_NOTIFICATION_PREFERENCE = gql`
+  mutation SetNotificationPreference($kind: NotificationKind!, $delivery: NotificationDelivery!) {
+    setNotificationPreference(kind: $kind, delivery: $delivery) { kind delivery }
+  }
+`;
+
+export const UNSUBSCRIBE_FROM_MAIL = gql`mutation UnsubscribeFromMail($token: String!) { unsubscribeFromMail(token: $token) }`;

@@ -174,6 +174,21 @@ describe('retrying reads', () => {
     expect(fetch).toHaveBeenCalledTimes(4);
   });
 
+  it('asks a waiting query at once when the phone says the connection is back (online)', async () => {
+    const { client, fetch } = clientWith([() => Promise.reject(new TypeError('Failed to fetch')), () => ok({ cycles: [{ id: 3 }] })], { waitMs: 60_000 });
+    const started = Date.now();
+    const result = client.query(QUERY, {}).toPromise();
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    await settled();
+    await settled();
+    window.dispatchEvent(new Event('online'));
+    expect((await result).data).toEqual({ cycles: [{ id: 3 }] });
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await settled();
+    expect(retryingStore.get()).toBe(false);
+  });
+
   it('does not retry a mutation: one request, and the 503 becomes UNAVAILABLE with its seconds', async () => {
     const { client, fetch } = clientWith([busy, () => ok({ castBallot: { receipt: 'x' } })]);
     const result = await client.mutation(MUTATION, {}).toPromise();

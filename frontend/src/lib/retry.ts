@@ -1,5 +1,5 @@
 import { makeOperation, type CombinedError, type Exchange, type Operation, type OperationResult } from '@urql/core';
-import { filter, makeSubject, merge, onPush, pipe } from 'wonka';
+import { filter, makeSubject, merge, onEnd, onPush, pipe } from 'wonka';
 import { createStore } from './store';
 
 /**
@@ -102,7 +102,9 @@ export interface RetryOptions {
  * An exchange that asks a query again while the server is unavailable (see `unavailableOf`)
  * and holds its failed results back meanwhile, so the page keeps loading instead of showing
  * an error. Mutations and subscriptions pass untouched. Once any request succeeds the server
- * is evidently back, and every waiting query is asked at once rather than at its timer.
+ * is evidently back, and every waiting query is asked at once rather than at its timer; so
+ * they are when the phone's `online` event says the connection returned. A query answered by
+ * the copy kept from an earlier visit (lastSeen.ts) shows that copy while it is retried.
  */
 export function retryExchange(options: RetryOptions = {}): Exchange {
   const delay = options.delay ?? backoffDelay;
@@ -132,26 +134,36 @@ export function retryExchange(options: RetryOptions = {}): Exchange {
         // retry will answer it; sending it now too would only add to the load.
         filter((op) => !(op.kind === 'query' && retries.get(op.key)?.timer)),
       );
+      // The phone says its connection is back: ask every waiting query now, not at its timer.
+      const everyoneNow = () => {
+        for (const waiting of retries.values()) {
+          if (waiting.timer) {
+            clearTimeout(waiting.timer);
+            dispatch(waiting);
+          }
+        }
+      };
+      const win = typeof window !== 'undefined' ? window : null;
+      win?.addEventListener('online', everyoneNow);
       return pipe(
         forward(merge([incoming, again.source])),
         filter((result: OperationResult) => {
           const op = result.operation;
-          const fault = unavailableOf(result.error);
+          // The copy kept from an earlier visit (lastSeen.ts) standing in for an answer that did
+          // not come: the page shows it meanwhile, and the query is still asked again, without
+          // giving up (the page has something to show, so it never turns into an error).
+          const standIn = typeof result.extensions?.lastSeenAt === 'number';
+          const fault = standIn ? { retryAfterSeconds: undefined } : unavailableOf(result.error);
           if (!fault) {
             forget(op.key);
-            for (const waiting of retries.values()) {
-              if (waiting.timer) {
-                clearTimeout(waiting.timer);
-                dispatch(waiting);
-              }
-            }
+            everyoneNow();
             return true;
           }
           if (op.kind !== 'query') return true;
           const previous = retries.get(op.key);
           const retry: Retry = previous ?? { attempt: 0, since: now(), timer: null, operation: op };
           const wait = delay(retry.attempt, fault.retryAfterSeconds);
-          if (now() + wait - retry.since > giveUpAfterMs) {
+          if (!standIn && now() + wait - retry.since > giveUpAfterMs) {
             forget(op.key);
             return true;
           }
@@ -160,8 +172,9 @@ export function retryExchange(options: RetryOptions = {}): Exchange {
           retry.timer = setTimeout(() => dispatch(retry), wait);
           retries.set(op.key, retry);
           setRetrying(retries, true);
-          return false;
+          return standIn;
         }),
+        onEnd(() => win?.removeEventListener('online', everyoneNow)),
       );
     };
 }

@@ -28,7 +28,8 @@ const snapshot = {
 };
 
 let seq = 20;
-const ev = (kind: string, data: any, sequence = ++seq): LiveEvent => ({ sequence, kind, data, at: '2027-02-01T01:10:00Z', actorId: 2, subjectId: null });
+// Data of older or partial shapes too: the page must not break on them.
+const ev = (kind: string, data: any, sequence = ++seq): LiveEvent => ({ sequence, kind, data, at: '2027-02-01T01:10:00Z', actorId: 2, subjectId: null }) as LiveEvent;
 const start = (): SessionState => fromSnapshot(snapshot, 20);
 const ME = 9;
 

@@ -1,3 +1,4 @@
+import type { AgendaItem as AgendaItemEvent, CurrentItem, ItemDecided, Speaker as SpeakerEvent, SpeakerQueue } from './generated/events';
 import type { LiveEvent } from './live';
 
 /**
@@ -280,9 +281,9 @@ function byOrder(agenda: AgendaItem[], order: number[] | undefined): AgendaItem[
   });
 }
 
-function itemFrom(d: any, old: AgendaItem | undefined): AgendaItem {
+function itemFrom(d: CurrentItem | ItemDecided | AgendaItemEvent, old: AgendaItem | undefined): AgendaItem {
   return {
-    id: d.itemId,
+    id: d.itemId ?? old?.id ?? 0,
     position: d.position ?? old?.position ?? 0,
     title: d.title ?? old?.title ?? '',
     proposalId: d.proposalId ?? null,
@@ -297,19 +298,19 @@ function itemFrom(d: any, old: AgendaItem | undefined): AgendaItem {
   };
 }
 
-function speakersFrom(d: any): Pick<SessionState, 'speaker' | 'queue'> {
-  const one = (r: any): Speaker => ({ ...r, name: r.name ?? `#${r.accountId}` });
+function speakersFrom(d: SpeakerQueue): Pick<SessionState, 'speaker' | 'queue'> {
+  const one = (r: SpeakerEvent): Speaker => ({ ...r, name: r.name ?? `#${r.accountId}` });
   return { speaker: d.speaker ? one(d.speaker) : null, queue: (d.queue ?? []).map(one) };
 }
 
 /** Applies one event; returns the same object when the event changes nothing shown. */
 export function applyEvent(state: SessionState, event: LiveEvent, viewerId: number | null): SessionState {
   if (event.sequence <= state.lastSequence) return state;
-  const d = event.data ?? {};
   const next: SessionState = { ...state, lastSequence: event.sequence };
   switch (event.kind) {
     case 'SESSION_SCHEDULED':
-    case 'SESSION_STATUS_CHANGED':
+    case 'SESSION_STATUS_CHANGED': {
+      const d = event.data;
       next.status = d.status ?? state.status;
       next.openedAt = d.openedAt ?? state.openedAt;
       next.closedAt = d.closedAt ?? state.closedAt;
@@ -319,17 +320,22 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
       next.onlineUrl = d.onlineUrl ?? null;
       if (next.status === 'CLOSED') next.currentItemId = null;
       return next;
+    }
     case 'AGENDA_ITEM_ADDED': {
+      const d = event.data;
       const old = state.agenda.find((i) => i.id === d.itemId);
       next.agenda = upsert(state.agenda, itemFrom(d, old)).sort((a, b) => a.position - b.position || a.id - b.id);
       return next;
     }
     case 'AGENDA_REORDERED':
-    case 'AGENDA_ITEM_REMOVED':
+    case 'AGENDA_ITEM_REMOVED': {
+      const d = event.data;
       next.agenda = byOrder(state.agenda, d.order);
       if (event.kind === 'AGENDA_ITEM_REMOVED' && state.currentItemId === d.itemId) next.currentItemId = null;
       return next;
+    }
     case 'CURRENT_ITEM_CHANGED': {
+      const d = event.data;
       const to: number | null = d.itemId ?? null;
       next.agenda = state.agenda.map((item) => {
         if (item.id === to) return itemFrom(d, item);
@@ -339,28 +345,34 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
       next.currentItemId = to;
       return next;
     }
-    case 'ITEM_DECIDED':
+    case 'ITEM_DECIDED': {
+      const d = event.data;
       next.agenda = state.agenda.map((item) =>
         item.id === d.itemId
           ? { ...itemFrom(d, item), endedAt: item.endedAt, proposal: item.proposal && d.proposalStatus ? { ...item.proposal, status: d.proposalStatus } : item.proposal }
           : item,
       );
       return next;
-    case 'ATTENDEE_CHECKED_IN':
+    }
+    case 'ATTENDEE_CHECKED_IN': {
+      const d = event.data;
       // The event carries counts, not names: the staff reload the list (changesAttendance).
       next.attendanceCounts = countsFromEvent(state, d);
       next.attendanceCount = next.attendanceCounts.present;
-      if (viewerId !== null && d.accountId !== undefined && d.accountId === viewerId) next.viewerCheckedIn = true;
       return next;
-    case 'ATTENDANCE_DECIDED':
-      next.attendance = state.attendance.map((a) => (a.id === d.attendanceId && d.status ? { ...a, status: d.status } : a));
+    }
+    case 'ATTENDANCE_DECIDED': {
+      const d = event.data;
+      next.attendance = state.attendance.map((a) => (a.id === d.attendanceId ? { ...a, status: d.status as AttendanceStatus } : a));
       next.attendanceCounts = countsFromEvent(state, d);
       next.attendanceCount = next.attendanceCounts.present;
-      if (state.viewerAttendance && state.viewerAttendance.id === d.attendanceId && d.status) {
-        next.viewerAttendance = { ...state.viewerAttendance, status: d.status };
+      if (state.viewerAttendance && state.viewerAttendance.id === d.attendanceId) {
+        next.viewerAttendance = { ...state.viewerAttendance, status: d.status as AttendanceStatus };
       }
       return next;
+    }
     case 'CHAT_MESSAGE': {
+      const d = event.data;
       const line: ChatLine = {
         id: d.messageId,
         authorId: d.authorId,
@@ -375,24 +387,29 @@ export function applyEvent(state: SessionState, event: LiveEvent, viewerId: numb
       next.chat = upsert(state.chat, line, (old) => old).slice(-CHAT_KEEP);
       return next;
     }
-    case 'CHAT_MESSAGE_HIDDEN':
+    case 'CHAT_MESSAGE_HIDDEN': {
+      const d = event.data;
       next.chat = state.chat.map((m) =>
         m.id === d.messageId ? { ...m, hidden: true, hiddenReason: d.reason ?? null, body: state.viewerIsModerator ? m.body : null } : m,
       );
       return next;
-    case 'PARTICIPANT_MUTED':
+    }
+    case 'PARTICIPANT_MUTED': {
+      const d = event.data;
       if (viewerId !== null && d.accountId === viewerId) {
         next.viewerMutedUntil = d.until && Date.parse(d.until) > Date.parse(event.at) ? d.until : null;
       }
       return next;
+    }
     case 'HAND_RAISED':
     case 'HAND_LOWERED':
     case 'FLOOR_GIVEN':
     case 'FLOOR_ENDED':
-      return { ...next, ...speakersFrom(d) };
+      return { ...next, ...speakersFrom(event.data) };
     case 'POLL_OPENED':
     case 'POLL_RESULTS':
     case 'POLL_CLOSED': {
+      const d = event.data;
       const old = state.polls.find((p) => p.id === d.pollId);
       next.polls = upsert(state.polls, {
         id: d.pollId,

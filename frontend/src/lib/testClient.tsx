@@ -1,12 +1,14 @@
 // A urql client for component tests: each operation is answered by a handler given its name
 // and variables (data, or a GraphQL error with extensions), and every operation is recorded.
-import { Client, makeResult, type Exchange, type Operation } from '@urql/core';
+import { Client, makeErrorResult, makeResult, type Exchange, type Operation } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { filter, map, pipe } from 'wonka';
 
 export interface Answer {
   data?: any;
   error?: { message: string; extensions: Record<string, unknown> };
+  /** No answer at all (no connection, or the answer was lost on the way): a network error. */
+  network?: boolean;
 }
 export type Handler = (name: string, variables: Record<string, any>) => Answer;
 
@@ -21,6 +23,7 @@ export function testClient(handler: Handler) {
         const name: string = def?.name?.value ?? '';
         seen.push({ name, variables: op.variables as Record<string, any> });
         const a = handler(name, op.variables as Record<string, any>);
+        if (a.network) return makeErrorResult(op, new TypeError('Failed to fetch'));
         return makeResult(op, {
           data: a.data ?? null,
           errors: a.error ? [new GraphQLError(a.error.message, { extensions: a.error.extensions })] : undefined,

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import AccountPage, { MY_DATA_FILE, myDataBlob } from './Account';
-import { ForgotPasswordPage, SetPasswordPage } from './Auth';
+import { ConfirmRegistrationPage, ForgotPasswordPage, SetPasswordPage } from './Auth';
 import { setLocale } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { meStore, signIn, signOut, tokenStore, type Me } from '../lib/session';
@@ -54,6 +54,30 @@ describe('forgot password', () => {
     await submit();
     expect(seen).toEqual([{ name: 'RequestPasswordReset', variables: { email: 'tidak.ada@contoh.id' } }]);
     expect(root.querySelector('[data-testid=reset-sent]')?.textContent).toContain('Jika alamat itu terdaftar, tautan untuk mengatur ulang kata sandi telah dikirim.');
+  });
+});
+
+describe('registration confirmed by mail', () => {
+  it('opens the mailed link only when the person presses the button, then signs in', async () => {
+    navigate('/konfirmasi-daftar?token=feed01');
+    const seen = mount(
+      (name) => (name === 'ConfirmRegistration' ? { data: { confirmRegistration: { token: 'tok', account: ME } } } : {}),
+      <ConfirmRegistrationPage />,
+    );
+    await settle();
+    expect(seen).toEqual([]);
+    await submit();
+    expect(seen).toEqual([{ name: 'ConfirmRegistration', variables: { token: 'feed01' } }]);
+    expect(tokenStore.get()).toBe('tok');
+    expect(location.pathname).toBe('/');
+  });
+
+  it('says when the link is used up', async () => {
+    navigate('/konfirmasi-daftar?token=used');
+    mount(() => badInput('token', 'this link is unknown, already used or expired: register again'), <ConfirmRegistrationPage />);
+    await submit();
+    expect(tokenStore.get()).toBeNull();
+    expect(root.querySelector('[role=alert]')).not.toBeNull();
   });
 });
 

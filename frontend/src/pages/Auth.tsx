@@ -4,7 +4,7 @@ import { ErrorBox, Field, PageTitle, announce } from '../components/ui';
 import { RegionCascade } from '../components/RegionCascade';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { LOGIN, REGISTER, REQUEST_PASSWORD_RESET, RESET_PASSWORD } from '../lib/queries';
+import { LOGIN, CONFIRM_REGISTRATION, REGISTER, REQUEST_PASSWORD_RESET, RESET_PASSWORD } from '../lib/queries';
 import { Link, navigate, useRoute } from '../lib/router';
 import { signIn } from '../lib/session';
 import { safeNextPath } from '../lib/links';
@@ -72,6 +72,7 @@ export function RegisterPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [localError, setLocalError] = useState<Record<string, string>>({});
   const [state, register] = useMutation(REGISTER);
+  const [mailedTo, setMailedTo] = useState<string | null>(null);
   const fe = { ...fieldErrors(error), ...localError };
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -92,12 +93,33 @@ export function RegisterPage() {
     const result = await register({ input });
     const problem = toApiError(result.error);
     setError(problem);
-    if (!problem && result.data) {
-      signIn(result.data.register.token, result.data.register.account);
-      announce(t('auth.registered'));
-      afterSignIn(query.get('next'));
+    const answer = result.data?.register;
+    if (problem || !answer) return;
+    if (answer.confirmationMailed || !answer.token || !answer.account) {
+      setMailedTo(input.email ?? '');
+      announce(t('register.mailed'));
+      return;
     }
+    signIn(answer.token, answer.account);
+    announce(t('auth.registered'));
+    afterSignIn(query.get('next'));
   };
+  if (mailedTo !== null) {
+    return (
+      <div class="stack narrow">
+        <PageTitle title={t('auth.registerTitle')}>{t('auth.registerTitle')}</PageTitle>
+        <div class="alert alert--success" role="status" data-testid="register-mailed">
+          <p>
+            <strong>{t('register.mailed')}</strong>
+          </p>
+          <p>{t('register.mailedHint', { email: mailedTo })}</p>
+        </div>
+        <p>
+          <Link href="/masuk">{t('forgot.back')}</Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <div class="stack narrow">
       <PageTitle title={t('auth.registerTitle')}>{t('auth.registerTitle')}</PageTitle>
@@ -190,6 +212,47 @@ export function ForgotPasswordPage() {
       </section>
       <p>
         <Link href="/masuk">{t('forgot.back')}</Link>
+      </p>
+    </div>
+  );
+}
+
+/** Opens the link a registration mailed (`?token=`): creates the account and signs in. */
+export function ConfirmRegistrationPage() {
+  const { query } = useRoute();
+  const token = query.get('token')?.trim() || '';
+  const [error, setError] = useState<ApiError | null>(null);
+  const [state, confirm] = useMutation(CONFIRM_REGISTRATION);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const result = await confirm({ token });
+    const problem = toApiError(result.error);
+    setError(problem);
+    if (!problem && result.data) {
+      signIn(result.data.confirmRegistration.token, result.data.confirmRegistration.account);
+      announce(t('auth.registered'));
+      navigate('/');
+    }
+  };
+  return (
+    <div class="stack narrow">
+      <PageTitle title={t('register.confirmTitle')}>{t('register.confirmTitle')}</PageTitle>
+      {!token ? (
+        <div class="alert alert--error" role="alert">
+          <p>{t('register.noToken')}</p>
+        </div>
+      ) : (
+        // A button, not an automatic request: mail scanners that open links must not use it up.
+        <form onSubmit={submit} class="card stack" noValidate>
+          <p>{t('register.confirmLead')}</p>
+          <ErrorBox error={error} fieldIds={{}} />
+          <button type="submit" class="button" disabled={state.fetching} data-testid="confirm-registration">
+            {state.fetching ? t('common.sending') : t('register.confirm')}
+          </button>
+        </form>
+      )}
+      <p>
+        <Link href="/daftar">{t('nav.register')}</Link>
       </p>
     </div>
   );

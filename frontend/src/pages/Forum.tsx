@@ -10,6 +10,7 @@ import { label, t } from '../lib/i18n';
 import { FORUM } from '../lib/queries';
 import { Link } from '../lib/router';
 import { isPlanner, useMe } from '../lib/session';
+import { LastSeenNote } from '../components/Outbox';
 
 export function roundState(r: { isOpen: boolean; isClosed: boolean }): 'open' | 'closed' | 'upcoming' {
   return r.isOpen ? 'open' : r.isClosed ? 'closed' : 'upcoming';
@@ -26,6 +27,7 @@ export default function ForumPage({ id }: { id: number }) {
     <div class="stack">
       <Breadcrumbs items={[{ href: '/', text: t('nav.home') }, { href: '/forum', text: t('nav.forums') }, { text: f.name }]} />
       <PageTitle title={f.name}>{f.name}</PageTitle>
+      <LastSeenNote result={result} />
       <p>
         <Badge tone={f.status.toLowerCase()}>{label('forumStatus', f.status)}</Badge> {label('level', f.level)} · {f.region?.name}
         {f.parentForum && (

@@ -5,6 +5,7 @@ import { formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { FORUMS } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
+import { LastSeenNote } from '../components/Outbox';
 
 const LEVELS = ['DESA_KELURAHAN', 'KECAMATAN', 'FORUM_OPD', 'KABUPATEN_KOTA', 'REMBUK_RW'];
 const FORUM_STATUSES = ['DRAFT', 'SCHEDULED', 'IN_SESSION', 'CLOSED', 'RATIFIED'];
@@ -23,6 +24,7 @@ export default function ForumsPage() {
   return (
     <div class="stack">
       <PageTitle title={t('forums.title')}>{t('forums.title')}</PageTitle>
+      <LastSeenNote result={result} />
       <p>{t('forums.lead')}</p>
       <div class="filters card">
         <div class="field">

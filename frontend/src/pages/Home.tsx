@@ -7,6 +7,7 @@ import { HOME } from '../lib/queries';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import type { HomeQuery } from '../lib/generated/graphql';
+import { LastSeenNote } from '../components/Outbox';
 
 type Stage = HomeQuery['cycles']['nodes'][number]['stages'][number];
 
@@ -57,6 +58,7 @@ export function HomePage() {
           </Link>
         </div>
       </section>
+      <LastSeenNote result={result} />
       {result.fetching && !result.data && <Loading />}
       <ErrorBox error={toApiError(result.error)} />
       {openRounds.length > 0 && (

@@ -9,6 +9,7 @@ import { ACTIVE_CYCLES, CARRY_OVER, MY_PROPOSALS } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
 import { useMe } from '../lib/session';
 import { ProposalCard } from './Proposals';
+import { LastSeenNote } from '../components/Outbox';
 
 const PAGE = 20;
 
@@ -108,6 +109,7 @@ export default function MyProposalsPage() {
   return (
     <div class="stack">
       <PageTitle title={t('my.title')}>{t('my.title')}</PageTitle>
+      <LastSeenNote result={result} />
       {me === null && (
         <Notice>
           <Link href="/masuk?next=/usulan-saya">{t('nav.login')}</Link> {t('my.loginFirst')}

@@ -10,6 +10,7 @@ import { PROPOSAL } from '../lib/queries';
 import { Link, useRoute } from '../lib/router';
 import { useMe } from '../lib/session';
 import { lazyPage } from '../lazy';
+import { LastSeenNote } from '../components/Outbox';
 
 // The path, votes, priority lists and implementation: loaded after the proposal itself.
 const ProposalJourney = lazyPage(() => import('../components/ProposalJourney'));
@@ -25,7 +26,7 @@ export function ProposalPage({ id }: { id: number }) {
     // Its forum's activity names the proposal in status changes and comments.
     topic: (data) =>
       data?.proposal?.forum
-        ? { stream: { field: 'forumActivity', idArg: 'forumId', id: data.proposal.forum.id }, filter: (event) => event.data?.proposalId === id }
+        ? { stream: { field: 'forumActivity', idArg: 'forumId', id: data.proposal.forum.id }, filter: (event) => 'proposalId' in event.data && event.data.proposalId === id }
         : undefined,
     intervalMs: 15000,
   });
@@ -45,6 +46,7 @@ export function ProposalPage({ id }: { id: number }) {
   return (
     <div class="stack">
       <Breadcrumbs items={[{ href: '/', text: t('nav.home') }, { href: '/usulan', text: t('nav.proposals') }, { text: p.code }]} />
+      <LastSeenNote result={result} />
       {justCreated && <Notice kind="success">{p.status === 'DRAFT' ? t('form.savedDraft', { code: p.code }) : t('form.submitted', { code: p.code })}</Notice>}
       <header class="proposal-head">
         <p class="code">{p.code}</p>
@@ -215,7 +217,7 @@ export function ProposalPage({ id }: { id: number }) {
         </section>
       )}
 
-      <Comments proposalId={p.id} comments={p.comments} signedIn={!!me} isDraft={p.status === 'DRAFT'} isStaff={!!p.forum?.viewerIsStaff} refresh={refresh} />
+      <Comments proposalId={p.id} proposalTitle={p.title} comments={p.comments} signedIn={!!me} isDraft={p.status === 'DRAFT'} isStaff={!!p.forum?.viewerIsStaff} refresh={refresh} />
     </div>
   );
 }

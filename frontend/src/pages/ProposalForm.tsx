@@ -5,7 +5,8 @@ import { RegionCascade, type RegionLevel } from '../components/RegionCascade';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatRupiah, parseDecimal, parseRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { CATALOGUE, CREATE_PROPOSAL, FORUMS, PROPOSAL, REGION, TRANSITION, UPDATE_PROPOSAL } from '../lib/queries';
+import { submitWrite } from '../lib/outbox';
+import { CATALOGUE, FORUMS, PROPOSAL, REGION, TRANSITION, UPDATE_PROPOSAL } from '../lib/queries';
 import { Link, navigate } from '../lib/router';
 import { useMe } from '../lib/session';
 
@@ -104,6 +105,7 @@ const FIELD_IDS: Record<string, string> = {
 
 export default function ProposalFormPage({ editId }: { editId?: number }) {
   const me = useMe();
+  const client = useClient();
   const [form, setForm] = useState<FormState>(EMPTY);
   const [error, setError] = useState<ApiError | null>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -111,7 +113,9 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
   const [catalogue] = useQuery({ query: CATALOGUE });
   const [forumsResult] = useQuery({ query: FORUMS, variables: { filter: { level: 'DESA_KELURAHAN' }, first: 100 }, pause: !!editId });
   const [existing] = useQuery({ query: PROPOSAL, variables: { id: editId ?? 0 }, pause: !editId });
-  const [createState, create] = useMutation(CREATE_PROPOSAL);
+  const [creating, setCreating] = useState(false);
+  /** The title of a proposal kept in the offline queue (no connection when it was sent). */
+  const [queued, setQueued] = useState<string | null>(null);
   const [, update] = useMutation(UPDATE_PROPOSAL);
   const [, transition] = useMutation(TRANSITION);
   const lineage = useLineage(me?.homeRegion?.id);
@@ -228,31 +232,69 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
       beneficiaries: Math.round(beneficiaries ?? 0),
       anonymousToPublic: form.anonymousToPublic,
     };
-    let id = editId;
-    if (editId) {
-      const result = await update({ input: { id: editId, ...common, finalAgencyId: form.agencyId ? Number(form.agencyId) : null } });
-      const problem = toApiError(result.error);
-      if (problem) return setError(problem);
-    } else {
-      const result = await create({
+    if (!editId) {
+      // A new proposal goes through the offline queue with an idempotency key (created and, when
+      // asked, submitted in one go): without a connection it waits on the phone.
+      if (!me || creating) return;
+      setCreating(true);
+      const outcome = await submitWrite(client, me.id, {
+        kind: 'proposal',
         input: { forumId: Number(form.forumId), ...common, proposerType: form.proposerType, initialAgencyId: form.agencyId ? Number(form.agencyId) : null },
+        submit: andSubmit,
+        title: common.title,
       });
-      const problem = toApiError(result.error);
-      if (problem) return setError(problem);
-      id = result.data.createProposal.id;
+      setCreating(false);
+      if (outcome.status === 'refused') return setError(outcome.error);
+      if (outcome.status === 'queued') {
+        setQueued(common.title);
+        announce(t('form.queuedTitle'));
+        return;
+      }
+      const made = outcome.proposal!;
+      // Saved, but not submitted: the proposal page's actions say why.
+      if (andSubmit && made.submitted === false) announce(t('form.savedNotSubmitted'));
+      else announce(andSubmit ? t('form.submittedShort') : t('form.savedShort'));
+      return navigate(`/usulan/${made.id}?baru=1`);
     }
-    if (andSubmit && id) {
-      const result = await transition({ input: { proposalId: id, to: 'SUBMITTED' } });
+    const result = await update({ input: { id: editId, ...common, finalAgencyId: form.agencyId ? Number(form.agencyId) : null } });
+    const problem = toApiError(result.error);
+    if (problem) return setError(problem);
+    if (andSubmit) {
+      const result = await transition({ input: { proposalId: editId, to: 'SUBMITTED' } });
       const problem = toApiError(result.error);
       if (problem) {
         // Saved, but not submitted: show why on the proposal page's actions.
         announce(t('form.savedNotSubmitted'));
-        return navigate(`/usulan/${id}?baru=1`);
+        return navigate(`/usulan/${editId}?baru=1`);
       }
     }
     announce(andSubmit ? t('form.submittedShort') : t('form.savedShort'));
-    navigate(`/usulan/${id}?baru=1`);
+    navigate(`/usulan/${editId}?baru=1`);
   };
+
+  if (queued !== null) {
+    return (
+      <div class="stack narrow">
+        <PageTitle title={t('form.queuedTitle')}>{t('form.queuedTitle')}</PageTitle>
+        <Notice kind="success">{t('form.queuedBody', { title: queued })}</Notice>
+        <div class="button-row">
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              setForm((f) => ({ ...EMPTY, forumId: f.forumId }));
+              setQueued(null);
+            }}
+          >
+            {t('form.writeAnother')}
+          </button>
+          <Link href="/" class="button button--secondary">
+            {t('nav.home')}
+          </Link>
+        </div>
+      </div>
+    );
+  }
 
   const title = editId ? t('form.editTitle') : t('form.title');
   return (
@@ -442,10 +484,10 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
         </fieldset>
 
         <div class="button-row">
-          <button type="submit" class="button" disabled={createState.fetching}>
+          <button type="submit" class="button" disabled={creating}>
             {t('form.saveAndSubmit')}
           </button>
-          <button type="button" class="button button--secondary" disabled={createState.fetching} onClick={() => submit(false)}>
+          <button type="button" class="button button--secondary" disabled={creating} onClick={() => submit(false)}>
             {t('form.saveDraft')}
           </button>
         </div>

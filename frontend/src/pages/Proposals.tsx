@@ -8,6 +8,7 @@ import { label, t } from '../lib/i18n';
 import { CATALOGUE, PROPOSALS } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
 import type { ProposalSummaryFragment } from '../lib/generated/graphql';
+import { LastSeenNote } from '../components/Outbox';
 
 export const STATUSES = ['SUBMITTED', 'RETURNED', 'VERIFIED', 'FORWARDED', 'RESERVE', 'REJECTED', 'MERGED', 'ACCEPTED', 'NOT_ACCEPTED', 'WITHDRAWN', 'DRAFT'];
 const SORTS = ['NEWEST', 'OLDEST', 'COST_DESC', 'COST_ASC', 'TITLE', 'BENEFICIARIES_DESC'];
@@ -101,6 +102,7 @@ export function ProposalsPage() {
   return (
     <div class="stack">
       <PageTitle title={t('proposals.title')}>{t('proposals.title')}</PageTitle>
+      <LastSeenNote result={result} />
       <form class="filters card" onSubmit={apply} role="search" aria-label={t('proposals.filters')}>
         <div class="field">
           <label for="f-search">{t('proposals.search')}</label>

@@ -5,7 +5,7 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entity::{
     agenda_item,
-    enums::{EventKind, ItemDecision, ProposalStatus, SessionStatus},
+    enums::{ItemDecision, NotificationKind, ProposalStatus, SessionStatus},
     live_session, proposal,
 };
 use sea_orm::{
@@ -20,6 +20,10 @@ use super::{emit, load, require_moderator, require_status, RUNNING};
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
+    domain::live_events::{
+        AgendaItem, AgendaItemState, AgendaOrder, CurrentItem, ItemDecided, LiveEventData,
+    },
+    domain::notifications,
     domain::{
         audit, find, now,
         proposals::{self, TransitionInput},
@@ -49,19 +53,18 @@ pub fn ends_at(item: &agenda_item::Model) -> Option<DateTime<Utc>> {
     Some(started + chrono::Duration::minutes(i64::from(minutes)))
 }
 
-fn item_data(item: &agenda_item::Model) -> serde_json::Value {
-    json!({
-        "itemId": item.id,
-        "position": item.position,
-        "title": item.title,
-        "proposalId": item.proposal_id,
-        "timeBoxMinutes": item.time_box_minutes,
-        "startedAt": item.started_at,
-        "endsAt": ends_at(item),
-        "decision": item.decision.map(enum_name),
-        "decisionNote": item.decision_note,
-        "mergedIntoId": item.merged_into_id,
-    })
+fn item_state(item: &agenda_item::Model) -> AgendaItemState {
+    AgendaItemState {
+        position: item.position,
+        title: item.title.clone(),
+        proposal_id: item.proposal_id,
+        time_box_minutes: item.time_box_minutes,
+        started_at: item.started_at,
+        ends_at: ends_at(item),
+        decision: item.decision.map(enum_name),
+        decision_note: item.decision_note.clone(),
+        merged_into_id: item.merged_into_id,
+    }
 }
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
@@ -145,10 +148,12 @@ pub async fn add(db: &Db, actor: &Actor, input: AgendaItemInput) -> AppResult<ag
     emit(
         &txn,
         loaded.session.id,
-        EventKind::AgendaItemAdded,
         Some(created.id),
         actor,
-        item_data(&created),
+        LiveEventData::AgendaItemAdded(AgendaItem {
+            item_id: created.id,
+            item: item_state(&created),
+        }),
     )
     .await?;
     txn.commit().await?;
@@ -223,10 +228,9 @@ pub async fn move_to(
     emit(
         &txn,
         loaded.session.id,
-        EventKind::AgendaReordered,
         Some(item_id),
         actor,
-        json!({ "itemId": item_id, "order": order }),
+        LiveEventData::AgendaReordered(AgendaOrder { item_id, order }),
     )
     .await?;
     txn.commit().await?;
@@ -275,10 +279,9 @@ pub async fn remove(db: &Db, actor: &Actor, item_id: i32) -> AppResult<Vec<agend
     emit(
         &txn,
         loaded.session.id,
-        EventKind::AgendaItemRemoved,
         Some(item_id),
         actor,
-        json!({ "itemId": item_id, "order": order }),
+        LiveEventData::AgendaItemRemoved(AgendaOrder { item_id, order }),
     )
     .await?;
     txn.commit().await?;
@@ -357,17 +360,16 @@ pub async fn set_current(
         Some(&updated),
     )
     .await?;
-    let data = match &next {
-        Some(item) => item_data(item),
-        None => json!({ "itemId": null }),
+    let current = CurrentItem {
+        item_id: next.as_ref().map(|item| item.id),
+        item: next.as_ref().map(item_state),
     };
     emit(
         &txn,
         session_id,
-        EventKind::CurrentItemChanged,
         item_id,
         actor,
-        data,
+        LiveEventData::CurrentItemChanged(current),
     )
     .await?;
     txn.commit().await?;
@@ -409,9 +411,11 @@ pub async fn decide(
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
     let mut proposal_status = None;
+    let mut decided_proposal = None;
     match item.proposal_id {
         Some(proposal_id) => {
             let current = find::<proposal::Entity>(&txn, proposal_id, "proposal").await?;
+            decided_proposal = Some(current.clone());
             let to = match input.decision {
                 ItemDecision::Accepted if loaded.forum.parent_forum_id.is_none() => {
                     Some(ProposalStatus::Accepted)
@@ -467,15 +471,40 @@ pub async fn decide(
         Some(&updated),
     )
     .await?;
-    let mut data = item_data(&updated);
-    data["proposalStatus"] = json!(proposal_status.map(enum_name));
+    // A decision that moved the proposal is told by its status notice (with the note); one that
+    // left it where it was (deferred, or accepted when already verified) is told here.
+    if let (Some(proposal), None) = (&decided_proposal, proposal_status) {
+        let details = notifications::Details {
+            outcome: Some(enum_name(input.decision)),
+            note: updated.decision_note.clone(),
+            title: Some(loaded.session.title.clone()),
+            forum_name: Some(loaded.forum.name.clone()),
+            ..notifications::about_proposal(proposal)
+        };
+        notifications::notify(
+            &txn,
+            Some(actor),
+            &[proposal.proposer_id],
+            notifications::Notice {
+                kind: NotificationKind::SessionDecision,
+                proposal_id: Some(proposal.id),
+                forum_id: Some(loaded.forum.id),
+                details,
+            },
+        )
+        .await?;
+    }
+    let decided = ItemDecided {
+        item_id: updated.id,
+        item: item_state(&updated),
+        proposal_status: proposal_status.map(enum_name),
+    };
     emit(
         &txn,
         loaded.session.id,
-        EventKind::ItemDecided,
         Some(updated.id),
         actor,
-        data,
+        LiveEventData::ItemDecided(decided),
     )
     .await?;
     txn.commit().await?;

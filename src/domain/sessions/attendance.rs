@@ -3,24 +3,24 @@
 use async_graphql::{InputObject, SimpleObject};
 use entity::{
     account,
-    enums::{AttendanceChannel, AttendanceStatus, EventKind, Gender, SessionStatus},
+    enums::{AttendanceChannel, AttendanceStatus, Gender, SessionStatus},
     session_attendance,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::{load, require_moderator, require_status};
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
+    domain::live_events::{self, AttendanceChange, LiveEventData},
     domain::{access, audit, find, now, validate},
     error::{AppError, AppResult},
-    events::{self, enum_name, StreamKey},
+    events::{enum_name, StreamKey},
 };
 
 /// Check-in is possible from the moment a session is scheduled until it closes.
@@ -56,13 +56,19 @@ pub async fn entry_of(
 
 /// What everyone may know of a session's attendance: counts, by gender as gender-responsive
 /// planning needs them. The list itself (names, accounts) is for the forum's staff.
-#[derive(Debug, Clone, Default, SimpleObject, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, SimpleObject, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AttendanceCounts {
+    #[cfg_attr(test, ts(type = "number"))]
     pub present: i64,
     /// Guests waiting for a moderator to let them in.
+    #[cfg_attr(test, ts(type = "number"))]
     pub awaiting: i64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub male: i64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub female: i64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub unspecified: i64,
 }
 
@@ -99,26 +105,28 @@ pub async fn staff_list(
 
 /// Tells the session's followers that the list changed: counts only, no name, account or
 /// gender of the person, and no actor (a resident checking in would be named by it).
-async fn announce(txn: &Txn, kind: EventKind, entry: &session_attendance::Model) -> AppResult<()> {
+async fn announce(
+    txn: &Txn,
+    kind: fn(AttendanceChange) -> LiveEventData,
+    entry: &session_attendance::Model,
+) -> AppResult<()> {
     let counts = counts(txn, entry.session_id).await?;
-    let data = json!({
-        "attendanceId": entry.id,
-        "channel": enum_name(entry.channel),
-        "status": enum_name(entry.status),
-        "checkedInAt": entry.checked_in_at,
-        "count": counts.present,
-        "counts": counts,
-    });
-    events::publish(
+    let change = AttendanceChange {
+        attendance_id: entry.id,
+        channel: enum_name(entry.channel),
+        status: enum_name(entry.status),
+        checked_in_at: entry.checked_in_at,
+        count: counts.present,
+        counts,
+    };
+    live_events::publish(
         txn,
         StreamKey::Session(entry.session_id),
-        kind,
         Some(entry.id),
         None,
-        data,
+        kind(change),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A signed-in person checks in online. The forum's staff and the people who may vote in it
@@ -172,7 +180,7 @@ pub async fn check_in(
     }
     .insert(&txn)
     .await?;
-    announce(&txn, EventKind::AttendeeCheckedIn, &entry).await?;
+    announce(&txn, LiveEventData::AttendeeCheckedIn, &entry).await?;
     txn.commit().await?;
     Ok(entry)
 }
@@ -237,7 +245,7 @@ pub async fn mark_present(
         Some(&entry),
     )
     .await?;
-    announce(&txn, EventKind::AttendeeCheckedIn, &entry).await?;
+    announce(&txn, LiveEventData::AttendeeCheckedIn, &entry).await?;
     txn.commit().await?;
     Ok(entry)
 }
@@ -277,7 +285,7 @@ pub async fn decide(
         Some(&decided),
     )
     .await?;
-    announce(&txn, EventKind::AttendanceDecided, &decided).await?;
+    announce(&txn, LiveEventData::AttendanceDecided, &decided).await?;
     txn.commit().await?;
     Ok(decided)
 }

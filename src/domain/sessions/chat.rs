@@ -6,15 +6,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use serde_json::json;
 
 use super::{emit, load, require_moderator, require_participant, require_status, RUNNING};
 use crate::{
     db::Db,
     domain::access::Actor,
+    domain::live_events::{self, ChatMessage, ChatMessageHidden, LiveEventData, ParticipantMuted},
     domain::{access, audit, find, now},
     error::{AppError, AppResult},
-    events::{self, StreamKey},
+    events::StreamKey,
 };
 
 /// At most this many messages per participant …
@@ -117,23 +117,16 @@ pub async fn send(
     }
     .insert(&txn)
     .await?;
-    let data = json!({
-        "messageId": message.id,
-        "authorId": actor.id(),
-        "authorName": actor.account.name,
-        "replyToId": reply_to_id,
-        "body": message.body,
-        "createdAt": message.created_at,
+    let data = LiveEventData::ChatMessage(ChatMessage {
+        message_id: message.id,
+        author_id: actor.id(),
+        author_name: actor.account.name.clone(),
+        reply_to_id,
+        body: Some(message.body.clone()),
+        created_at: message.created_at,
+        hidden: false,
     });
-    emit(
-        &txn,
-        session_id,
-        EventKind::ChatMessage,
-        Some(message.id),
-        actor,
-        data,
-    )
-    .await?;
+    emit(&txn, session_id, Some(message.id), actor, data).await?;
     txn.commit().await?;
     Ok(message)
 }
@@ -177,24 +170,28 @@ pub async fn hide(
         Some(&updated),
     )
     .await?;
-    events::redact(
+    live_events::redact(
         &txn,
         StreamKey::Session(updated.session_id),
-        message_id,
         EventKind::ChatMessage,
+        message_id,
         |data| {
-            data["body"] = serde_json::Value::Null;
-            data["hidden"] = true.into();
+            if let LiveEventData::ChatMessage(message) = data {
+                message.body = None;
+                message.hidden = true;
+            }
         },
     )
     .await?;
     emit(
         &txn,
         updated.session_id,
-        EventKind::ChatMessageHidden,
         Some(message_id),
         actor,
-        json!({ "messageId": message_id, "reason": reason }),
+        LiveEventData::ChatMessageHidden(ChatMessageHidden {
+            message_id,
+            reason: reason.to_owned(),
+        }),
     )
     .await?;
     txn.commit().await?;
@@ -269,16 +266,13 @@ pub async fn mute(
         Some(&mute),
     )
     .await?;
-    let data = json!({ "accountId": account_id, "name": target.account.name, "until": mute.until, "reason": mute.reason });
-    emit(
-        &txn,
-        session_id,
-        EventKind::ParticipantMuted,
-        Some(account_id),
-        actor,
-        data,
-    )
-    .await?;
+    let data = LiveEventData::ParticipantMuted(ParticipantMuted {
+        account_id,
+        name: target.account.name.clone(),
+        until: mute.until,
+        reason: mute.reason.clone(),
+    });
+    emit(&txn, session_id, Some(account_id), actor, data).await?;
     txn.commit().await?;
     Ok(mute)
 }

@@ -18,7 +18,7 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entity::{
     account,
-    enums::{AttendanceStatus, EventKind, ForumStatus, HandStatus, SessionStatus},
+    enums::{AttendanceStatus, ForumStatus, HandStatus, NotificationKind, SessionStatus},
     forum, live_session, session_attendance,
 };
 use sea_orm::{
@@ -26,15 +26,15 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use serde::Serialize;
-use serde_json::{json, Value};
 use validator::Validate;
 
-use super::{access, audit, find, now, validate};
+use super::{access, audit, find, notifications, now, validate};
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
+    domain::live_events::{self, LiveEventData, SessionChange},
     error::{AppError, AppResult},
-    events::{self, enum_name, StreamKey},
+    events::{enum_name, StreamKey},
 };
 
 /// A session and its forum, loaded together.
@@ -115,21 +115,18 @@ pub(crate) async fn require_participant(
 pub(crate) async fn emit(
     txn: &Txn,
     session_id: i32,
-    kind: EventKind,
     subject_id: Option<i32>,
     actor: &Actor,
-    data: Value,
+    data: LiveEventData,
 ) -> AppResult<()> {
-    events::publish(
+    live_events::publish(
         txn,
         StreamKey::Session(session_id),
-        kind,
         subject_id,
         Some(actor.id()),
         data,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Names of accounts by id, for event data.
@@ -164,39 +161,37 @@ pub struct ScheduleSessionInput {
     pub online_url: Option<String>,
 }
 
-fn session_data(session: &live_session::Model) -> Value {
-    json!({
-        "sessionId": session.id,
-        "forumId": session.forum_id,
-        "title": session.title,
-        "startsAt": session.starts_at,
-        "place": session.place,
-        "onlineUrl": session.online_url,
-        "status": enum_name(session.status),
-        "openedAt": session.opened_at,
-        "closedAt": session.closed_at,
-    })
+fn session_change(session: &live_session::Model) -> SessionChange {
+    SessionChange {
+        session_id: session.id,
+        forum_id: session.forum_id,
+        title: session.title.clone(),
+        starts_at: session.starts_at,
+        place: session.place.clone(),
+        online_url: session.online_url.clone(),
+        status: enum_name(session.status),
+        opened_at: session.opened_at,
+        closed_at: session.closed_at,
+    }
 }
 
 /// Publishes a session change on the session's stream and on its forum's.
 async fn emit_both(
     txn: &Txn,
     session: &live_session::Model,
-    kind: EventKind,
+    kind: fn(SessionChange) -> LiveEventData,
     actor: &Actor,
 ) -> AppResult<()> {
-    let data = session_data(session);
-    emit(txn, session.id, kind, Some(session.id), actor, data.clone()).await?;
-    events::publish(
+    let data = kind(session_change(session));
+    emit(txn, session.id, Some(session.id), actor, data.clone()).await?;
+    live_events::publish(
         txn,
         StreamKey::Forum(session.forum_id),
-        kind,
         Some(session.id),
         Some(actor.id()),
         data,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A moderator schedules a session of the forum, in a place, online, or both.
@@ -258,7 +253,25 @@ pub async fn schedule(
         Some(&session),
     )
     .await?;
-    emit_both(&txn, &session, EventKind::SessionScheduled, actor).await?;
+    emit_both(&txn, &session, LiveEventData::SessionScheduled, actor).await?;
+    let audience = notifications::forum_audience(&txn, &forum).await?;
+    notifications::notify(
+        &txn,
+        Some(actor),
+        &audience,
+        notifications::Notice {
+            kind: NotificationKind::SessionScheduled,
+            proposal_id: None,
+            forum_id: Some(forum.id),
+            details: notifications::Details {
+                title: Some(session.title.clone()),
+                forum_name: Some(forum.name.clone()),
+                starts_at: Some(session.starts_at),
+                ..Default::default()
+            },
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(session)
 }
@@ -331,7 +344,7 @@ pub async fn step(
         Some(&updated),
     )
     .await?;
-    emit_both(&txn, &updated, EventKind::SessionStatusChanged, actor).await?;
+    emit_both(&txn, &updated, LiveEventData::SessionStatusChanged, actor).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -4,7 +4,7 @@
 use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
-    enums::{EventKind, PollKind, SessionStatus},
+    enums::{PollKind, SessionStatus},
     live_session, poll_answer, session_poll,
 };
 use sea_orm::{
@@ -12,27 +12,29 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use validator::Validate;
 
 use super::{load, require_moderator, require_participant, require_status, RUNNING};
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
+    domain::live_events::{self, LiveEventData, PollChange},
     domain::{audit, find, now, validate},
     error::{AppError, AppResult},
-    events::{self, enum_name, StreamKey},
+    events::{enum_name, StreamKey},
 };
 
 /// The answers of a YES_NO_ABSTAIN poll.
 pub const YES_NO_ABSTAIN: [&str; 3] = ["YES", "NO", "ABSTAIN"];
 
 #[derive(Debug, Clone, PartialEq, SimpleObject, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PollOptionResult {
     /// The option's index, as `answerPoll` takes it.
     pub index: i32,
     pub label: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub votes: i64,
 }
 
@@ -41,12 +43,15 @@ pub struct PollOptionResult {
 /// shows one person's answer; at the close they are exact and the answers themselves are
 /// dropped, keeping only these totals.
 #[derive(Debug, Clone, PartialEq, SimpleObject, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PollResults {
     pub options: Vec<PollOptionResult>,
     /// Answers counted in `options`.
+    #[cfg_attr(test, ts(type = "number"))]
     pub total: i64,
     /// Answers given so far.
+    #[cfg_attr(test, ts(type = "number"))]
     pub answers: i64,
     /// The results are not shown yet: fewer answers than the minimum.
     pub withheld: bool,
@@ -158,28 +163,25 @@ pub async fn my_answer(
 async fn announce(
     txn: &Txn,
     actor: Option<&Actor>,
-    kind: EventKind,
+    kind: fn(PollChange) -> LiveEventData,
     poll: &session_poll::Model,
 ) -> AppResult<()> {
-    let results = results(txn, poll).await?;
-    let data = json!({
-        "pollId": poll.id,
-        "agendaItemId": poll.agenda_item_id,
-        "question": poll.question,
-        "kind": enum_name(poll.kind),
-        "results": results,
-        "closedAt": poll.closed_at,
-    });
-    events::publish(
+    let change = PollChange {
+        poll_id: poll.id,
+        agenda_item_id: poll.agenda_item_id,
+        question: poll.question.clone(),
+        kind: enum_name(poll.kind),
+        results: results(txn, poll).await?,
+        closed_at: poll.closed_at,
+    };
+    live_events::publish(
         txn,
         StreamKey::Session(poll.session_id),
-        kind,
         Some(poll.id),
         actor.map(Actor::id),
-        data,
+        kind(change),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]
@@ -257,7 +259,7 @@ pub async fn open(db: &Db, actor: &Actor, input: OpenPollInput) -> AppResult<ses
         Some(&poll),
     )
     .await?;
-    announce(&txn, Some(actor), EventKind::PollOpened, &poll).await?;
+    announce(&txn, Some(actor), LiveEventData::PollOpened, &poll).await?;
     txn.commit().await?;
     Ok(poll)
 }
@@ -308,7 +310,7 @@ pub async fn answer(
         let mut active = poll.into_active_model();
         active.published_answers = Set(answers as i32);
         let stepped = active.update(&txn).await?;
-        announce(&txn, None, EventKind::PollResults, &stepped).await?;
+        announce(&txn, None, LiveEventData::PollResults, &stepped).await?;
         stepped
     } else {
         poll
@@ -347,7 +349,7 @@ async fn close_one(
         Some(&closed),
     )
     .await?;
-    announce(txn, Some(actor), EventKind::PollClosed, &closed).await?;
+    announce(txn, Some(actor), LiveEventData::PollClosed, &closed).await?;
     Ok(closed)
 }
 

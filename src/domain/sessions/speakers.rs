@@ -4,14 +4,13 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     account,
-    enums::{EventKind, HandStatus, SessionStatus},
+    enums::{HandStatus, SessionStatus},
     live_session, speaker_request,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
-use serde_json::{json, Value};
 
 use super::{
     emit, is_queued, load, names, require_moderator, require_participant, require_status, RUNNING,
@@ -19,7 +18,11 @@ use super::{
 use crate::{
     db::{Db, Txn},
     domain::access::Actor,
-    domain::{audit, find, now},
+    domain::{
+        audit, find,
+        live_events::{LiveEventData, Speaker, SpeakerQueue},
+        now,
+    },
     error::{AppError, AppResult},
     events::enum_name,
 };
@@ -46,44 +49,49 @@ pub fn floor_ends_at(request: &speaker_request::Model) -> Option<DateTime<Utc>> 
     Some(request.floor_at? + Duration::seconds(i64::from(request.floor_seconds?)))
 }
 
-async fn queue_data(conn: &impl ConnectionTrait, session_id: i32) -> AppResult<Value> {
+async fn queue_data(
+    conn: &impl ConnectionTrait,
+    session_id: i32,
+    changed: Option<&speaker_request::Model>,
+) -> AppResult<SpeakerQueue> {
     let requests = queue(conn, session_id).await?;
     let names = names(conn, requests.iter().map(|r| r.account_id)).await?;
-    let entry = |r: &speaker_request::Model| {
-        json!({
-            "requestId": r.id,
-            "accountId": r.account_id,
-            "name": names.get(&r.account_id),
-            "status": enum_name(r.status),
-            "raisedAt": r.raised_at,
-            "floorAt": r.floor_at,
-            "floorSeconds": r.floor_seconds,
-            "endsAt": floor_ends_at(r),
-        })
+    let entry = |r: &speaker_request::Model| Speaker {
+        request_id: r.id,
+        account_id: r.account_id,
+        name: names.get(&r.account_id).cloned(),
+        status: enum_name(r.status),
+        raised_at: r.raised_at,
+        floor_at: r.floor_at,
+        floor_seconds: r.floor_seconds,
+        ends_at: floor_ends_at(r),
     };
     let speaker = requests
         .iter()
         .find(|r| r.status == HandStatus::Speaking)
         .map(entry);
-    let waiting: Vec<Value> = requests
+    let waiting: Vec<Speaker> = requests
         .iter()
         .filter(|r| r.status == HandStatus::Waiting)
         .map(entry)
         .collect();
-    Ok(json!({ "speaker": speaker, "queue": waiting }))
+    Ok(SpeakerQueue {
+        speaker,
+        queue: waiting,
+        request_id: changed.map(|r| r.id),
+        account_id: changed.map(|r| r.account_id),
+    })
 }
 
 async fn announce(
     txn: &Txn,
     actor: &Actor,
     session_id: i32,
-    kind: EventKind,
+    kind: fn(SpeakerQueue) -> LiveEventData,
     request: Option<&speaker_request::Model>,
 ) -> AppResult<()> {
-    let mut data = queue_data(txn, session_id).await?;
-    data["requestId"] = json!(request.map(|r| r.id));
-    data["accountId"] = json!(request.map(|r| r.account_id));
-    emit(txn, session_id, kind, request.map(|r| r.id), actor, data).await
+    let data = kind(queue_data(txn, session_id, request).await?);
+    emit(txn, session_id, request.map(|r| r.id), actor, data).await
 }
 
 async fn own_request(
@@ -122,7 +130,7 @@ pub async fn raise_hand(
         &txn,
         actor,
         session_id,
-        EventKind::HandRaised,
+        LiveEventData::HandRaised,
         Some(&request),
     )
     .await?;
@@ -168,7 +176,7 @@ pub async fn lower_hand(
         &txn,
         actor,
         session_id,
-        EventKind::HandLowered,
+        LiveEventData::HandLowered,
         Some(&lowered),
     )
     .await?;
@@ -247,7 +255,14 @@ pub async fn give_floor(
     };
     let Some(chosen) = chosen else {
         if let Some(ended) = &ended {
-            announce(&txn, actor, session_id, EventKind::FloorEnded, Some(ended)).await?;
+            announce(
+                &txn,
+                actor,
+                session_id,
+                LiveEventData::FloorEnded,
+                Some(ended),
+            )
+            .await?;
         }
         txn.commit().await?;
         return Ok(None);
@@ -271,7 +286,7 @@ pub async fn give_floor(
         &txn,
         actor,
         session_id,
-        EventKind::FloorGiven,
+        LiveEventData::FloorGiven,
         Some(&speaking),
     )
     .await?;
@@ -291,7 +306,14 @@ pub async fn end_floor(
     require_status(&loaded.session, RUNNING, "ending the floor")?;
     let ended = end_speaker(&txn, session_id, now()).await?;
     if let Some(ended) = &ended {
-        announce(&txn, actor, session_id, EventKind::FloorEnded, Some(ended)).await?;
+        announce(
+            &txn,
+            actor,
+            session_id,
+            LiveEventData::FloorEnded,
+            Some(ended),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(ended)
@@ -319,5 +341,5 @@ pub(crate) async fn end_all(
         active.ended_at = Set(Some(at));
         active.update(txn).await?;
     }
-    announce(txn, actor, session.id, EventKind::FloorEnded, None).await
+    announce(txn, actor, session.id, LiveEventData::FloorEnded, None).await
 }

@@ -12,7 +12,7 @@ use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{
     account, ballot,
-    enums::{BallotChannel, BallotMethod, ForumStatus, ProposalStatus},
+    enums::{BallotChannel, BallotMethod, ForumStatus, NotificationKind, ProposalStatus},
     forum, proposal, round_participation, round_proposal, tally_snapshot, voting_round,
 };
 use sea_orm::{
@@ -26,7 +26,7 @@ use validator::Validate;
 use super::{
     access, audit,
     ballot_box::{BallotBox, PendingBallot},
-    find, now, sealing, validate,
+    find, notifications, now, sealing, validate,
 };
 use crate::{
     auth,
@@ -195,6 +195,23 @@ pub async fn open_round(
         Some(round.id),
         None::<&()>,
         Some(&round),
+    )
+    .await?;
+    let audience = notifications::forum_audience(&txn, &forum).await?;
+    notifications::notify(
+        &txn,
+        Some(actor),
+        &audience,
+        notifications::Notice {
+            kind: NotificationKind::RoundOpened,
+            proposal_id: None,
+            forum_id: Some(forum.id),
+            details: notifications::Details {
+                title: Some(round.title.clone()),
+                forum_name: Some(forum.name.clone()),
+                ..Default::default()
+            },
+        },
     )
     .await?;
     txn.commit().await?;

@@ -32,6 +32,21 @@ pub struct Minutes {
     pub attendance: Option<Vec<Attendee>>,
     /// Annex II, in rank order, followed by the proposals rejected during verification.
     pub rows: Vec<PriorityRow>,
+    /// Annex III: the recorded session's agenda, what was decided on each item and the polls;
+    /// `None` when no live session was recorded.
+    pub agenda: Option<Vec<AgendaRecord>>,
+}
+
+/// One item of the recorded session's agenda.
+#[derive(Debug, Clone)]
+pub struct AgendaRecord {
+    pub title: String,
+    pub proposal_code: Option<String>,
+    /// In words ("diterima"); `None` when the session closed before a decision.
+    pub decision: Option<String>,
+    pub note: Option<String>,
+    /// One line per poll: the question and its results.
+    pub polls: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -304,8 +319,55 @@ pub fn render(minutes: &Minutes) -> Vec<u8> {
             true,
         );
     }
+    doc.page(Orientation::Landscape);
+    doc.heading("LAMPIRAN III: KEPUTUSAN SIDANG DAN JAJAK PENDAPAT");
+    match &minutes.agenda {
+        Some(items) if !items.is_empty() => {
+            let rows: Vec<Vec<String>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let title = match &item.proposal_code {
+                        Some(code) => format!("{} ({code})", item.title),
+                        None => item.title.clone(),
+                    };
+                    vec![
+                        (index + 1).to_string(),
+                        title,
+                        item.decision
+                            .clone()
+                            .unwrap_or_else(|| UNDECIDED.to_owned()),
+                        item.note.clone().unwrap_or_default(),
+                        item.polls.join("\n"),
+                    ]
+                })
+                .collect();
+            doc.table(
+                &[
+                    Column::new("No", 0.04, Font::Regular),
+                    Column::new("Acara", 0.3, Font::Regular),
+                    Column::new("Keputusan", 0.14, Font::Regular),
+                    Column::new("Catatan", 0.22, Font::Regular),
+                    Column::new("Jajak pendapat", 0.3, Font::Regular),
+                ],
+                &rows,
+                8.0,
+                true,
+            );
+        }
+        Some(_) => doc.paragraph("Sidang tidak memiliki acara.", Font::Regular, 10.0, 0.0),
+        None => doc.paragraph(
+            "Tidak ada sesi musyawarah yang tercatat di sistem; keputusan dicatat secara manual.",
+            Font::Regular,
+            10.0,
+            0.0,
+        ),
+    }
     doc.finish(&format!("Berita Acara {}", minutes.forum_name))
 }
+
+/// What the minutes say of an item the session closed without deciding.
+pub const UNDECIDED: &str = "belum diputuskan";
 
 fn programme(row: &PriorityRow) -> String {
     match &row.activity {
@@ -344,7 +406,36 @@ mod tests {
                 .map(|rank| sample_row(Some(rank), Decision::Accommodated))
                 .chain([refused])
                 .collect(),
+            agenda: None,
         }
+    }
+
+    #[test]
+    fn items_the_session_did_not_decide_say_so() {
+        let mut recorded = minutes(true, Some(Vec::new()));
+        recorded.agenda = Some(vec![
+            AgendaRecord {
+                title: "Pembukaan".into(),
+                proposal_code: None,
+                decision: None,
+                note: None,
+                polls: Vec::new(),
+            },
+            AgendaRecord {
+                title: "Perbaikan saluran".into(),
+                proposal_code: Some("USL-2027-000001".into()),
+                decision: Some("diterima".into()),
+                note: None,
+                polls: vec!["Setuju? : Setuju 12, Tidak setuju 3 (jumlah 15)".into()],
+            },
+        ]);
+        let text = String::from_utf8_lossy(&render(&recorded)).into_owned();
+        assert!(
+            text.contains(&format!("({UNDECIDED})")),
+            "no undecided item"
+        );
+        assert!(text.contains("(diterima)"));
+        assert!(text.contains("Setuju 12"));
     }
 
     #[test]
@@ -371,6 +462,8 @@ mod tests {
         assert!(text.contains("/BaseFont /Helvetica-Bold"));
         assert!(text.contains("/WinAnsiEncoding"));
         assert!(text.contains("(LAMPIRAN II: DAFTAR PRIORITAS)"));
+        assert!(text.contains("(LAMPIRAN III: KEPUTUSAN SIDANG DAN JAJAK PENDAPAT)"));
+        assert!(text.contains("Tidak ada sesi musyawarah yang tercatat di sistem; keputusan"));
         // Sixty rows do not fit one landscape page.
         assert!(text.matches("/MediaBox").count() >= 4);
     }

@@ -224,6 +224,32 @@ export type MarkPresentInput = {
   sessionId: number;
 };
 
+/** How a person hears of a kind of notification. */
+export type NotificationDelivery =
+  /** In the app, and in one e-mail a day with the day's notifications. */
+  | 'DIGEST'
+  /** In the app, and by e-mail at once. */
+  | 'EMAIL'
+  /** In the app only. */
+  | 'IN_APP'
+  /** Not at all. */
+  | 'OFF';
+
+/** What a notification reports to the person it is for. */
+export type NotificationKind =
+  /** Someone replied to my comment, or commented on my proposal. */
+  | 'COMMENT_REPLY'
+  /** The agency reported progress on my proposal. */
+  | 'IMPLEMENTATION_UPDATE'
+  /** My proposal changed status or moved to another level (with the reason given). */
+  | 'PROPOSAL_STATUS'
+  /** A voting round opened in my forum. */
+  | 'ROUND_OPENED'
+  /** A live session decided on my proposal. */
+  | 'SESSION_DECISION'
+  /** A session of my forum was scheduled. */
+  | 'SESSION_SCHEDULED';
+
 export type OpenPollInput = {
   kind: PollKind;
   /** OPTIONS: 2 to 10 answers. */
@@ -503,7 +529,7 @@ export type RegisterMutationVariables = Exact<{
 }>;
 
 
-export type RegisterMutation = { register: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
+export type RegisterMutation = { register: { confirmationMailed: boolean, token: string | null, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } | null } };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -516,6 +542,13 @@ export type RequestPasswordResetMutationVariables = Exact<{
 
 
 export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ConfirmRegistrationMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type ConfirmRegistrationMutation = { confirmRegistration: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
 
 export type ResetPasswordMutationVariables = Exact<{
   token: string;
@@ -645,6 +678,7 @@ export type ProposalQuery = { proposal: { id: number, code: string, title: strin
 
 export type CreateProposalMutationVariables = Exact<{
   input: CreateProposalInput;
+  idempotencyKey?: string | null | undefined;
 }>;
 
 
@@ -668,6 +702,7 @@ export type AddCommentMutationVariables = Exact<{
   proposalId: number;
   parentId?: number | null | undefined;
   body: string;
+  idempotencyKey?: string | null | undefined;
 }>;
 
 
@@ -1174,3 +1209,45 @@ export type RevokeRoleMutationVariables = Exact<{
 
 
 export type RevokeRoleMutation = { revokeRole: { id: number } };
+
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnreadNotificationCountQuery = { unreadNotificationCount: number };
+
+export type NotificationFieldsFragment = { id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null } };
+
+export type NotificationsQueryVariables = Exact<{
+  before?: number | null | undefined;
+  first: number;
+}>;
+
+
+export type NotificationsQuery = { notifications: Array<{ id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null } }> };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<number> | number | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
+export type NotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationPreferencesQuery = { notificationPreferences: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
+
+export type SetNotificationPreferenceMutationVariables = Exact<{
+  kind: NotificationKind;
+  delivery: NotificationDelivery;
+}>;
+
+
+export type SetNotificationPreferenceMutation = { setNotificationPreference: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
+
+export type UnsubscribeFromMailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type UnsubscribeFromMailMutation = { unsubscribeFromMail: boolean };
