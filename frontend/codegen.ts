@@ -39,6 +39,7 @@ const config: CodegenConfig = {
           DateTime: 'string',
           NaiveDate: 'string',
           JSON: 'unknown',
+          Upload: 'File | Blob',
         },
       },
     },

@@ -396,4 +396,64 @@ async fn health_and_web_app(backend: Backend) {
     }
 }
 
-backend_tests!(content_negotiation, get_requests, health_and_web_app);
+/// Text goes compressed to clients that accept it; what is compressed already does not.
+async fn responses_are_compressed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let world = World::build(&app).await;
+    let query = json!({ "query": "{ regions(first: 50) { nodes { id name code level } } }" });
+    for (accepted, expected) in [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")] {
+        let reply = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .header(header::ACCEPT_ENCODING, accepted)
+            .json(&query)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(
+            reply.headers()[header::CONTENT_ENCODING],
+            expected,
+            "{accepted}"
+        );
+    }
+    let plain = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    let page = app
+        .client
+        .get(format!("{}/", app.base))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()[header::CONTENT_ENCODING], "gzip");
+    let xlsx = app
+        .client
+        .get(format!(
+            "{}/export?format=xlsx&forum={}",
+            app.base, world.forum_kelurahan
+        ))
+        .bearer_auth(world.admin.token.clone())
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers().get(header::CONTENT_ENCODING).is_none(),
+        "an XLSX is a ZIP already"
+    );
+}
+
+backend_tests!(
+    content_negotiation,
+    get_requests,
+    health_and_web_app,
+    responses_are_compressed
+);

@@ -26,7 +26,14 @@ use axum::{
     routing::get,
     Extension, Router,
 };
-use tower_http::{set_header::SetResponseHeaderLayer, timeout::TimeoutLayer};
+use tower_http::{
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+};
 
 use crate::{
     config::ServerSettings,
@@ -171,8 +178,20 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
             with_client_addr,
         ))
         .with_state(api);
+    // Gzip or brotli for whatever is text (the API's JSON, the web app, CSV and JSON exports):
+    // on a slow link to a village hall the bytes are the wait. Containers that are compressed
+    // already (XLSX, ZIP, PDF) and images go as they are.
+    let compression = CompressionLayer::new().compress_when(
+        DefaultPredicate::new()
+            .and(NotForContentType::const_new("application/zip"))
+            .and(NotForContentType::const_new(
+                "application/vnd.openxmlformats",
+            ))
+            .and(NotForContentType::const_new("application/pdf")),
+    );
     web_app::WebApp::choose(frontend_dir)
         .serve(router)
+        .layer(compression)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -220,6 +220,13 @@ export const TRANSITION = gql`
   }
 `;
 
+// Sent by upload.ts as a multipart request (the file is not JSON), not through urql.
+export const UPLOAD_ATTACHMENT = gql`
+  mutation UploadAttachment($proposalId: Int!, $kind: AttachmentKind!, $file: Upload!) {
+    uploadAttachment(proposalId: $proposalId, kind: $kind, file: $file) { id kind fileName contentType sizeBytes url createdAt }
+  }
+`;
+
 export const ADD_COMMENT = gql`
   mutation AddComment($proposalId: Int!, $parentId: Int, $body: String!, $idempotencyKey: String) {
     addComment(proposalId: $proposalId, parentId: $parentId, body: $body, idempotencyKey: $idempotencyKey) { ...CommentFields }

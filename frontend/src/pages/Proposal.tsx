@@ -1,4 +1,5 @@
-import { Breadcrumbs, ErrorBox, Loading, LiveBadge, PageTitle, SafeLink, StatusBadge, Notice } from '../components/ui';
+import { Breadcrumbs, ErrorBox, Loading, LiveBadge, PageTitle, StatusBadge, Notice } from '../components/ui';
+import { Attachments } from '../components/Attachments';
 import { Comments } from '../components/Comments';
 import { MapView } from '../components/MapView';
 import { TransitionActions } from '../components/Transitions';
@@ -203,19 +204,13 @@ export function ProposalPage({ id }: { id: number }) {
         )}
       </section>
 
-      {p.attachments.length > 0 && (
-        <section class="card" aria-labelledby="att-heading">
-          <h2 id="att-heading">{t('proposal.attachments')}</h2>
-          <ul class="list">
-            {p.attachments.map((a: any) => (
-              <li key={a.id}>
-                <SafeLink url={a.url}>{a.fileName}</SafeLink>{' '}
-                ({label('attachment', a.kind)}, {formatNumber(Math.round(a.sizeBytes / 1024))} KB)
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <Attachments
+        proposalId={p.id}
+        attachments={p.attachments}
+        canAdd={(isProposer && (p.status === 'DRAFT' || p.status === 'RETURNED')) || !!p.forum?.viewerIsStaff}
+        isPublic={p.status !== 'DRAFT'}
+        onAdded={refresh}
+      />
 
       <Comments proposalId={p.id} proposalTitle={p.title} comments={p.comments} signedIn={!!me} isDraft={p.status === 'DRAFT'} isStaff={!!p.forum?.viewerIsStaff} refresh={refresh} />
     </div>

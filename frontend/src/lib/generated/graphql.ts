@@ -698,6 +698,15 @@ export type TransitionMutationVariables = Exact<{
 
 export type TransitionMutation = { transitionProposal: { id: number, status: ProposalStatus, level: ForumLevel, forum: { id: number, name: string } | null, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
 
+export type UploadAttachmentMutationVariables = Exact<{
+  proposalId: number;
+  kind: AttachmentKind;
+  file: File | Blob;
+}>;
+
+
+export type UploadAttachmentMutation = { uploadAttachment: { id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string } };
+
 export type AddCommentMutationVariables = Exact<{
   proposalId: number;
   parentId?: number | null | undefined;
