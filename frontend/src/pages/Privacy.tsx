@@ -27,9 +27,9 @@ export default function PrivacyPage() {
     <div class="stack narrow privacy">
       <PageTitle title={t('privacy.title')}>{t('privacy.title')}</PageTitle>
       <p>{t('privacy.lead')}</p>
-      <Section id="privacy-what" title="privacy.whatTitle" items={['privacy.what1', 'privacy.what2', 'privacy.what3', 'privacy.what4', 'privacy.what5']} />
+      <Section id="privacy-what" title="privacy.whatTitle" items={['privacy.what1', 'privacy.what2', 'privacy.what3', 'privacy.what4', 'privacy.what5', 'privacy.what6', 'privacy.what7', 'privacy.what8']} />
       <Section id="privacy-why" title="privacy.whyTitle" items={['privacy.why']} />
-      <Section id="privacy-how-long" title="privacy.howLongTitle" items={['privacy.howLong1', 'privacy.howLong2', 'privacy.howLong3']} />
+      <Section id="privacy-how-long" title="privacy.howLongTitle" items={['privacy.howLong1', 'privacy.howLong2', 'privacy.howLong3', 'privacy.howLong4', 'privacy.howLong5']} />
       <Section id="privacy-who" title="privacy.whoTitle" items={['privacy.who1', 'privacy.who2', 'privacy.who3']} />
       <section class="card stack-sm" aria-labelledby="privacy-rights">
         <h2 id="privacy-rights">{t('privacy.rightsTitle')}</h2>
