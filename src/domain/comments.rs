@@ -37,9 +37,16 @@ pub async fn add(
     }
     let txn = db.begin().await?;
     if let Some(key) = key {
-        if let Some(id) = idempotency::earlier(&txn, actor.id(), key, Operation::AddComment).await?
+        if let Some(earlier) = idempotency::earlier_row::<comment::Entity>(
+            &txn,
+            actor.id(),
+            key,
+            Operation::AddComment,
+            "comment",
+        )
+        .await?
         {
-            return find::<comment::Entity>(&txn, id, "comment").await;
+            return Ok(earlier);
         }
     }
     let target = proposals::find_visible(&txn, Some(actor), proposal_id).await?;

@@ -3,7 +3,9 @@
 //! phone when the text was written); the retry finds what the first try made. Keys are the
 //! sender's own: another account's key finds nothing. They are kept a month.
 use entity::idempotency_key;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Set,
+};
 
 use super::now;
 use crate::{
@@ -71,6 +73,24 @@ pub async fn earlier(
         ));
     }
     Ok(Some(row.result_id))
+}
+
+/// The row an earlier write with this key made, if there was one (`earlier`, then the row).
+pub async fn earlier_row<E>(
+    conn: &impl ConnectionTrait,
+    account_id: i32,
+    key: &str,
+    operation: Operation,
+    what: &'static str,
+) -> AppResult<Option<E::Model>>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    match earlier(conn, account_id, key, operation).await? {
+        Some(id) => Ok(Some(super::find::<E>(conn, id, what).await?)),
+        None => Ok(None),
+    }
 }
 
 /// Remembers what a keyed write made, in its transaction.

@@ -5,7 +5,9 @@
 //! see the proposal (a draft's photos are its proposer's and staff's).
 use entity::{enums::AttachmentKind, forum, media_file, proposal_attachment};
 use image::{codecs::jpeg::JpegEncoder, DynamicImage, ImageFormat};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 
 use super::{find, now, proposals};
 use crate::{
@@ -134,24 +136,14 @@ pub async fn upload(
         .filter(|c| !c.is_control())
         .take(255)
         .collect();
+    // Refused callers cost no decoding: the checks run first on the reader, and again in the
+    // transaction (which is not held while the image is decoded).
+    may_add_file(db.reader(), actor, proposal_id).await?;
     let prepared = tokio::task::spawn_blocking(move || prepare(&bytes))
         .await
         .map_err(|err| AppError::internal("preparing an upload failed", err))??;
     let txn = db.begin().await?;
-    let target = proposals::find_visible(&txn, Some(actor), proposal_id).await?;
-    let forum = find::<forum::Entity>(&txn, target.forum_id, "forum").await?;
-    proposals::require_may_attach(&txn, actor, &target, &forum).await?;
-    let already = proposal_attachment::Entity::find()
-        .filter(proposal_attachment::Column::ProposalId.eq(target.id))
-        .count(&txn)
-        .await?;
-    if already >= MAX_PER_PROPOSAL {
-        return Err(AppError::field(
-            "file",
-            "count",
-            "a proposal carries at most 12 files",
-        ));
-    }
+    let target = may_add_file(&txn, actor, proposal_id).await?;
     let stored_name = match (prepared.content_type, file_name.is_empty()) {
         (_, true) => "lampiran".to_owned(),
         ("image/jpeg", false) => match file_name.rsplit_once('.') {
@@ -193,6 +185,29 @@ pub async fn upload(
     Ok(attachment)
 }
 
+/// The proposal, when `actor` may add a file to it and it has room for one more.
+async fn may_add_file(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    proposal_id: i32,
+) -> AppResult<entity::proposal::Model> {
+    let target = proposals::find_visible(conn, Some(actor), proposal_id).await?;
+    let forum = find::<forum::Entity>(conn, target.forum_id, "forum").await?;
+    proposals::require_may_attach(conn, actor, &target, &forum).await?;
+    let already = proposal_attachment::Entity::find()
+        .filter(proposal_attachment::Column::ProposalId.eq(target.id))
+        .count(conn)
+        .await?;
+    if already >= MAX_PER_PROPOSAL {
+        return Err(AppError::field(
+            "file",
+            "count",
+            "a proposal carries at most 12 files",
+        ));
+    }
+    Ok(target)
+}
+
 /// An uploaded file for someone who may see its proposal; `public` says whether anyone may
 /// (so a cache may keep it).
 pub struct Served {
@@ -209,12 +224,15 @@ pub async fn serve(
 ) -> AppResult<Served> {
     let conn = db.reader();
     let attachment = find::<proposal_attachment::Entity>(conn, attachment_id, "file").await?;
-    proposals::find_visible(conn, actor, attachment.proposal_id).await?;
+    // Most files are of public proposals: one check answers for everyone then.
     let public = match proposals::find_visible(conn, None, attachment.proposal_id).await {
         Ok(_) => true,
         Err(AppError::NotFound(_)) => false,
         Err(other) => return Err(other),
     };
+    if !public {
+        proposals::find_visible(conn, actor, attachment.proposal_id).await?;
+    }
     let file = media_file::Entity::find()
         .filter(media_file::Column::AttachmentId.eq(attachment.id))
         .one(conn)

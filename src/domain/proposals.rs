@@ -201,10 +201,16 @@ pub async fn create(
     validate(&input)?;
     let txn = db.begin().await?;
     if let Some(key) = key {
-        if let Some(id) =
-            idempotency::earlier(&txn, actor.id(), key, Operation::CreateProposal).await?
+        if let Some(earlier) = idempotency::earlier_row::<proposal::Entity>(
+            &txn,
+            actor.id(),
+            key,
+            Operation::CreateProposal,
+            "proposal",
+        )
+        .await?
         {
-            return find::<proposal::Entity>(&txn, id, "proposal").await;
+            return Ok(earlier);
         }
     }
     let forum = find::<forum::Entity>(&txn, input.forum_id, "forum").await?;

@@ -427,18 +427,16 @@ impl MutationRoot {
         // A retry answers before the rate limit counts it (the domain checks again inside its
         // transaction, for two tries at once).
         if let Some(key) = &key {
-            if let Some(id) =
-                idempotency::earlier(db(ctx).reader(), me.id(), key, Operation::CreateProposal)
-                    .await?
+            if let Some(earlier) = idempotency::earlier_row::<entity::proposal::Entity>(
+                db(ctx).reader(),
+                me.id(),
+                key,
+                Operation::CreateProposal,
+                "proposal",
+            )
+            .await?
             {
-                return Ok(Proposal(
-                    crate::domain::find::<entity::proposal::Entity>(
-                        db(ctx).reader(),
-                        id,
-                        "proposal",
-                    )
-                    .await?,
-                ));
+                return Ok(Proposal(earlier));
             }
         }
         let limits = &state(ctx).settings.limits;
@@ -454,22 +452,16 @@ impl MutationRoot {
             Ok(created) => Ok(Proposal(created)),
             // Two tries at once: the one that lost on the key's unique index finds the winner's.
             Err(err) => match &key {
-                Some(key) => match idempotency::earlier(
+                Some(key) => match idempotency::earlier_row::<entity::proposal::Entity>(
                     db(ctx).writer(),
                     me.id(),
                     key,
                     Operation::CreateProposal,
+                    "proposal",
                 )
                 .await?
                 {
-                    Some(id) => Ok(Proposal(
-                        crate::domain::find::<entity::proposal::Entity>(
-                            db(ctx).writer(),
-                            id,
-                            "proposal",
-                        )
-                        .await?,
-                    )),
+                    Some(earlier) => Ok(Proposal(earlier)),
                     None => Err(err.into()),
                 },
                 None => Err(err.into()),
@@ -552,13 +544,16 @@ impl MutationRoot {
         let me = signed_in(ctx)?;
         let key = idempotency::checked(idempotency_key)?;
         if let Some(key) = &key {
-            if let Some(id) =
-                idempotency::earlier(db(ctx).reader(), me.id(), key, Operation::AddComment).await?
+            if let Some(earlier) = idempotency::earlier_row::<entity::comment::Entity>(
+                db(ctx).reader(),
+                me.id(),
+                key,
+                Operation::AddComment,
+                "comment",
+            )
+            .await?
             {
-                return Ok(Comment(
-                    crate::domain::find::<entity::comment::Entity>(db(ctx).reader(), id, "comment")
-                        .await?,
-                ));
+                return Ok(Comment(earlier));
             }
         }
         let limits = &state(ctx).settings.limits;
