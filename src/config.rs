@@ -209,6 +209,12 @@ pub struct RateLimits {
     pub proposal_per_account: Rate,
     pub proposal_per_address: Rate,
     pub chat_per_address: Rate,
+    /// Reports (complaints, aspirations) filed, in the app or through Open311.
+    pub report_per_account: Rate,
+    pub report_per_address: Rate,
+    /// Files uploaded (photos and documents of proposals and reports): each costs a decode.
+    pub upload_per_account: Rate,
+    pub upload_per_address: Rate,
     /// Password reset mails asked for from one address, and for one address of mail.
     pub reset_request_per_address: Rate,
     pub reset_request_per_email: Rate,
@@ -228,6 +234,10 @@ impl Default for RateLimits {
             proposal_per_account: Rate::new(20, 60 * 60),
             proposal_per_address: Rate::new(200, 60 * 60),
             chat_per_address: Rate::new(300, 60),
+            report_per_account: Rate::new(10, 60 * 60),
+            report_per_address: Rate::new(200, 60 * 60),
+            upload_per_account: Rate::new(60, 60 * 60),
+            upload_per_address: Rate::new(600, 60 * 60),
             reset_request_per_address: Rate::new(20, 60 * 60),
             reset_request_per_email: Rate::new(3, 60 * 60),
             reset_attempt_per_address: Rate::new(20, 15 * 60),

@@ -777,6 +777,7 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
         &agencies,
     )
     .await?;
+    let agency_staff = seed_reports(txn, hash, &homes, &residents, &agencies).await?;
 
     Ok(format!(
         "Demo loaded: Kota Madiun, cycle 2027, {} kelurahan forums, {created} proposals; \
@@ -784,12 +785,256 @@ async fn seed(txn: &DatabaseTransaction, hash: &str) -> anyhow::Result<String> {
          Every demo account uses the password: {DEMO_PASSWORD}\n\
          \x20 admin@musrenbang.test       (administrator)\n\
          \x20 perencana@musrenbang.test   (planner, Bappeda Kota Madiun)\n\
+         \x20 {agency_staff}   (agency staff, DPUPR: answers complaints)\n\
          {}\n\
          \x20 warga01@musrenbang.test … warga{:02}@musrenbang.test (residents; every fifth is awaiting verification)",
         kelurahan_forums.len(),
         moderator_lines.join("\n"),
         NAMES.len()
     ))
+}
+
+/// Report categories of the demo, each with the agency (index into `AGENCIES`) it goes to.
+const REPORT_CATEGORIES: [(&str, &str, usize); 5] = [
+    ("DRAINASE", "Saluran air dan drainase", 0),
+    ("JALAN", "Jalan dan trotoar rusak", 0),
+    ("KESEHATAN", "Layanan kesehatan", 1),
+    ("PJU", "Lampu penerangan jalan", 3),
+    ("SAMPAH", "Sampah dan kebersihan", 4),
+];
+
+/// Complaints and aspirations between forums: an agency (DPUPR) account to answer them, the
+/// categories, the holidays on fixed dates (administrators add the rest of each year's decree),
+/// and reports at every step, one of them past its clock and one rated.
+async fn seed_reports(
+    txn: &DatabaseTransaction,
+    hash: &str,
+    homes: &[(region::Model, forum::Model)],
+    residents: &[account::Model],
+    agencies: &[agency::Model],
+) -> anyhow::Result<&'static str> {
+    use crate::domain::{complaints::calendar::Calendar, regions::TimeZone};
+    use entity::{
+        enums::{HolidayKind, ReportKind, ReportPrivacy, ReportRole, ReportStatus},
+        holiday, report, report_category, report_update, satisfaction_survey,
+    };
+    const EMAIL: &str = "opd.pupr@musrenbang.test";
+    let staff = add_account(txn, "Petugas DPUPR", EMAIL, hash, None, true).await?;
+    role_grant::ActiveModel {
+        account_id: Set(staff.id),
+        role: Set(Role::Agency),
+        agency_id: Set(Some(agencies[0].id)),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    for year in [2026, 2027] {
+        for (month, day, name) in [
+            (1, 1, "Tahun Baru Masehi"),
+            (5, 1, "Hari Buruh Internasional"),
+            (6, 1, "Hari Lahir Pancasila"),
+            (8, 17, "Hari Kemerdekaan RI"),
+            (12, 25, "Hari Raya Natal"),
+        ] {
+            if let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) {
+                holiday::ActiveModel {
+                    day: Set(date),
+                    name: Set(name.into()),
+                    kind: Set(HolidayKind::National),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+    }
+    let mut categories = Vec::new();
+    for (code, name, agency) in REPORT_CATEGORIES {
+        categories.push(
+            report_category::ActiveModel {
+                code: Set(code.into()),
+                name: Set(name.into()),
+                agency_id: Set(agencies[agency].id),
+                verify_days: Set(3),
+                follow_up_days: Set(5),
+                active: Set(true),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        );
+    }
+    let calendar = Calendar::default();
+    let samples: [(&str, &str, usize, ReportStatus, ReportPrivacy, i64); 6] = [
+        (
+            "Saluran tersumbat di depan pasar",
+            "Setiap hujan air meluap ke jalan karena saluran penuh sampah dan lumpur.",
+            0,
+            ReportStatus::Submitted,
+            ReportPrivacy::Anonymous,
+            9,
+        ),
+        (
+            "Jalan berlubang dekat sekolah",
+            "Lubang besar di jalan depan SD membahayakan anak-anak yang bersepeda.",
+            1,
+            ReportStatus::Disposed,
+            ReportPrivacy::Public,
+            4,
+        ),
+        (
+            "Lampu jalan mati sepanjang gang",
+            "Tiga lampu penerangan jalan di gang RT kami mati sejak sebulan lalu.",
+            3,
+            ReportStatus::Verified,
+            ReportPrivacy::Anonymous,
+            2,
+        ),
+        (
+            "Gorong-gorong ambrol",
+            "Gorong-gorong di ujung gang ambrol sehingga motor tidak bisa lewat.",
+            0,
+            ReportStatus::Answered,
+            ReportPrivacy::Public,
+            12,
+        ),
+        (
+            "Saluran irigasi dangkal",
+            "Saluran di belakang permukiman dangkal dan sering meluap.",
+            0,
+            ReportStatus::Closed,
+            ReportPrivacy::Anonymous,
+            30,
+        ),
+        (
+            "Sampah menumpuk di TPS",
+            "Sampah di TPS tidak diangkut selama seminggu dan berbau.",
+            4,
+            ReportStatus::Submitted,
+            ReportPrivacy::Secret,
+            1,
+        ),
+    ];
+    for (n, (title, body, category, status, privacy, age_days)) in samples.into_iter().enumerate() {
+        let (home, _) = &homes[(n * 11) % homes.len()];
+        let reporter = &residents[(n * 3) % residents.len()];
+        let category = &categories[category];
+        let created = now() - Duration::days(age_days);
+        let zone = TimeZone::of_code(&home.code);
+        let reached = |step: ReportStatus| {
+            let order = [
+                ReportStatus::Submitted,
+                ReportStatus::Verified,
+                ReportStatus::Disposed,
+                ReportStatus::Answered,
+                ReportStatus::Closed,
+            ];
+            let at = |s: ReportStatus| order.iter().position(|o| *o == s).unwrap_or(0);
+            at(status) >= at(step)
+        };
+        let verified_at = reached(ReportStatus::Verified).then(|| created + Duration::days(1));
+        let disposed_at = reached(ReportStatus::Disposed).then(|| created + Duration::days(1));
+        let answered_at = reached(ReportStatus::Answered).then(|| created + Duration::days(3));
+        let row = report::ActiveModel {
+            kind: Set(ReportKind::Complaint),
+            title: Set(title.into()),
+            body: Set(body.into()),
+            category_id: Set(category.id),
+            region_id: Set(home.id),
+            latitude: Set(Some(-7.63 + n as f64 * 0.004)),
+            longitude: Set(Some(111.52 + n as f64 * 0.003)),
+            address: Set(format!("{}, Kota Madiun", home.name)),
+            privacy: Set(privacy),
+            share_identity_with_agency: Set(false),
+            reporter_id: Set(reporter.id),
+            status: Set(status),
+            agency_id: Set(disposed_at.map(|_| category.agency_id)),
+            rejection_reason: Set(None),
+            merged_into_id: Set(None),
+            proposal_id: Set(None),
+            escalation_level: Set(0),
+            escalated_at: Set(None),
+            disputed: Set(false),
+            verify_due_at: Set(calendar.deadline(created, 3, zone)),
+            verified_at: Set(verified_at),
+            disposed_at: Set(disposed_at),
+            follow_up_due_at: Set(disposed_at.map(|at| calendar.deadline(at, 5, zone))),
+            first_follow_up_at: Set(answered_at),
+            answered_at: Set(answered_at),
+            closed_at: Set((status == ReportStatus::Closed).then(|| created + Duration::days(5))),
+            created_at: Set(created),
+            updated_at: Set(created + Duration::days(1)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let steps = [
+            (None, ReportStatus::Submitted, ReportRole::Reporter, None),
+            (
+                Some(ReportStatus::Submitted),
+                ReportStatus::Verified,
+                ReportRole::Coordinator,
+                None,
+            ),
+            (
+                Some(ReportStatus::Verified),
+                ReportStatus::Disposed,
+                ReportRole::Coordinator,
+                None,
+            ),
+            (
+                Some(ReportStatus::Disposed),
+                ReportStatus::Answered,
+                ReportRole::Agency,
+                Some("Sudah ditangani oleh tim lapangan."),
+            ),
+            (
+                Some(ReportStatus::Answered),
+                ReportStatus::Closed,
+                ReportRole::Reporter,
+                None,
+            ),
+        ];
+        for (from, to, role, note) in steps {
+            if !reached(to) {
+                break;
+            }
+            report_update::ActiveModel {
+                report_id: Set(row.id),
+                actor_id: Set(None),
+                actor_role: Set(role),
+                from_status: Set(from),
+                to_status: Set(to),
+                note: Set(note.map(str::to_owned)),
+                created_at: Set(created),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        if status == ReportStatus::Closed {
+            satisfaction_survey::ActiveModel {
+                report_id: Set(row.id),
+                agency_id: Set(category.agency_id),
+                requirements: Set(4),
+                procedure: Set(3),
+                time: Set(3),
+                cost: Set(4),
+                product: Set(3),
+                competence: Set(4),
+                conduct: Set(4),
+                complaint_handling: Set(3),
+                facilities: Set(3),
+                suggestion: Set(Some("Terima kasih, cepat ditangani.".into())),
+                created_at: Set(created + Duration::days(5)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(EMAIL)
 }
 
 /// A kelurahan of the demo: its 2027 forum, its kecamatan's forum, its RTs, their moderators

@@ -529,9 +529,64 @@ async fn verification_queue(backend: Backend) {
     );
 }
 
+/// The planner's dashboard: each forum of the cycle with its counts and budget use; only the
+/// cycle's planners and administrators see it.
+async fn planners_dashboard(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let w = World::build(&app).await;
+    let warga = w.verified_resident(&app, "Sari Dewi").await;
+    w.draft(&app, &warga, json!({})).await;
+    w.submitted(&app, &warga, json!({})).await;
+    w.verified(&app, &warga, json!({ "estimatedCost": 200_000_000i64 }))
+        .await;
+    w.verified(&app, &warga, json!({ "estimatedCost": 125_000_000i64 }))
+        .await;
+    let query = "query($c: Int!) { cycleProgress(cycleId: $c) { forumId forum { name budgetCeiling }
+        proposals awaitingVerification verified verifiedCost ceilingShare stageClosesAt stageOverdue } }";
+    let planner = w.planner(&app, "Perencana Kota", w.city).await;
+    let rows = ok(&app
+        .gql(query, json!({ "c": w.cycle }), planner.token())
+        .await)["cycleProgress"]
+        .clone();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    let kelurahan = rows
+        .iter()
+        .find(|r| r["forumId"] == json!(w.forum_kelurahan))
+        .unwrap();
+    assert_eq!(
+        kelurahan["proposals"], 3,
+        "drafts are not counted: {kelurahan}"
+    );
+    assert_eq!(kelurahan["awaitingVerification"], 1);
+    assert_eq!(kelurahan["verified"], 2);
+    assert_eq!(kelurahan["verifiedCost"], 325_000_000i64);
+    // 325 of a 650 million ceiling.
+    assert_eq!(kelurahan["ceilingShare"], 0.5);
+    assert_eq!(kelurahan["stageOverdue"], false);
+    let other = rows
+        .iter()
+        .find(|r| r["forumId"] == json!(w.forum_kelurahan_b))
+        .unwrap();
+    assert_eq!(other["proposals"], 0);
+    assert_eq!(other["ceilingShare"], Value::Null, "no ceiling: {other}");
+    // A resident, and a planner of another city, are refused.
+    assert_code(
+        &app.gql(query, json!({ "c": w.cycle }), warga.token()).await,
+        "FORBIDDEN",
+    );
+    let elsewhere = w.planner(&app, "Perencana Lain", w.other_city).await;
+    assert_code(
+        &app.gql(query, json!({ "c": w.cycle }), elsewhere.token())
+            .await,
+        "FORBIDDEN",
+    );
+}
+
 backend_tests!(
     lists_filter_sort_and_page,
     other_connections,
     depth_limit,
-    verification_queue
+    verification_queue,
+    planners_dashboard
 );

@@ -244,7 +244,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("DRAFT", &["SUBMITTED", "WITHDRAWN"]),
     (
         "SUBMITTED",
-        &["WITHDRAWN", "RETURNED", "VERIFIED", "REJECTED"],
+        &["DRAFT", "WITHDRAWN", "RETURNED", "VERIFIED", "REJECTED"],
     ),
     ("RETURNED", &["SUBMITTED", "WITHDRAWN"]),
     (
@@ -355,7 +355,7 @@ async fn every_allowed_transition(backend: Backend) {
             let p = proposal_in(&app, &c, from, top).await;
             let before = proposal_as_admin(&app, &c, p).await;
             let (actor, note) = match (from, to) {
-                (_, "SUBMITTED" | "WITHDRAWN") => (&c.warga, None),
+                (_, "DRAFT" | "SUBMITTED" | "WITHDRAWN") => (&c.warga, None),
                 ("FORWARDED", _) => (&c.bappeda, Some("Keputusan kecamatan")),
                 (_, "ACCEPTED" | "NOT_ACCEPTED") => (&c.bappeda, Some("Keputusan kota")),
                 _ => (&c.fasilitator, Some("Keputusan kelurahan")),
@@ -574,9 +574,10 @@ async fn available_transitions(backend: Backend) {
         }
     };
     let p = w.submitted(&app, &c.warga, json!({})).await;
+    // Before verification the proposer may take it back to correct it, or withdraw it.
     assert_eq!(
         available(p, Some(&c.warga)).await,
-        vec![("WITHDRAWN".into(), false)]
+        vec![("DRAFT".into(), false), ("WITHDRAWN".into(), false)]
     );
     assert_eq!(
         available(p, Some(&c.fasilitator)).await,

@@ -410,6 +410,22 @@ async fn who_may_export_what(backend: Backend) {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.error_code(), "NOT_FOUND");
 
+    // Semicolons on request, as spreadsheets set to Indonesian read CSV; nothing else is taken.
+    let semicolons = download(&app, &format!("{open}&sep=semicolon"), w.admin_token()).await;
+    assert_eq!(semicolons.status, 200);
+    let text = String::from_utf8_lossy(&semicolons.body).to_string();
+    assert!(
+        text.trim_start_matches('\u{feff}')
+            .starts_with("Forum;Peringkat;"),
+        "{text}"
+    );
+    let tab = download(&app, &format!("{open}&sep=tab"), w.admin_token()).await;
+    assert_eq!(tab.status, 400);
+    assert_eq!(
+        tab.json()["errors"][0]["extensions"]["fields"][0]["field"],
+        "sep"
+    );
+
     // Once the forum closes its results are public.
     w.close_forum(&app, w.forum_kelurahan).await;
     assert_eq!(download(&app, &open, None).await.status, 200);

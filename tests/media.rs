@@ -184,4 +184,45 @@ async fn photos_are_stripped_scaled_and_private_while_drafted(backend: Backend) 
     );
 }
 
-backend_tests!(photos_are_stripped_scaled_and_private_while_drafted);
+/// Each upload costs the server a decode: one account's uploads are rated, and the refused one
+/// writes nothing.
+async fn uploads_are_rate_limited(backend: Backend) {
+    let mut settings = roomy_settings();
+    settings.limits.upload_per_account = musrenbang::config::Rate::new(2, 3600);
+    let app = TestApp::spawn_with(backend, settings).await;
+    let world = World::build(&app).await;
+    let ani = world.verified_resident(&app, "Ani Wulandari").await;
+    let proposal = world.draft(&app, &ani, json!({})).await;
+    let small = || {
+        let picture = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+            .encode_image(&picture)
+            .unwrap();
+        out
+    };
+    for name in ["satu.jpg", "dua.jpg"] {
+        ok(&upload(&app, ani.token(), proposal, name, small()).await);
+    }
+    let third = upload(&app, ani.token(), proposal, "tiga.jpg", small()).await;
+    assert_code(&third, "RATE_LIMITED");
+    let listed = app
+        .gql(
+            "query($id: Int!) { proposal(id: $id) { attachments { id } } }",
+            json!({ "id": proposal }),
+            ani.token(),
+        )
+        .await;
+    assert_eq!(
+        ok(&listed)["proposal"]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+backend_tests!(
+    photos_are_stripped_scaled_and_private_while_drafted,
+    uploads_are_rate_limited
+);

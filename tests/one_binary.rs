@@ -56,7 +56,37 @@ async fn the_binary_alone_in_an_empty_directory_serves_the_web_app() {
         .to_str()
         .unwrap()
         .contains("javascript"));
-    assert!(!asset.bytes().await.unwrap().is_empty());
+    let plain = asset.bytes().await.unwrap();
+    assert!(!plain.is_empty());
+    // The copy compressed at build time goes to a client that takes brotli (or gzip), marked so.
+    for (coding, magic) in [("br", None), ("gzip", Some([0x1f_u8, 0x8b]))] {
+        let compressed = client
+            .get(server.url(script))
+            .header("accept-encoding", coding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(compressed.headers()["content-encoding"], coding);
+        assert_eq!(compressed.headers()["vary"], "accept-encoding");
+        let body = compressed.bytes().await.unwrap();
+        assert!(
+            body.len() * 2 < plain.len(),
+            "{coding}: {} of {}",
+            body.len(),
+            plain.len()
+        );
+        if let Some(magic) = magic {
+            assert_eq!(body[..2], magic);
+        }
+    }
+    let refused = client
+        .get(server.url(script))
+        .header("accept-encoding", "br;q=0, identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    assert_eq!(refused.bytes().await.unwrap().len(), plain.len());
 
     let unchanged = client
         .get(server.url("/"))

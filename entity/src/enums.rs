@@ -260,6 +260,8 @@ string_enum!(
         PollClosed = "poll_closed",
         /// A notification for the one person whose inbox stream this is.
         NotificationAdded = "notification_added",
+        /// A report (complaint, aspiration) changed status.
+        ReportStatusChanged = "report_status_changed",
     }
 );
 
@@ -403,6 +405,8 @@ string_enum!(
         SessionScheduled = "session_scheduled",
         /// The agency reported progress on my proposal.
         ImplementationUpdate = "implementation_update",
+        /// My report (complaint, aspiration) changed status.
+        ReportStatus = "report_status",
     }
 );
 
@@ -431,5 +435,81 @@ string_enum!(
         Digest = "digest",
         /// Its mail (at once or in a digest) is in the outbox.
         Mailed = "mailed",
+    }
+);
+
+string_enum!(
+    /// What a resident's report between forums is.
+    ReportKind {
+        /// A wish or idea for the area (aspirasi).
+        Aspiration = "aspiration",
+        /// Something broken or wrong that the city must fix (pengaduan).
+        Complaint = "complaint",
+        /// A question to the city (permintaan informasi).
+        Information = "information",
+    }
+);
+
+string_enum!(
+    /// Who may see a report and its reporter.
+    ReportPrivacy {
+        /// Published with the reporter's name.
+        Public = "public",
+        /// Published; the reporter is known only to the staff handling it.
+        Anonymous = "anonymous",
+        /// Seen only by the reporter and the staff handling it (rahasia).
+        Secret = "secret",
+    }
+);
+
+string_enum!(
+    /// Where a report stands.
+    ReportStatus {
+        /// Filed, waiting for verification (3 working days by default).
+        Submitted = "submitted",
+        /// Checked by the coordinators, waiting to be sent to an agency.
+        Verified = "verified",
+        /// Refused with a reason (duplicate, not the city's authority, unclear).
+        Rejected = "rejected",
+        /// Sent to the responsible agency (OPD), whose first follow-up is due in 5 working days.
+        Disposed = "disposed",
+        /// The agency is working on it.
+        InProgress = "in_progress",
+        /// The agency answered; the reporter accepts or disputes.
+        Answered = "answered",
+        /// The reporter disputed the answer: back with the agency, escalated.
+        Reopened = "reopened",
+        /// Done.
+        Closed = "closed",
+        /// A duplicate, followed through the report it was merged into.
+        Merged = "merged",
+    }
+);
+
+string_enum!(
+    /// Why a report was refused.
+    RejectionReason {
+        Duplicate = "duplicate",
+        NotOurAuthority = "not_our_authority",
+        Unclear = "unclear",
+    }
+);
+
+string_enum!(
+    /// In what capacity someone moved a report (the public history names roles, not people).
+    ReportRole {
+        Reporter = "reporter",
+        Coordinator = "coordinator",
+        Agency = "agency",
+        /// The server's clock (overdue escalation).
+        System = "system",
+    }
+);
+
+string_enum!(
+    /// National holidays and collective leave (cuti bersama) both stop the service clocks.
+    HolidayKind {
+        National = "national",
+        CollectiveLeave = "collective_leave",
     }
 );

@@ -91,8 +91,19 @@ test('the language switch turns the app to English and is remembered', async () 
   await page.getByRole('button', { name: /EN/ }).click();
   await page.getByRole('heading', { level: 1, name: 'Residents’ proposals' }).waitFor();
   assert.match(await page.locator('.proposal-card dd').first().textContent(), /^Rp\s[\d,]+$/);
+  // English is a chunk of its own, fetched before the first render when it was chosen: the
+  // reload never shows the page in Indonesian first (every heading it showed is noted).
+  await page.addInitScript(() => {
+    const seen = [];
+    window.__headingsSeen = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('main h1')?.textContent;
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Residents’ proposals' }).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__headingsSeen), ['Residents’ proposals']);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await checkA11y(page, 'proposals in English');
   await page.getByRole('button', { name: /ID/ }).click();

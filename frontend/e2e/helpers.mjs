@@ -126,8 +126,13 @@ afterEach(async () => {
   await assertOnlySafeLinks();
 });
 
-/** A new browser context (its own cookies and storage: a separate person), phone-sized by default. */
-export async function newPage(browser, viewport = PHONE) {
+/**
+ * A new browser context (its own cookies and storage: a separate person), phone-sized by default.
+ * With `{ intercept: false }` requests elsewhere are recorded as errors but not stopped, so
+ * that no request of the page passes through playwright's interception (which also turns the
+ * HTTP cache off): for timing a page load (first-content.test.mjs).
+ */
+export async function newPage(browser, viewport = PHONE, { intercept = true } = {}) {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true });
   await watchCsp(context);
   const page = await context.newPage();
@@ -139,7 +144,14 @@ export async function newPage(browser, viewport = PHONE) {
   });
   page.jsErrors = errors;
   // Only this machine: any request elsewhere is a bug (no tiles, fonts or analytics).
-  await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost)[:/]).*/, (route) => {
+  const external = /^(?!https?:\/\/(127\.0\.0\.1|localhost)[:/]).*/;
+  if (!intercept) {
+    context.on('request', (request) => {
+      if (external.test(request.url()) && !request.url().startsWith('data:')) errors.push(`external request ${request.url()}`);
+    });
+    return page;
+  }
+  await context.route(external, (route) => {
     errors.push(`blocked external request ${route.request().url()}`);
     return route.abort();
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Measures the gzipped size of the JavaScript the first page load needs (the entry script of
 // dist/index.html and every chunk it preloads) and fails above the budget. Lazy pages are
-// listed but not counted: they load on first visit.
+// listed but not counted: they load on first visit. The English dictionary must not be in it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -35,6 +35,18 @@ for (const file of assets.filter((f) => f.endsWith('.js'))) {
 }
 const css = assets.filter((f) => f.endsWith('.css')).reduce((sum, f) => sum + gz(join(dist, 'assets', f)), 0);
 console.log(`Initial JavaScript: ${kb(initialTotal)} gzipped (budget ${kb(BUDGET)}); lazy pages ${kb(lazyTotal)}; CSS ${kb(css)}.`);
+// English is fetched only when chosen (src/lib/i18n.ts): no message of its dictionary may be in
+// the first load (one that differs from the Indonesian is looked for in every initial file).
+const english = readFileSync(join(dist, '..', 'src', 'lib', 'messages', 'en.ts'), 'utf8').match(/^\s*'nav\.skip': '([^']+)'/m)?.[1];
+if (!english) {
+  console.error("size-check: no 'nav.skip' message in src/lib/messages/en.ts to look for");
+  process.exit(1);
+}
+const withEnglish = [...initial].filter((src) => readFileSync(join(dist, src.replace(/^\//, '')), 'utf8').includes(english));
+if (withEnglish.length > 0) {
+  console.error(`size-check FAILED: the English dictionary is in the first load (${withEnglish.join(', ')}); it must load on demand.`);
+  process.exit(1);
+}
 if (initialTotal > BUDGET) {
   console.error(`size-check FAILED: the initial JavaScript is ${kb(initialTotal - BUDGET)} over the budget.`);
   process.exit(1);

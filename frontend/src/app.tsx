@@ -2,20 +2,39 @@ import { Provider, useClient, useQuery } from '@urql/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { toApiError } from './lib/errors';
 import { makeClient } from './lib/graphql';
-import { localeStore, setLocale, t } from './lib/i18n';
+import { loadLocale, localeStore, setLocale, t, type Locale } from './lib/i18n';
 import { LOGOUT, ME } from './lib/queries';
 import { Link, match, navigate, useRoute } from './lib/router';
-import { isAdmin, isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
+import { agencyIds, isAdmin, isPlanner, isStaff, meStore, signOut, tokenStore, useMe, type Me } from './lib/session';
 import { useStore } from './lib/store';
-import { LiveRegion, Loading, RetryBanner } from './components/ui';
-import { NotificationsLink } from './components/NotificationsLink';
-import { OutboxPanel, OutboxRunner } from './components/Outbox';
-import { lazyPage } from './lazy';
+import { LiveRegion, Loading, RetryBanner, announce } from './components/ui';
+import { lazyPage, lazyPart } from './lazy';
 import { HomePage } from './pages/Home';
-import { ConfirmRegistrationPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage } from './pages/Auth';
 import { ProposalsPage } from './pages/Proposals';
-import { ProposalPage } from './pages/Proposal';
 import { NotFoundPage } from './pages/NotFound';
+
+// Signing in and a proposal's own page come after a click (or a link): loaded then, so the
+// first screen does not wait for them (issue #16).
+const auth = () => import('./pages/Auth');
+const LoginPage = lazyPage(async () => ({ default: (await auth()).LoginPage }));
+const RegisterPage = lazyPage(async () => ({ default: (await auth()).RegisterPage }));
+const ForgotPasswordPage = lazyPage(async () => ({ default: (await auth()).ForgotPasswordPage }));
+const SetPasswordPage = lazyPage(async () => ({ default: (await auth()).SetPasswordPage }));
+const ConfirmRegistrationPage = lazyPage(async () => ({ default: (await auth()).ConfirmRegistrationPage }));
+const ProposalPage = lazyPage(async () => ({ default: (await import('./pages/Proposal')).ProposalPage }));
+// Only for someone signed in: the bell (and the live stream behind it), the offline queue.
+const NotificationsLink = lazyPart(async () => ({ default: (await import('./components/NotificationsLink')).NotificationsLink }));
+const Outbox = lazyPart(async () => {
+  const { OutboxPanel, OutboxRunner } = await import('./components/Outbox');
+  return {
+    default: () => (
+      <>
+        <OutboxRunner />
+        <OutboxPanel />
+      </>
+    ),
+  };
+});
 
 const ProposalFormPage = lazyPage(() => import('./pages/ProposalForm'));
 const MyProposalsPage = lazyPage(() => import('./pages/MyProposals'));
@@ -26,12 +45,18 @@ const RoundPage = lazyPage(() => import('./pages/Round'));
 const ResultsPage = lazyPage(() => import('./pages/Results'));
 const ModerationPage = lazyPage(() => import('./pages/Moderation'));
 const PlanningPage = lazyPage(() => import('./pages/Planning'));
+const PlanningDashboardPage = lazyPage(() => import('./pages/PlanningDashboard'));
 const LiveSessionPage = lazyPage(() => import('./pages/LiveSession'));
+const HallPage = lazyPage(() => import('./pages/Hall'));
 const AdminPage = lazyPage(() => import('./pages/Admin'));
 const AccountPage = lazyPage(() => import('./pages/Account'));
 const PrivacyPage = lazyPage(() => import('./pages/Privacy'));
 const NotificationsPage = lazyPage(() => import('./pages/Notifications'));
 const UnsubscribePage = lazyPage(() => import('./pages/Unsubscribe'));
+const ReportsPage = lazyPage(() => import('./pages/Reports'));
+const ReportFormPage = lazyPage(() => import('./pages/ReportForm'));
+const ReportPage = lazyPage(() => import('./pages/Report'));
+const ReportDashboardPage = lazyPage(() => import('./pages/ReportDashboard'));
 
 type Params = Record<string, string>;
 const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
@@ -55,10 +80,17 @@ const routes: Array<[string, (p: Params) => preact.JSX.Element]> = [
   ['/forum/:id', (p) => <ForumPage id={Number(p.id)} />],
   ['/forum/:id/hasil', (p) => <ResultsPage id={Number(p.id)} />],
   ['/sesi/:id', (p) => <LiveSessionPage id={Number(p.id)} />],
+  ['/sesi/:id/aula', (p) => <HallPage id={Number(p.id)} />],
   ['/putaran/:id', (p) => <RoundPage id={Number(p.id)} />],
   ['/moderasi', () => <ModerationPage />],
   ['/perencanaan', () => <PlanningPage />],
+  ['/perencanaan/dasbor', () => <PlanningDashboardPage />],
   ['/admin', () => <AdminPage />],
+  ['/laporan', () => <ReportsPage />],
+  ['/laporan/baru', () => <ReportFormPage />],
+  ['/laporan/antrian', () => <ReportsPage queue />],
+  ['/laporan/statistik', () => <ReportDashboardPage />],
+  ['/laporan/:id', (p) => <ReportPage id={Number(p.id)} />],
 ];
 
 function resolve(path: string) {
@@ -94,10 +126,15 @@ function SessionCheck() {
 
 function LanguageSwitch() {
   const locale = useStore(localeStore);
+  // English is fetched the first time it is chosen (lib/i18n.ts); say so if it cannot be.
+  const choose = (l: Locale) => {
+    setLocale(l);
+    loadLocale(l).catch(() => announce(t('nav.languageFailed')));
+  };
   return (
     <div class="lang" role="group" aria-label={t('nav.language')}>
       {(['id', 'en'] as const).map((l) => (
-        <button key={l} type="button" lang={l} aria-pressed={locale === l} onClick={() => setLocale(l)} class="lang__button">
+        <button key={l} type="button" lang={l} aria-pressed={locale === l} onClick={() => choose(l)} class="lang__button">
           {l === 'id' ? 'ID' : 'EN'}
           <span class="visually-hidden"> — {l === 'id' ? 'Bahasa Indonesia' : 'English'}</span>
         </button>
@@ -111,8 +148,8 @@ export function Header({ path }: { path: string }) {
   const client = useClient();
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
-  const item = (href: string, text: string) => {
-    const current = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+  const item = (href: string, text: string, isCurrent?: boolean) => {
+    const current = isCurrent ?? (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
     return (
       <li>
         <Link href={href} aria-current={current ? 'page' : undefined}>
@@ -143,8 +180,11 @@ export function Header({ path }: { path: string }) {
           {item('/usulan', t('nav.proposals'))}
           {item('/peta', t('nav.map'))}
           {item('/forum', t('nav.forums'))}
+          {item('/laporan', t('nav.reports'), (path === '/laporan' || path.startsWith('/laporan/')) && path !== '/laporan/baru' && path !== '/laporan/antrian')}
           {me && item('/usulan-saya', t('nav.myProposals'))}
           {me && item('/usulan/baru', t('nav.newProposal'))}
+          {me && item('/laporan/baru', t('nav.newReport'))}
+          {(isStaff(me) || agencyIds(me).length > 0) && item('/laporan/antrian', t('nav.reportQueue'))}
           {isStaff(me) && item('/moderasi', t('nav.moderation'))}
           {isPlanner(me) && item('/perencanaan', t('nav.planning'))}
           {isAdmin(me) && item('/admin', t('nav.admin'))}
@@ -186,8 +226,11 @@ export function Header({ path }: { path: string }) {
 export function App() {
   const token = useStore(tokenStore);
   const locale = useStore(localeStore);
+  const me = useStore(meStore);
   const client = useMemo(() => makeClient(token), [token]);
   const { path } = useRoute();
+  // The hall's projector view (issue #17): full screen, without the site's header and footer.
+  const hall = /^\/sesi\/\d+\/aula$/.test(path);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   useEffect(() => {
@@ -209,19 +252,18 @@ export function App() {
       <a class="skip-link" href="#main">
         {t('nav.skip')}
       </a>
-      <Header path={path} />
+      {!hall && <Header path={path} />}
       <RetryBanner />
-      <OutboxRunner />
-      <OutboxPanel />
+      {me && <Outbox />}
       <main id="main" tabIndex={-1} ref={main} key={locale}>
-        {useStore(meStore) === undefined && token ? <Loading /> : resolve(path)}
+        {me === undefined && token ? <Loading /> : resolve(path)}
       </main>
-      <footer class="site-footer">
+      {!hall && <footer class="site-footer">
         <p>{t('footer.text')}</p>
         <p>
           <Link href="/privasi">{t('footer.privacy')}</Link>
         </p>
-      </footer>
+      </footer>}
       <LiveRegion />
     </Provider>
   );

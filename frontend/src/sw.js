@@ -19,7 +19,8 @@ const PREFIX = 'musrenbang-';
 const CACHE = `${PREFIX}${VERSION}`;
 const SHELL = '/';
 const NAVIGATION_TIMEOUT_MS = 4000;
-const PASS_THROUGH = /^\/(graphql|export|livez|readyz|healthz)(\/|$)/;
+// Left to the network: the API, exports, the complaint dashboard's CSV (/statistik/…), the probes.
+const PASS_THROUGH = /^\/(graphql|export|statistik|livez|readyz|healthz)(\/|$)/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

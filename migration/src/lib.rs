@@ -12,6 +12,7 @@ mod m20261202_000009_notifications;
 mod m20261203_000010_registration_requests;
 mod m20261203_000011_idempotency_keys;
 mod m20261203_000012_media_files;
+mod m20261204_000013_reports;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_registration_requests::Migration),
             Box::new(m20261203_000011_idempotency_keys::Migration),
             Box::new(m20261203_000012_media_files::Migration),
+            Box::new(m20261204_000013_reports::Migration),
         ]
     }
 }

@@ -4,8 +4,8 @@
 //! these before it writes; the GraphQL types call the same ones to decide what to show.
 use entity::{
     account, comment,
-    enums::{ProposalStatus, Role, VerificationStatus},
-    forum, proposal, region, role_grant,
+    enums::{ProposalStatus, ReportPrivacy, ReportRole, ReportStatus, Role, VerificationStatus},
+    forum, proposal, region, report, report_follower, role_grant,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -62,6 +62,20 @@ impl Actor {
 
     pub fn is_verified(&self) -> bool {
         self.account.verification == VerificationStatus::Verified
+    }
+
+    /// The agencies whose staff the actor is.
+    pub fn agencies(&self) -> Vec<i32> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::Agency)
+            .filter_map(|g| g.agency_id)
+            .collect()
+    }
+
+    /// Whether the actor holds any staff role (moderator, planner, agency, administrator).
+    pub fn is_staff(&self) -> bool {
+        self.grants.iter().any(|g| g.role != Role::Resident)
     }
 }
 
@@ -397,5 +411,120 @@ pub async fn authorize_stream(
         StreamKey::Session(id) => find::<entity::live_session::Entity>(conn, id, "live session")
             .await
             .map(drop),
+        StreamKey::Report(id) => {
+            let target = find::<report::Entity>(conn, id, "report").await?;
+            if ReportStanding::of(conn, actor, &target)
+                .await?
+                .may_see(&target)
+            {
+                Ok(())
+            } else {
+                Err(AppError::NotFound("report"))
+            }
+        }
+        StreamKey::Agency(id) => {
+            let me = require_signed_in(actor)?;
+            if me.is_admin() || me.works_for(id) {
+                Ok(())
+            } else {
+                Err(AppError::forbidden(
+                    "only the agency's staff follow its reports",
+                ))
+            }
+        }
+        // The queue's events carry ids and statuses only; staff read what they may see.
+        StreamKey::ReportQueue => {
+            if require_signed_in(actor)?.is_staff() {
+                Ok(())
+            } else {
+                Err(AppError::forbidden("only staff follow the report queue"))
+            }
+        }
+    }
+}
+
+/// Whether a report is out for everyone to read: not secret, verified by the coordinators
+/// (an unchecked report may carry what should not be published) and not refused.
+pub fn is_report_published(report: &report::Model) -> bool {
+    report.privacy != ReportPrivacy::Secret
+        && report.verified_at.is_some()
+        && report.status != ReportStatus::Rejected
+}
+
+/// What a person is to one report: its reporter, a follower (a reporter of a duplicate merged
+/// into it), a coordinator (staff whose residents include the report's area: its moderators,
+/// planners and administrators), or staff of the agency it was sent to. Every question about
+/// a report (who sees it, who sees its reporter, who moves it how) is answered from this.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportStanding {
+    pub reporter: bool,
+    pub follower: bool,
+    pub coordinator: bool,
+    pub agency: bool,
+}
+
+impl ReportStanding {
+    pub async fn of(
+        conn: &impl ConnectionTrait,
+        actor: Option<&Actor>,
+        target: &report::Model,
+    ) -> AppResult<Self> {
+        let Some(actor) = actor else {
+            return Ok(Self::default());
+        };
+        let coordinator = if actor.is_admin() {
+            true
+        } else if actor.is_staff() {
+            let region = find::<region::Entity>(conn, target.region_id, "region").await?;
+            resident_scope(conn, actor).await?.covers(Some(&region))
+        } else {
+            false
+        };
+        let follower = report_follower::Entity::find()
+            .filter(report_follower::Column::ReportId.eq(target.id))
+            .filter(report_follower::Column::AccountId.eq(actor.id()))
+            .one(conn)
+            .await?
+            .is_some();
+        Ok(Self {
+            reporter: target.reporter_id == actor.id(),
+            follower,
+            coordinator,
+            agency: target
+                .agency_id
+                .is_some_and(|agency| actor.works_for(agency)),
+        })
+    }
+
+    pub fn may_see(&self, target: &report::Model) -> bool {
+        self.reporter
+            || self.follower
+            || self.coordinator
+            || self.agency
+            || is_report_published(target)
+    }
+
+    /// The reporter's name goes to the reporter, the coordinators, everyone when the report
+    /// is public, and the agency only when the reporter allowed it.
+    pub fn may_see_reporter(&self, target: &report::Model) -> bool {
+        self.reporter
+            || self.coordinator
+            || (target.privacy == ReportPrivacy::Public && self.may_see(target))
+            || (self.agency && target.share_identity_with_agency)
+    }
+
+    /// The capacities in which the person may move the report (`complaints::workflow`).
+    pub fn roles(&self) -> Vec<ReportRole> {
+        let mut roles = Vec::new();
+        if self.reporter {
+            roles.push(ReportRole::Reporter);
+        }
+        if self.coordinator {
+            roles.push(ReportRole::Coordinator);
+        }
+        if self.agency {
+            roles.push(ReportRole::Agency);
+        }
+        roles
     }
 }

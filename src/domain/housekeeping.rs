@@ -1,10 +1,10 @@
 //! What each server instance does in the background: seals rounds and polls whose time is up
 //! (every second), and applies the retention of rate-limit windows, events, unconfirmed
-//! registrations and idempotency keys (every minute).
+//! registrations and idempotency keys, and escalates reports past their clock (every minute).
 //! Every step is safe to run on several instances at once.
 use std::time::Duration;
 
-use super::{accounts, idempotency, now, sealing, sessions::polls, throttle};
+use super::{accounts, complaints, idempotency, now, sealing, sessions::polls, throttle};
 use crate::{db::Db, events};
 
 /// How long events are kept for replay (`since`); older ones are removed.
@@ -37,6 +37,9 @@ pub fn start(db: Db, retention: Retention) {
                 }
                 if let Err(err) = idempotency::prune(&db).await {
                     tracing::warn!(error = ?err, "pruning idempotency keys failed");
+                }
+                if let Err(err) = complaints::escalate_overdue(&db, now()).await {
+                    tracing::warn!(error = ?err, "escalating overdue reports failed");
                 }
             }
             tick = tick.wrapping_add(1);

@@ -21,6 +21,7 @@ const KEEP: chrono::Duration = chrono::Duration::days(30);
 pub enum Operation {
     CreateProposal,
     AddComment,
+    FileReport,
 }
 
 impl Operation {
@@ -28,6 +29,7 @@ impl Operation {
         match self {
             Operation::CreateProposal => "create_proposal",
             Operation::AddComment => "add_comment",
+            Operation::FileReport => "file_report",
         }
     }
 }

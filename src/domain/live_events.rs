@@ -264,6 +264,25 @@ pub struct NotificationAdded {
     pub notification_id: i32,
 }
 
+/// A report changed status (or got a follow-up or a photo: `from` equals `to`). On the
+/// coordinators' queue stream only the ids and statuses are set; the report's own and its
+/// agency's streams carry the title and the note too. No event names the reporter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ReportChange {
+    pub report_id: i32,
+    pub from: Option<String>,
+    pub to: String,
+    pub title: Option<String>,
+    pub note: Option<String>,
+    pub agency_id: Option<i32>,
+    /// Set when the change came from the clock: the report is overdue and escalated.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub escalated: bool,
+}
+
 macro_rules! live_event_data {
     ($($kind:ident($data:ty)),+ $(,)?) => {
         /// An event's data, by kind: the kind follows from the data, so they cannot disagree.
@@ -329,6 +348,7 @@ live_event_data! {
     PollResults(PollChange),
     PollClosed(PollChange),
     NotificationAdded(NotificationAdded),
+    ReportStatusChanged(ReportChange),
 }
 
 /// Publishes an event inside the caller's transaction; subscribers hear of it after the
@@ -404,6 +424,7 @@ mod tests {
             PollResults::decl(),
             PollChange::decl(),
             NotificationAdded::decl(),
+            ReportChange::decl(),
         ];
         let mut out = String::from(
             "// Generated from src/domain/live_events.rs by its test; do not edit.\n\

@@ -7,6 +7,7 @@ pub mod ballot_box;
 pub mod carry_over;
 pub mod catalogue;
 pub mod comments;
+pub mod complaints;
 pub mod credentials;
 pub mod escalation;
 pub mod format;

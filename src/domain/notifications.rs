@@ -57,6 +57,9 @@ pub struct Details {
     pub excerpt: Option<String>,
     /// The session's decision (`ItemDecision`) or the implementation's status.
     pub outcome: Option<String>,
+    /// The report (complaint, aspiration) a notice is about.
+    pub report_id: Option<i32>,
+    pub report_title: Option<String>,
 }
 
 /// One notification for the one person who may read it.
@@ -74,7 +77,8 @@ pub fn default_delivery(kind: NotificationKind) -> NotificationDelivery {
         NotificationKind::ProposalStatus
         | NotificationKind::CommentReply
         | NotificationKind::SessionDecision
-        | NotificationKind::ImplementationUpdate => NotificationDelivery::Email,
+        | NotificationKind::ImplementationUpdate
+        | NotificationKind::ReportStatus => NotificationDelivery::Email,
         NotificationKind::RoundOpened | NotificationKind::SessionScheduled => {
             NotificationDelivery::Digest
         }
@@ -437,6 +441,41 @@ pub fn summary(kind: NotificationKind, d: &Details) -> String {
                 .map(implementation_label)
                 .unwrap_or("diperbarui")
         ),
+        NotificationKind::ReportStatus => {
+            let report = d
+                .report_title
+                .as_deref()
+                .map(|title| format!("Laporan \u{201c}{title}\u{201d}"))
+                .unwrap_or_else(|| "Laporan Anda".to_owned());
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(" Catatan: {n}"))
+                .unwrap_or_default();
+            if d.from_status == d.to_status {
+                format!("{report} mendapat tindak lanjut.{note}")
+            } else {
+                format!(
+                    "{report} kini {}.{note}",
+                    report_status_label(d.to_status.as_deref().unwrap_or_default())
+                )
+            }
+        }
+    }
+}
+
+fn report_status_label(status: &str) -> &str {
+    match status {
+        "SUBMITTED" => "diterima",
+        "VERIFIED" => "terverifikasi",
+        "REJECTED" => "ditolak",
+        "DISPOSED" => "diteruskan ke perangkat daerah",
+        "IN_PROGRESS" => "sedang ditindaklanjuti",
+        "ANSWERED" => "dijawab: mohon terima atau sanggah",
+        "REOPENED" => "dibuka kembali",
+        "CLOSED" => "selesai",
+        "MERGED" => "digabungkan dengan laporan yang sama",
+        other => other,
     }
 }
 
@@ -476,6 +515,14 @@ fn implementation_label(status: &str) -> &str {
 }
 
 fn link_of(public_url: &str, row: &notification::Model) -> String {
+    if row.kind == NotificationKind::ReportStatus {
+        if let Some(report) = serde_json::from_str::<Details>(&row.data)
+            .ok()
+            .and_then(|d| d.report_id)
+        {
+            return format!("{public_url}/laporan/{report}");
+        }
+    }
     match (row.proposal_id, row.forum_id) {
         (Some(proposal), _) => format!("{public_url}/usulan/{proposal}"),
         (None, Some(forum)) => format!("{public_url}/forum/{forum}"),

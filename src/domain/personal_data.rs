@@ -4,7 +4,8 @@
 //! already anonymous after the close.
 use entity::{
     account, audit_log, auth_token, comment, mail_outbox, notification, notification_preference,
-    password_reset, proposal, region, role_grant, round_participation, session_attendance,
+    password_reset, proposal, region, report, report_follower, role_grant, round_participation,
+    session_attendance,
 };
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -43,6 +44,11 @@ pub async fn my_data(db: &Db, actor: &Actor) -> AppResult<Value> {
     let comments = comment::Entity::find()
         .filter(comment::Column::AuthorId.eq(me.id))
         .order_by_asc(comment::Column::Id)
+        .all(conn)
+        .await?;
+    let reports = report::Entity::find()
+        .filter(report::Column::ReporterId.eq(me.id))
+        .order_by_asc(report::Column::Id)
         .all(conn)
         .await?;
     let attendance = session_attendance::Entity::find()
@@ -108,6 +114,11 @@ pub async fn my_data(db: &Db, actor: &Actor) -> AppResult<Value> {
             "id": p.id, "code": p.code, "title": p.title, "status": p.status,
             "anonymousToPublic": p.proposer_anonymous, "createdAt": p.created_at,
         })).collect::<Vec<_>>(),
+        "reports": reports.iter().map(|r| json!({
+            "id": r.id, "kind": r.kind, "title": r.title, "body": r.body, "address": r.address,
+            "privacy": r.privacy, "shareIdentityWithAgency": r.share_identity_with_agency,
+            "status": r.status, "createdAt": r.created_at,
+        })).collect::<Vec<_>>(),
         "comments": comments.iter().map(|c| json!({
             "id": c.id, "proposalId": c.proposal_id, "body": c.body, "createdAt": c.created_at,
         })).collect::<Vec<_>>(),
@@ -149,7 +160,7 @@ fn json_text(value: &str) -> String {
 
 /// The free text where people write about themselves and others: proposals, comments, chat,
 /// implementation notes, and the stored event history that carries their text.
-const FREE_TEXT: [(&str, &str); 10] = [
+const FREE_TEXT: [(&str, &str); 14] = [
     ("proposals", "title"),
     ("proposals", "problem"),
     ("proposals", "solution"),
@@ -158,6 +169,10 @@ const FREE_TEXT: [(&str, &str); 10] = [
     ("comments", "hidden_reason"),
     ("chat_messages", "body"),
     ("implementation_updates", "note"),
+    ("reports", "title"),
+    ("reports", "body"),
+    ("reports", "address"),
+    ("report_updates", "note"),
     ("events", "data"),
     ("notifications", "data"),
 ];
@@ -287,6 +302,11 @@ pub async fn erase_account(db: &Db, actor: &Actor, password: String) -> AppResul
             scrub_text_column(&txn, table, column, value, replacement).await?;
         }
     }
+    // They stop following others' reports (their own stay, for the area's sake, unnamed).
+    report_follower::Entity::delete_many()
+        .filter(report_follower::Column::AccountId.eq(me.id))
+        .exec(&txn)
+        .await?;
     // Their own notifications and choices go, and every mail to them, sent or not.
     notification::Entity::delete_many()
         .filter(notification::Column::AccountId.eq(me.id))

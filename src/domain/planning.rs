@@ -584,3 +584,107 @@ pub async fn forums(db: &Db, filter: ForumFilter, window: Window) -> AppResult<P
         .await?;
     Ok(Page { items, total })
 }
+
+/// One forum of a cycle as the planner's dashboard shows it.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+#[graphql(name = "ForumProgress", complex)]
+pub struct ForumProgress {
+    #[graphql(skip)]
+    pub forum: forum::Model,
+    pub forum_id: i32,
+    /// Proposals at the forum, drafts left out.
+    pub proposals: u64,
+    /// Waiting for verification (submitted).
+    pub awaiting_verification: u64,
+    /// Verified (forwarded ones from below included), in reserve or accepted: what competes
+    /// for the budget.
+    pub verified: u64,
+    /// The estimated cost of the verified ones, in Rupiah.
+    pub verified_cost: i64,
+    /// `verified_cost` over the ceiling (none without a ceiling).
+    pub ceiling_share: Option<f64>,
+    /// When the forum's stage closes.
+    pub stage_closes_at: Option<DateTime<Utc>>,
+    /// The stage closed and the forum is still open.
+    pub stage_overdue: bool,
+}
+
+/// Every forum of a cycle with its counts and budget use, for its planners and administrators.
+pub async fn progress(db: &Db, actor: &Actor, cycle_id: i32) -> AppResult<Vec<ForumProgress>> {
+    use entity::{enums::ProposalStatus, proposal};
+    let conn = db.reader();
+    planned_cycle(conn, actor, cycle_id).await?;
+    let forums = forum::Entity::find()
+        .filter(forum::Column::CycleId.eq(cycle_id))
+        .order_by_asc(forum::Column::Level)
+        .order_by_asc(forum::Column::Name)
+        .all(conn)
+        .await?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::CycleId.eq(cycle_id))
+        .all(conn)
+        .await?;
+    let counts: Vec<(i32, ProposalStatus, i64, Option<i64>)> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::ForumId)
+        .column(proposal::Column::Status)
+        .column_as(proposal::Column::Id.count(), "count")
+        // SUM of a BIGINT is NUMERIC on PostgreSQL; Rupiah totals fit a BIGINT.
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(SUM(estimated_cost) AS BIGINT)"),
+            "cost",
+        )
+        .filter(proposal::Column::CycleId.eq(cycle_id))
+        .group_by(proposal::Column::ForumId)
+        .group_by(proposal::Column::Status)
+        .into_tuple::<(i32, ProposalStatus, i64, Option<i64>)>()
+        .all(conn)
+        .await?;
+    let at = now();
+    Ok(forums
+        .into_iter()
+        .map(|forum| {
+            let mine = counts.iter().filter(|(id, ..)| *id == forum.id);
+            let mut progress = ForumProgress {
+                forum_id: forum.id,
+                proposals: 0,
+                awaiting_verification: 0,
+                verified: 0,
+                verified_cost: 0,
+                ceiling_share: None,
+                stage_closes_at: stages
+                    .iter()
+                    .find(|s| s.level == forum.level)
+                    .map(|s| s.closes_at),
+                stage_overdue: false,
+                forum: forum.clone(),
+            };
+            for (_, status, count, cost) in mine {
+                let count = u64::try_from(*count).unwrap_or(0);
+                if *status != ProposalStatus::Draft {
+                    progress.proposals += count;
+                }
+                if *status == ProposalStatus::Submitted {
+                    progress.awaiting_verification += count;
+                }
+                if matches!(
+                    status,
+                    ProposalStatus::Verified
+                        | ProposalStatus::Forwarded
+                        | ProposalStatus::Reserve
+                        | ProposalStatus::Accepted
+                ) {
+                    progress.verified += count;
+                    progress.verified_cost += cost.unwrap_or(0);
+                }
+            }
+            progress.ceiling_share = forum
+                .budget_ceiling
+                .filter(|c| *c > 0)
+                .map(|c| progress.verified_cost as f64 / c as f64);
+            progress.stage_overdue = progress.stage_closes_at.is_some_and(|closes| closes < at)
+                && !matches!(forum.status, ForumStatus::Closed | ForumStatus::Ratified);
+            progress
+        })
+        .collect())
+}

@@ -33,11 +33,11 @@ use crate::{
 };
 
 /// Coordinates must fall inside Indonesia: a pin in the sea off Africa is a typo, not a site.
-fn validate_latitude(lat: f64) -> Result<(), ValidationError> {
+pub fn validate_latitude(lat: f64) -> Result<(), ValidationError> {
     within(lat, -11.5, 6.5, "must lie within Indonesia (-11.5 to 6.5)")
 }
 
-fn validate_longitude(lon: f64) -> Result<(), ValidationError> {
+pub fn validate_longitude(lon: f64) -> Result<(), ValidationError> {
     within(
         lon,
         94.5,
@@ -213,18 +213,33 @@ pub async fn create(
             return Ok(earlier);
         }
     }
-    let forum = find::<forum::Entity>(&txn, input.forum_id, "forum").await?;
+    let created = create_in(&txn, actor, input).await?;
+    if let Some(key) = key {
+        idempotency::remember(&txn, actor.id(), key, Operation::CreateProposal, created.id).await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A new draft inside the caller's transaction (a report turned into a proposal uses it too):
+/// the forum must be open and in its proposal stage.
+pub async fn create_in(
+    txn: &Txn,
+    actor: &Actor,
+    input: CreateProposalInput,
+) -> AppResult<proposal::Model> {
+    let forum = find::<forum::Entity>(txn, input.forum_id, "forum").await?;
     require_forum_open(&forum)?;
-    planning::require_stage_open(&txn, &forum).await?;
+    planning::require_stage_open(txn, &forum).await?;
     if input.proposer_type == ProposerType::DprdMember
-        && !access::is_forum_staff(&txn, actor, &forum).await?
+        && !access::is_forum_staff(txn, actor, &forum).await?
     {
         return Err(AppError::forbidden(
             "DPRD members' proposals (pokir) are entered by the forum's staff",
         ));
     }
     check_references(
-        &txn,
+        txn,
         &forum,
         Some(input.region_id),
         input.sector_id,
@@ -264,12 +279,7 @@ pub async fn create(
         updated_at: Set(at),
         ..Default::default()
     };
-    let created = insert_draft(&txn, draft, actor.id()).await?;
-    if let Some(key) = key {
-        idempotency::remember(&txn, actor.id(), key, Operation::CreateProposal, created.id).await?;
-    }
-    txn.commit().await?;
-    Ok(created)
+    insert_draft(txn, draft, actor.id()).await
 }
 
 #[derive(Debug, Clone, InputObject, Validate, Serialize)]

@@ -140,7 +140,8 @@ pub async fn prune(db: &Db) -> AppResult<u64> {
 }
 
 /// Counts one action of `what` for the account and for the address it came from; refuses past
-/// either rate. (Creating comments, proposals and chat messages goes through this.)
+/// either rate. (Creating comments, proposals, reports, uploads and chat messages goes through
+/// this.)
 pub async fn take_action(
     db: &Db,
     what: &str,

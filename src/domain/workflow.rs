@@ -31,6 +31,8 @@ pub fn transition(from: ProposalStatus, to: ProposalStatus) -> Option<Transition
     use Party::*;
     match (from, to) {
         (Draft | Returned, Submitted) => by(Proposer, false),
+        // Taken back before anyone verified it, to fix a typo; it is a private draft again.
+        (Submitted, Draft) => by(Proposer, false),
         (Draft | Submitted | Returned, Withdrawn) => by(Proposer, false),
         (Submitted, Returned) => by(ForumStaff, true),
         (Submitted | Forwarded | Reserve, Verified) => by(ForumStaff, false),

@@ -100,6 +100,12 @@ pub enum StreamKey {
     Session(i32),
     /// One person's notifications.
     Inbox(i32),
+    /// One report's status changes, for its reporter, followers and staff.
+    Report(i32),
+    /// The reports an agency holds, for its staff.
+    Agency(i32),
+    /// Every report's status (ids only), for the coordinators' queue.
+    ReportQueue,
 }
 
 impl fmt::Display for StreamKey {
@@ -108,6 +114,9 @@ impl fmt::Display for StreamKey {
             Self::Forum(id) => write!(f, "forum:{id}"),
             Self::Session(id) => write!(f, "session:{id}"),
             Self::Inbox(id) => write!(f, "inbox:{id}"),
+            Self::Report(id) => write!(f, "report:{id}"),
+            Self::Agency(id) => write!(f, "agency:{id}"),
+            Self::ReportQueue => f.write_str("reports"),
         }
     }
 }

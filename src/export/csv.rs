@@ -9,22 +9,54 @@ use super::table::{plain, PriorityRow, COLUMNS};
 
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
-fn writer(out: &mut Vec<u8>) -> ::csv::Writer<&mut Vec<u8>> {
+/// The field separator: commas (RFC 4180), or semicolons, which spreadsheet programs set to
+/// Indonesian (where the comma is the decimal mark) expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Separator {
+    #[default]
+    Comma,
+    Semicolon,
+}
+
+impl Separator {
+    /// `sep=comma` (the default) or `sep=semicolon` (also `;`).
+    pub fn from_param(value: Option<&str>) -> Result<Self, crate::error::AppError> {
+        match value.map(str::trim) {
+            None | Some("" | "comma" | ",") => Ok(Self::Comma),
+            Some("semicolon" | ";") => Ok(Self::Semicolon),
+            Some(_) => Err(crate::error::AppError::field(
+                "sep",
+                "invalid",
+                "must be comma or semicolon",
+            )),
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Self::Comma => b',',
+            Self::Semicolon => b';',
+        }
+    }
+}
+
+fn writer(out: &mut Vec<u8>, separator: Separator) -> ::csv::Writer<&mut Vec<u8>> {
     WriterBuilder::new()
+        .delimiter(separator.byte())
         .terminator(Terminator::CRLF)
         .from_writer(out)
 }
 
 /// The byte-order mark and the header line.
-pub fn header(out: &mut Vec<u8>) -> io::Result<()> {
+pub fn header(out: &mut Vec<u8>, separator: Separator) -> io::Result<()> {
     out.extend_from_slice(BYTE_ORDER_MARK);
-    let mut csv = writer(out);
+    let mut csv = writer(out, separator);
     csv.write_record(COLUMNS)?;
     csv.flush()
 }
 
-pub fn rows(out: &mut Vec<u8>, rows: &[PriorityRow]) -> io::Result<()> {
-    let mut csv = writer(out);
+pub fn rows(out: &mut Vec<u8>, rows: &[PriorityRow], separator: Separator) -> io::Result<()> {
+    let mut csv = writer(out, separator);
     for row in rows {
         csv.write_record(row.cells().iter().map(|cell| inert(plain(cell))))?;
     }
@@ -65,8 +97,13 @@ mod tests {
     #[test]
     fn bom_crlf_quoting_and_plain_numbers() {
         let mut out = Vec::new();
-        header(&mut out).unwrap();
-        rows(&mut out, &[sample_row(Some(1), Decision::Accommodated)]).unwrap();
+        header(&mut out, Separator::Comma).unwrap();
+        rows(
+            &mut out,
+            &[sample_row(Some(1), Decision::Accommodated)],
+            Separator::Comma,
+        )
+        .unwrap();
         assert!(out.starts_with(BYTE_ORDER_MARK));
         let text = std::str::from_utf8(&out[3..]).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
@@ -76,5 +113,28 @@ mod tests {
         assert!(lines[1].contains(",180000000,"));
         assert!(lines[1].contains(",7/2,Utama,Diakomodir,"));
         assert!(lines[1].ends_with("kecamatan — sesuai mufakat"));
+    }
+
+    #[test]
+    fn semicolons_for_indonesian_spreadsheets() {
+        let mut out = Vec::new();
+        header(&mut out, Separator::Semicolon).unwrap();
+        rows(
+            &mut out,
+            &[sample_row(Some(1), Decision::Accommodated)],
+            Separator::Semicolon,
+        )
+        .unwrap();
+        let text = std::str::from_utf8(&out[3..]).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(lines[0].starts_with("Forum;Peringkat;Kode usulan;"));
+        // A comma inside text needs no quoting now; a semicolon would.
+        assert!(lines[1].contains(";180000000;"));
+        assert_eq!(
+            Separator::from_param(Some("semicolon")).unwrap(),
+            Separator::Semicolon
+        );
+        assert_eq!(Separator::from_param(None).unwrap(), Separator::Comma);
+        assert!(Separator::from_param(Some("tab")).is_err());
     }
 }

@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod json;
 pub mod pdf;
+pub mod report_statistics;
 pub mod rows;
 pub mod table;
 pub mod xlsx;
@@ -175,6 +176,8 @@ struct RoundFile {
 /// A checked export: the forums it covers, in order, and what it will be called.
 pub struct Export {
     pub format: Format,
+    /// The CSV field separator (`sep=semicolon`).
+    pub separator: csv::Separator,
     forums: Vec<ForumHeader>,
     rounds: Vec<RoundFile>,
     stem: String,
@@ -327,6 +330,7 @@ pub async fn prepare(
     }
     Ok(Export {
         format,
+        separator: csv::Separator::default(),
         forums: headers,
         rounds,
         stem,
@@ -430,13 +434,13 @@ pub async fn write(
                 let mut buffer = Vec::new();
                 let mut first = true;
                 match export.format {
-                    Format::Csv => csv::header(&mut buffer).map_err(io_error)?,
+                    Format::Csv => csv::header(&mut buffer, export.separator).map_err(io_error)?,
                     _ => json::open(&mut buffer),
                 }
                 while let Some(chunk) = pages.recv().await {
                     let Chunk::Rows(page) = chunk else { continue };
                     match export.format {
-                        Format::Csv => csv::rows(&mut buffer, &page),
+                        Format::Csv => csv::rows(&mut buffer, &page, export.separator),
                         _ => json::rows(&mut buffer, &page, &mut first),
                     }
                     .map_err(io_error)?;

@@ -1,4 +1,5 @@
 //! The GraphQL schema: thin resolvers over `crate::domain`.
+mod complaints;
 mod error_codes;
 pub mod limits;
 mod live;
@@ -31,11 +32,11 @@ use crate::{
 
 /// The query root: the planning core (`QueryRoot`) and the live sessions (`LiveQuery`).
 #[derive(MergedObject)]
-pub struct Query(QueryRoot, LiveQuery);
+pub struct Query(QueryRoot, LiveQuery, complaints::ReportQuery);
 
 /// The mutation root: the planning core and the live sessions.
 #[derive(MergedObject)]
-pub struct Mutation(MutationRoot, LiveMutation);
+pub struct Mutation(MutationRoot, LiveMutation, complaints::ReportMutation);
 
 pub type AppSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
@@ -89,8 +90,8 @@ async fn may_see_personal_data(
 /// app's TypeScript types are generated from the copy in `frontend/schema.graphql`.
 pub fn sdl() -> String {
     Schema::build(
-        Query(QueryRoot, LiveQuery),
-        Mutation(MutationRoot, LiveMutation),
+        Query(QueryRoot, LiveQuery, complaints::ReportQuery),
+        Mutation(MutationRoot, LiveMutation, complaints::ReportMutation),
         SubscriptionRoot,
     )
     .finish()
@@ -100,8 +101,8 @@ pub fn sdl() -> String {
 pub fn build_schema(state: AppState) -> AppSchema {
     let db = state.db.clone();
     let builder = Schema::build(
-        Query(QueryRoot, LiveQuery),
-        Mutation(MutationRoot, LiveMutation),
+        Query(QueryRoot, LiveQuery, complaints::ReportQuery),
+        Mutation(MutationRoot, LiveMutation, complaints::ReportMutation),
         SubscriptionRoot,
     )
     .data(loaders::by_id::<region::Entity>(&db))
@@ -113,6 +114,7 @@ pub fn build_schema(state: AppState) -> AppSchema {
     .data(loaders::by_id::<forum::Entity>(&db))
     .data(loaders::by_id::<proposal::Entity>(&db))
     .data(loaders::by_id::<entity::agenda_item::Entity>(&db))
+    .data(loaders::by_id::<entity::report_category::Entity>(&db))
     .data(loaders::has_many::<comment::Entity>(
         &db,
         comment::Column::ProposalId,
@@ -167,6 +169,37 @@ fn client(ctx: &Context<'_>) -> ClientAddr {
 
 fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {
     crate::domain::access::require_signed_in(actor(ctx))
+}
+
+/// The file of a GraphQL multipart request, with its name, after counting it against the
+/// uploader's rate (each upload costs a decode). At most one byte over the limit is read, so
+/// an oversized file is refused by `media::prepare` without being held whole.
+async fn received_upload(
+    ctx: &Context<'_>,
+    me: &Actor,
+    file: &async_graphql::Upload,
+) -> Result<(String, Vec<u8>), AppError> {
+    use std::io::Read;
+    let limits = &state(ctx).settings.limits;
+    crate::domain::throttle::take_action(
+        db(ctx),
+        "upload",
+        Some((me.id(), limits.upload_per_account)),
+        client(ctx),
+        limits.upload_per_address,
+    )
+    .await?;
+    let upload = file.value(ctx).map_err(|_| {
+        AppError::field("file", "required", "send the file in the multipart request")
+    })?;
+    let name = upload.filename.clone();
+    let mut bytes = Vec::new();
+    upload
+        .into_read()
+        .take(crate::domain::media::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| AppError::internal("an upload cannot be read", err))?;
+    Ok((name, bytes))
 }
 
 const DEFAULT_PAGE: i32 = 20;

@@ -510,18 +510,8 @@ impl MutationRoot {
         kind: entity::enums::AttachmentKind,
         file: async_graphql::Upload,
     ) -> Result<proposal_attachment::Model> {
-        use std::io::Read;
         let me = signed_in(ctx)?;
-        let upload = file.value(ctx).map_err(|_| {
-            AppError::field("file", "required", "send the file in the multipart request")
-        })?;
-        let name = upload.filename.clone();
-        let mut bytes = Vec::new();
-        upload
-            .into_read()
-            .take(media::MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|err| AppError::internal("an upload cannot be read", err))?;
+        let (name, bytes) = super::received_upload(ctx, me, &file).await?;
         Ok(media::upload(db(ctx), me, proposal_id, kind, &name, bytes).await?)
     }
 

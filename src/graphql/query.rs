@@ -130,6 +130,18 @@ impl QueryRoot {
         Ok(connection(page, window, Cycle))
     }
 
+    /// The planner's dashboard of a cycle: every forum with its proposals, verifications
+    /// waiting, budget used against the ceiling, and whether its stage ran out while it is
+    /// still open. For the cycle's planners and administrators.
+    async fn cycle_progress(
+        &self,
+        ctx: &Context<'_>,
+        cycle_id: i32,
+    ) -> Result<Vec<domain::planning::ForumProgress>> {
+        let me = signed_in(ctx)?;
+        Ok(domain::planning::progress(db(ctx), me, cycle_id).await?)
+    }
+
     async fn cycle(&self, ctx: &Context<'_>, id: i32) -> Result<Cycle> {
         Ok(Cycle(
             domain::find::<cycle::Entity>(db(ctx).reader(), id, "cycle").await?,

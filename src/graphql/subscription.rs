@@ -80,4 +80,47 @@ impl SubscriptionRoot {
         Ok(events::subscribe(db(ctx).events(), stream, since)
             .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
+
+    /// A report's status changes and follow-ups (`REPORT_STATUS_CHANGED`), for those who may
+    /// see the report. `since` as for `forumActivity`.
+    async fn report_events(
+        &self,
+        ctx: &Context<'_>,
+        report_id: i32,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let stream = StreamKey::Report(report_id);
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+    }
+
+    /// The changes of the reports an agency holds, for its staff (its queue, live).
+    async fn agency_reports(
+        &self,
+        ctx: &Context<'_>,
+        agency_id: i32,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let stream = StreamKey::Agency(agency_id);
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+    }
+
+    /// Every report's status changes, ids and statuses only, for staff queues (read the
+    /// report itself for the rest, as far as one may).
+    async fn report_queue(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
+        check_since(since)?;
+        let stream = StreamKey::ReportQueue;
+        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+        Ok(events::subscribe(db(ctx).events(), stream, since)
+            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+    }
 }

@@ -518,6 +518,16 @@ impl Proposal {
             .await?
             .map(Proposal))
     }
+    /// The resident's report this proposal was made from, when the viewer may see it.
+    async fn source_report(&self, ctx: &Context<'_>) -> Result<Option<super::complaints::Report>> {
+        let Some(row) =
+            domain::complaints::source_of(db(ctx).reader(), actor(ctx), self.0.id).await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(super::complaints::Report::of(ctx, row).await?))
+    }
+
     async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<proposal_attachment::Model>> {
         children::<proposal_attachment::Entity>(ctx, self.0.id).await
     }
@@ -830,5 +840,12 @@ impl NotificationPreference {
         list.into_iter()
             .map(|(kind, delivery)| Self { kind, delivery })
             .collect()
+    }
+}
+
+#[ComplexObject]
+impl domain::planning::ForumProgress {
+    async fn forum(&self) -> Forum {
+        Forum(self.forum.clone())
     }
 }

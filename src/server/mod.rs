@@ -1,6 +1,7 @@
 //! HTTP: `/graphql` per the GraphQL-over-HTTP specification (and GraphQL over WebSocket for
 //! subscriptions, see `ws`), `/export` (files for planners), the probes `/livez`,
 //! `/readyz` and `/healthz`, and the web app. `serve` shuts down gracefully: see `Shutdown`.
+mod open311;
 pub mod web_app;
 pub mod ws;
 
@@ -169,6 +170,11 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
         )
         .route("/media/{id}", get(media_get))
         .route("/media/{id}/thumb", get(media_thumb_get))
+        .route("/media/laporan/{id}", get(report_photo_get))
+        .route("/media/laporan/{id}/thumb", get(report_photo_thumb_get))
+        .route("/statistik/laporan.csv", get(report_statistics_csv))
+        .route("/statistik/laporan.xlsx", get(report_statistics_xlsx))
+        .merge(open311::routes())
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/healthz", get(readyz))
@@ -571,25 +577,125 @@ async fn graphql_post(
     execute(&api, client, &headers, media, request).await
 }
 
+fn statistics_year(params: &std::collections::HashMap<String, String>) -> Result<i32, AppError> {
+    params
+        .get("tahun")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| AppError::field("tahun", "range", "a year, e.g. ?tahun=2026"))
+}
+
+/// The complaint channel's figures per agency for a year (`?tahun=2026`), as CSV (`;`,
+/// decimal commas). Public, as the dashboard is.
+async fn report_statistics_csv(
+    State(api): State<Api>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let dashboard = match statistics_year(&params) {
+        Ok(year) => crate::domain::complaints::dashboard::dashboard(&api.state.db, year).await,
+        Err(err) => Err(err),
+    };
+    match dashboard {
+        Ok(dashboard) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"statistik-laporan-{}.csv\"",
+                        dashboard.year
+                    ),
+                ),
+            ],
+            crate::domain::complaints::dashboard::agencies_csv(&dashboard),
+        )
+            .into_response(),
+        Err(err) => app_error_response(err),
+    }
+}
+
+/// The same figures as a workbook.
+async fn report_statistics_xlsx(
+    State(api): State<Api>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let dashboard = match statistics_year(&params) {
+        Ok(year) => crate::domain::complaints::dashboard::dashboard(&api.state.db, year).await,
+        Err(err) => Err(err),
+    };
+    let dashboard = match dashboard {
+        Ok(dashboard) => dashboard,
+        Err(err) => return app_error_response(err),
+    };
+    let year = dashboard.year;
+    let bytes =
+        tokio::task::spawn_blocking(move || crate::export::report_statistics::workbook(&dashboard))
+            .await
+            .map_err(|err| AppError::internal("writing the workbook failed", err))
+            .and_then(|written| {
+                written.map_err(|err| AppError::internal("writing the workbook failed", err))
+            });
+    match bytes {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"statistik-laporan-{year}.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => app_error_response(err),
+    }
+}
+
 async fn media_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
-    media_response(state, headers, id, false).await
+    media_response(state, headers, id, MediaOf::Proposal, false).await
 }
 
 async fn media_thumb_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
-    media_response(state, headers, id, true).await
+    media_response(state, headers, id, MediaOf::Proposal, true).await
 }
 
-/// An uploaded file, to those who may see its proposal. Files never change once stored, so a
-/// public one may be cached for long; a draft's stays in the viewer's own cache.
+async fn report_photo_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
+    media_response(state, headers, id, MediaOf::Report, false).await
+}
+
+async fn report_photo_thumb_get(state: State<Api>, headers: HeaderMap, id: Path<i32>) -> Response {
+    media_response(state, headers, id, MediaOf::Report, true).await
+}
+
+#[derive(Clone, Copy)]
+enum MediaOf {
+    Proposal,
+    Report,
+}
+
+/// An uploaded file, to those who may see its proposal or report. Files never change once
+/// stored, so a public one may be cached for long; a private one stays in the viewer's cache.
 async fn media_response(
     State(api): State<Api>,
     headers: HeaderMap,
     Path(id): Path<i32>,
+    of: MediaOf,
     thumbnail: bool,
 ) -> Response {
     let served = async {
         let auth = request_auth(&api.state, &headers).await?;
-        crate::domain::media::serve(&api.state.db, auth.actor.as_ref(), id, thumbnail).await
+        let actor = auth.actor.as_ref();
+        match of {
+            MediaOf::Proposal => {
+                crate::domain::media::serve(&api.state.db, actor, id, thumbnail).await
+            }
+            MediaOf::Report => {
+                crate::domain::complaints::photos::serve(&api.state.db, actor, id, thumbnail).await
+            }
+        }
     }
     .await;
     let served = match served {
@@ -643,7 +749,8 @@ fn app_error_response(err: AppError) -> Response {
     response
 }
 
-/// `GET /export?format=csv|xlsx|json|pdf|pb&forum=ID` or `&cycle=ID[&level=L][&region=ID]`.
+/// `GET /export?format=csv|xlsx|json|pdf|pb&forum=ID` or `&cycle=ID[&level=L][&region=ID]`,
+/// with `&sep=semicolon` for CSV as Indonesian spreadsheet settings read it.
 /// Refusals answer before the body starts; the file itself is streamed as it is written, and a
 /// failure midway aborts the response rather than end it as if complete.
 async fn export_get(
@@ -660,7 +767,11 @@ async fn export_get(
             })?
             .parse()?;
         let scope = export::Scope::from_params(&params)?;
-        export::prepare(&api.state.db, auth.actor.as_ref(), false, format, scope).await
+        let separator = export::csv::Separator::from_param(params.get("sep").map(String::as_str))?;
+        let mut prepared =
+            export::prepare(&api.state.db, auth.actor.as_ref(), false, format, scope).await?;
+        prepared.separator = separator;
+        Ok::<_, AppError>(prepared)
     }
     .await;
     let prepared = match prepared {

@@ -49,7 +49,16 @@ impl WebApp {
         match self {
             Self::Directory(dir) => {
                 let index = dir.join("index.html");
-                router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+                router.fallback_service(
+                    ServeDir::new(dir)
+                        .precompressed_br()
+                        .precompressed_gzip()
+                        .fallback(
+                            ServeFile::new(index)
+                                .precompressed_br()
+                                .precompressed_gzip(),
+                        ),
+                )
             }
             Self::Bundled => router.fallback(bundled),
             Self::Missing => router.fallback(placeholder),
@@ -65,9 +74,28 @@ async fn placeholder() -> impl IntoResponse {
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
+/// The encodings of the copies `scripts/precompress.mjs` writes, best first.
+const PRECOMPRESSED: [(&str, &str); 2] = [("br", ".br"), ("gzip", ".gz")];
+
+/// Whether the request's `Accept-Encoding` takes `coding` (a `q=0` refuses it).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|list| {
+            list.split(',').any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                parts
+                    .next()
+                    .is_some_and(|name| name.eq_ignore_ascii_case(coding))
+                    && !parts.any(|p| p.replace(' ', "") == "q=0")
+            })
+        })
+}
+
 async fn bundled(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
-    let (path, file) = match Bundled::get(path).filter(|_| !path.is_empty()) {
+    let (path, original) = match Bundled::get(path).filter(|_| !path.is_empty()) {
         Some(file) => (path, file),
         // A missing asset is a 404 (a stale page asking for last release's script must not
         // get HTML); any other path is a route of the app.
@@ -77,6 +105,14 @@ async fn bundled(uri: Uri, headers: HeaderMap) -> Response {
             None => return StatusCode::NOT_FOUND.into_response(),
         },
     };
+    // The smallest copy the client takes, compressed once at build time at the best level.
+    let (file, encoding) = PRECOMPRESSED
+        .iter()
+        .filter(|(coding, _)| accepts(&headers, coding))
+        .find_map(|(coding, suffix)| {
+            Bundled::get(&format!("{path}{suffix}")).map(|file| (file, Some(*coding)))
+        })
+        .unwrap_or((original.clone(), None));
     let etag = format!(
         "\"{}\"",
         file.metadata
@@ -99,13 +135,19 @@ async fn bundled(uri: Uri, headers: HeaderMap) -> Response {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Response::new(Body::from(file.data));
-        if let Ok(mime) = HeaderValue::from_str(file.metadata.mimetype()) {
+        if let Ok(mime) = HeaderValue::from_str(original.metadata.mimetype()) {
             response.headers_mut().insert(header::CONTENT_TYPE, mime);
+        }
+        if let Some(coding) = encoding {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
         }
         response
     };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(etag) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, etag);
     }

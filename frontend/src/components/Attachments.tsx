@@ -29,7 +29,7 @@ export function fileProblemText(problem: FieldProblem): string {
 }
 
 /** An image from the server, through the session when `authorized` (or when loading it plainly fails). */
-function useImageSrc(url: string | null, authorized: boolean): [string | null, () => void, boolean] {
+export function useImageSrc(url: string | null, authorized: boolean): [string | null, () => void, boolean] {
   const [viaSession, setViaSession] = useState(authorized);
   const [src, setSrc] = useState<string | null>(authorized ? null : url);
   const [failed, setFailed] = useState(false);

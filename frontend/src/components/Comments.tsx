@@ -6,7 +6,7 @@ import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { t } from '../lib/i18n';
 import { submitWrite } from '../lib/outbox';
-import { HIDE_COMMENT } from '../lib/queries';
+import { HIDE_COMMENT } from '../lib/documents/proposals';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import type { CommentFieldsFragment } from '../lib/generated/graphql';
@@ -53,7 +53,7 @@ function CommentForm({
   const [sending, setSending] = useState(false);
   const fe = fieldErrors(error);
   return (
-    <form
+    <form noValidate
       class="comment-form"
       onSubmit={async (e) => {
         e.preventDefault();
@@ -87,7 +87,7 @@ function HideForm({ commentId, onDone }: { commentId: number; onDone: () => void
   const [state, hide] = useMutation(HIDE_COMMENT);
   const fe = fieldErrors(error);
   return (
-    <form
+    <form noValidate
       class="inline-form"
       onSubmit={async (e) => {
         e.preventDefault();

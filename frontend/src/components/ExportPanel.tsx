@@ -6,7 +6,20 @@ import { t, type MessageKey } from '../lib/i18n';
 import { tokenStore } from '../lib/session';
 
 /** One button per export format of a forum or a cycle (whole, or one level and region). */
-export function ExportPanel({ scope, idPrefix, hint, groupLabel }: { scope: ExportScope; idPrefix: string; hint?: string; groupLabel?: string }) {
+export function ExportPanel({
+  scope,
+  idPrefix,
+  hint,
+  groupLabel,
+  formats = EXPORT_FORMATS,
+}: {
+  scope: ExportScope;
+  idPrefix: string;
+  hint?: string;
+  groupLabel?: string;
+  /** The formats offered (the Pabulib file only where a voting round has closed). */
+  formats?: readonly ExportFormat[];
+}) {
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const run = async (format: ExportFormat) => {
@@ -21,7 +34,7 @@ export function ExportPanel({ scope, idPrefix, hint, groupLabel }: { scope: Expo
     <div class="stack-sm" id={idPrefix}>
       <ErrorBox error={error} />
       <div class="button-row" role="group" aria-label={groupLabel ?? t('export.title')} aria-describedby={hint ? `${idPrefix}-hint` : undefined}>
-        {EXPORT_FORMATS.map((format) => (
+        {formats.map((format) => (
           <button key={format} type="button" class="button button--secondary button--small" disabled={busy !== null} aria-busy={busy === format} onClick={() => run(format)}>
             {t(`export.format.${format}` as MessageKey)}
           </button>

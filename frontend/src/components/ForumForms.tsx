@@ -1,10 +1,13 @@
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { ErrorBox, Field, announce } from './ui';
-import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
-import { formatRupiah, fromLocalInput, parseRupiah, toLocalInput } from '../lib/format';
+import { FormProblems, useFormProblems } from './FormProblems';
+import { toApiError, type ApiError } from '../lib/errors';
+import { formatRupiah, fromLocalInput, toLocalInput } from '../lib/format';
+import { Checks, MAX_BUDGET, moneyProblem, parseMoney, problemText } from '../lib/validation';
 import { label, t } from '../lib/i18n';
-import { OPEN_ROUND, SET_FORUM_STATUS, UPDATE_FORUM } from '../lib/queries';
+import { SET_FORUM_STATUS, UPDATE_FORUM } from '../lib/documents/staff';
+import { OPEN_ROUND } from '../lib/documents/voting';
 import { navigate } from '../lib/router';
 import type { BallotMethod } from '../lib/ballot';
 import type { ForumSummaryFragment } from '../lib/generated/graphql';
@@ -78,39 +81,59 @@ export function ForumStatusControl({ forumId, status, planner, onDone, closeHref
 /** What the settings form edits, from the `ForumSummary` fragment. */
 export type ForumSettings = Pick<ForumSummaryFragment, 'id' | 'name' | 'budgetCeiling' | 'selectionLimit' | 'maxCount' | 'tolerancePercent'>;
 
+/** The forum settings' checks (UpdateForumInput, CreateForumInput): one pass, in the form's order. */
+export function checkForumSettings(v: { name: string; ceiling: string; limit: string; maxCount: string; tolerance: string }) {
+  const checks = new Checks();
+  checks.text('name', v.name, 3, 200);
+  const ceiling = checks.money('budgetCeiling', v.ceiling, { required: v.limit === 'BUDGET', max: MAX_BUDGET });
+  const maxCount = checks.number('maxCount', v.maxCount, { required: v.limit === 'COUNT', integer: true, min: 1, max: 10_000 });
+  const tolerance = checks.number('tolerancePercent', v.tolerance, { integer: true, min: 0, max: 100 });
+  return { checks, ceiling, maxCount, tolerance };
+}
+
 export function ForumSettingsForm({ forum, onDone, idPrefix }: { forum: ForumSettings; onDone?: () => void; idPrefix: string }) {
   const [name, setName] = useState(forum.name);
   const [ceiling, setCeiling] = useState(forum.budgetCeiling === null ? '' : String(forum.budgetCeiling));
   const [limit, setLimit] = useState(forum.selectionLimit);
   const [maxCount, setMaxCount] = useState(forum.maxCount === null ? '' : String(forum.maxCount));
   const [tolerance, setTolerance] = useState(String(forum.tolerancePercent));
-  const [error, setError] = useState<ApiError | null>(null);
   const [state, update] = useMutation(UPDATE_FORUM);
-  const fe = fieldErrors(error);
-  const parsed = parseRupiah(ceiling);
   const ids = { name: `${idPrefix}-name`, budgetCeiling: `${idPrefix}-ceiling`, selectionLimit: `${idPrefix}-limit`, maxCount: `${idPrefix}-max`, tolerancePercent: `${idPrefix}-tol` };
+  const problems = useFormProblems(ids, { values: { name, budgetCeiling: ceiling, maxCount, tolerancePercent: tolerance } });
+  const fe = problems.fe;
+  const typed = parseMoney(ceiling, MAX_BUDGET);
+  const parsed = typed.value;
   return (
     <form
       class="stack"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        const input: Record<string, unknown> = { id: forum.id, name: name.trim(), selectionLimit: limit, tolerancePercent: Number(tolerance) || 0 };
-        if (parsed !== null) input.budgetCeiling = parsed;
-        if (maxCount.trim()) input.maxCount = Number(maxCount);
+        const c = checkForumSettings({ name, ceiling, limit, maxCount, tolerance });
+        if (!problems.check(c.checks)) return;
+        const input: Record<string, unknown> = { id: forum.id, name: name.trim(), selectionLimit: limit, tolerancePercent: c.tolerance ?? 0 };
+        if (c.ceiling !== null) input.budgetCeiling = c.ceiling;
+        if (c.maxCount !== null) input.maxCount = c.maxCount;
         const r = await update({ input });
         const problem = toApiError(r.error);
-        setError(problem);
+        problems.fail(problem);
         if (!problem) {
           announce(t('forum.saved'));
           onDone?.();
         }
       }}
     >
-      <ErrorBox error={error} fieldIds={ids} />
+      <FormProblems {...problems.summary} />
       <Field id={ids.name} label={t('forum.name')} error={fe.name} required>
         {(a) => <input {...a} type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
-      <Field id={ids.budgetCeiling} label={t('forum.ceiling')} hint={parsed !== null ? formatRupiah(parsed) : t('form.costHint')} error={fe.budgetCeiling}>
+      <Field
+        id={ids.budgetCeiling}
+        label={t('forum.ceiling')}
+        hint={parsed !== null ? t('form.costReads', { amount: formatRupiah(parsed) }) : t('form.costHint')}
+        error={fe.budgetCeiling ?? (typed.problem ? problemText(moneyProblem(typed.problem, MAX_BUDGET)) : undefined)}
+        required={limit === 'BUDGET'}
+      >
         {(a) => <input {...a} type="text" inputMode="numeric" value={ceiling} onInput={(e) => setCeiling(e.currentTarget.value)} />}
       </Field>
       <div class="grid-3">
@@ -153,15 +176,32 @@ export function OpenRoundForm({ forumId, ceiling }: { forumId: number; ceiling: 
   const [closesAt, setClosesAt] = useState(toLocalInput(week.toISOString()));
   // Results are published at the close unless the forum opts in to running totals (in steps).
   const [liveTally, setLiveTally] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [state, open] = useMutation(OPEN_ROUND);
-  const fe = fieldErrors(error);
   const ids = { title: 'or-title', method: 'or-method', rule: 'or-rule', maxChoices: 'or-max', pointsBudget: 'or-points', maxPointsPerProposal: 'or-maxpoints', costLimit: 'or-cost', opensAt: 'or-opens', closesAt: 'or-closes' };
+  const problems = useFormProblems(ids, {
+    values: { title, maxChoices, pointsBudget, maxPointsPerProposal: maxPoints, costLimit, opensAt, closesAt },
+    labels: { title: t('round.titleField'), maxPointsPerProposal: t('round.maxPoints') },
+  });
+  const fe = problems.fe;
+  const typedLimit = parseMoney(costLimit, MAX_BUDGET);
   return (
     <form
       class="stack"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        const c = new Checks();
+        c.text('title', title, 3, 200);
+        const choices = method === 'APPROVAL' || method === 'RANKING' ? c.number('maxChoices', maxChoices, { integer: true, min: 1, max: 100 }) : null;
+        const points = method === 'CUMULATIVE' ? c.number('pointsBudget', pointsBudget, { integer: true, min: 1, max: 1000 }) : null;
+        const perProposal = method === 'CUMULATIVE' ? c.number('maxPointsPerProposal', maxPoints, { required: false, integer: true, min: 1, max: 1000 }) : null;
+        const limitValue = method === 'KNAPSACK' ? c.money('costLimit', costLimit, { required: ceiling === null, min: 1, max: MAX_BUDGET }) : null;
+        const opens = fromLocalInput(opensAt);
+        const closes = fromLocalInput(closesAt);
+        if (c.required('opensAt', opensAt) && opens === null) c.add('opensAt', 'field.dateTime');
+        if (c.required('closesAt', closesAt) && closes === null) c.add('closesAt', 'field.dateTime');
+        if (opens && closes && Date.parse(closes) <= Date.parse(opens)) c.add('closesAt', 'field.closeAfterOpen');
+        if (!problems.check(c)) return;
         const input: Record<string, unknown> = {
           forumId,
           title: title.trim(),
@@ -171,22 +211,22 @@ export function OpenRoundForm({ forumId, ceiling }: { forumId: number; ceiling: 
           closesAt: fromLocalInput(closesAt),
           liveTally,
         };
-        if (method === 'APPROVAL' || method === 'RANKING') input.maxChoices = Number(maxChoices) || null;
+        if (method === 'APPROVAL' || method === 'RANKING') input.maxChoices = choices;
         if (method === 'CUMULATIVE') {
-          input.pointsBudget = Number(pointsBudget) || null;
-          if (maxPoints.trim()) input.maxPointsPerProposal = Number(maxPoints);
+          input.pointsBudget = points;
+          if (perProposal !== null) input.maxPointsPerProposal = perProposal;
         }
-        if (method === 'KNAPSACK' && costLimit.trim()) input.costLimit = parseRupiah(costLimit);
+        if (method === 'KNAPSACK' && limitValue !== null) input.costLimit = limitValue;
         const r = await open({ input });
         const problem = toApiError(r.error);
-        setError(problem);
+        problems.fail(problem);
         if (!problem) {
           announce(t('round.opened'));
           navigate(`/putaran/${r.data.openVotingRound.id}`);
         }
       }}
     >
-      <ErrorBox error={error} fieldIds={ids} />
+      <FormProblems {...problems.summary} />
       <Field id={ids.title} label={t('round.titleField')} error={fe.title} required>
         {(a) => <input {...a} type="text" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
       </Field>
@@ -238,7 +278,13 @@ export function OpenRoundForm({ forumId, ceiling }: { forumId: number; ceiling: 
         </div>
       )}
       {method === 'KNAPSACK' && (
-        <Field id={ids.costLimit} label={t('round.costLimit')} hint={parseRupiah(costLimit) !== null ? formatRupiah(parseRupiah(costLimit)) : t('round.costLimitHint')} error={fe.costLimit}>
+        <Field
+          id={ids.costLimit}
+          label={t('round.costLimit')}
+          hint={typedLimit.value !== null ? t('form.costReads', { amount: formatRupiah(typedLimit.value) }) : t('round.costLimitHint')}
+          error={fe.costLimit ?? (typedLimit.problem ? problemText(moneyProblem(typedLimit.problem, MAX_BUDGET)) : undefined)}
+          required={ceiling === null}
+        >
           {(a) => <input {...a} type="text" inputMode="numeric" value={costLimit} onInput={(e) => setCostLimit(e.currentTarget.value)} />}
         </Field>
       )}

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { navigate } from '../lib/router';
 import { label, t } from '../lib/i18n';
 import { formatNumber } from '../lib/format';
@@ -42,32 +43,65 @@ export function project(b: Bounds, width: number, lat: number, lon: number): { x
   return { x: ((lon - b.minLon) / (b.maxLon - b.minLon)) * width, y: ((b.maxLat - lat) / spanY) * height, height };
 }
 
+/**
+ * The Okabe–Ito palette, told apart with the common colour-vision deficiencies (issue #17);
+ * every dot also has a dark outline, so it stands out from the background whatever its fill.
+ */
 const STATUS_COLORS: Record<string, string> = {
-  SUBMITTED: '#1d4ed8',
-  VERIFIED: '#047857',
-  FORWARDED: '#6d28d9',
-  RESERVE: '#b45309',
-  RETURNED: '#c2410c',
-  REJECTED: '#b91c1c',
-  ACCEPTED: '#065f46',
-  DRAFT: '#4b5563',
+  SUBMITTED: '#0072B2',
+  VERIFIED: '#009E73',
+  FORWARDED: '#CC79A7',
+  RESERVE: '#E69F00',
+  RETURNED: '#D55E00',
+  REJECTED: '#000000',
+  ACCEPTED: '#56B4E9',
+  DRAFT: '#999999',
 };
+
+/** Touch targets of at least 24 CSS pixels (WCAG 2.2, 2.5.8), visible dots of 16. */
+export const TARGET_PX = 24;
+const DOT_PX = 16;
+
+/** The SVG's rendered width, to size the dots in screen pixels rather than in its viewBox. */
+function useRenderedWidth(fallback: number) {
+  const ref = useRef<SVGSVGElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => {
+      const w = el.getBoundingClientRect().width;
+      if (w > 0) setWidth(w);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
 
 export const statusColor = (status: string) => STATUS_COLORS[status] ?? '#374151';
 
 /** An SVG scatter of proposals by coordinates: no tiles, no network. */
 export function MapView({ points, caption }: { points: MapPoint[]; caption: string }) {
   const single = points.length === 1;
+  const rendered = useRenderedWidth(1000);
   const bounds = boundsOf(points);
   if (!bounds) return <p>{t('map.none')}</p>;
   const width = 1000;
   const height = single ? 360 : project(bounds, width, bounds.minLat, bounds.minLon).height;
   const statuses = [...new Set(points.map((p) => p.status))];
   const grid = 4;
+  // viewBox units per screen pixel; the SVG is never drawn taller than 75vh (styles.css), so
+  // take the larger of the two scales.
+  const scale = Math.max(width / rendered.width, typeof window === 'undefined' ? 0 : height / Math.max(1, window.innerHeight * 0.75));
+  const target = (TARGET_PX / 2) * Math.max(scale, 1);
+  const dot = Math.max(11, (DOT_PX / 2) * scale);
   return (
     <figure class="map">
       <figcaption id="map-caption">{caption}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" class="map__svg" role="group" aria-labelledby="map-caption">
+      <svg ref={rendered.ref} viewBox={`0 0 ${width} ${height}`} width="100%" class="map__svg" role="group" aria-labelledby="map-caption">
         <rect x="0" y="0" width={width} height={height} class="map__bg" />
         {Array.from({ length: grid + 1 }, (_, i) => {
           const lat = bounds.minLat + ((bounds.maxLat - bounds.minLat) * i) / grid;
@@ -98,7 +132,9 @@ export function MapView({ points, caption }: { points: MapPoint[]; caption: stri
               }}
             >
               <title>{`${p.title} — ${label('status', p.status)}`}</title>
-              <circle cx={x} cy={y} r="11" fill={statusColor(p.status)} />
+              {/* The target: transparent, at least 24 px across; the dot inside it. */}
+              <circle cx={x} cy={y} r={target} class="map__target" />
+              <circle cx={x} cy={y} r={dot} fill={statusColor(p.status)} class="map__dot" />
             </a>
           );
         })}
@@ -107,7 +143,7 @@ export function MapView({ points, caption }: { points: MapPoint[]; caption: stri
         {statuses.map((s) => (
           <li key={s}>
             <svg width="14" height="14" aria-hidden="true">
-              <circle cx="7" cy="7" r="6" fill={statusColor(s)} />
+              <circle cx="7" cy="7" r="6" fill={statusColor(s)} stroke="#1a1f1c" stroke-width="1" />
             </svg>{' '}
             {label('status', s)}
           </li>

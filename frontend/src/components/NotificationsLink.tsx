@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { UnreadNotificationCountQuery } from '../lib/generated/graphql';
 import { t } from '../lib/i18n';
 import { followEvents, transportOf } from '../lib/live';
-import { UNREAD_NOTIFICATION_COUNT } from '../lib/queries';
+import { UNREAD_NOTIFICATION_COUNT } from '../lib/documents/notifications';
 import { Link } from '../lib/router';
 import { createStore, useStore } from '../lib/store';
 import { announce } from './ui';

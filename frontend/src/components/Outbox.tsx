@@ -3,7 +3,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { codeMessage, detailMessage, fieldMessage, hasUsefulDetail, type ApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { lastSeenAt } from '../lib/lastSeen';
 import { onlineStore } from '../lib/online';
 import { discard, dismissSent, firstTryStore, itemsOf, onSent, outboxStore, retryItem, sendNow, sentStore, watchOutbox, type OutboxItem, type SentNote } from '../lib/outbox';
 import { Link } from '../lib/router';
@@ -11,11 +10,15 @@ import { useMe } from '../lib/session';
 import { useStore } from '../lib/store';
 import { announce } from './ui';
 
+// Here before it had a module of its own (the pages showing it are on the first screen).
+export { LastSeenNote } from './LastSeenNote';
+
 const excerpt = (text: string, n = 90) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 const when = (ms: number) => formatDateTime(new Date(ms).toISOString());
 
 function sentText(note: SentNote): string {
   if (note.kind === 'comment') return t('outbox.sentComment', { text: excerpt(note.text, 60) });
+  if (note.kind === 'report') return t('outbox.sentReport', { text: note.text });
   return note.submitted === false ? t('outbox.sentDraft', { text: note.text }) : t('outbox.sentProposal', { text: note.text });
 }
 
@@ -49,6 +52,7 @@ export function Refusal({ error }: { error: ApiError }) {
 
 function itemKind(item: OutboxItem): string {
   if (item.kind === 'comment') return item.parentId ? t('outbox.reply') : t('outbox.comment');
+  if (item.kind === 'report') return t('outbox.report');
   return item.submit ? t('outbox.proposalSubmit') : t('outbox.proposal');
 }
 
@@ -149,7 +153,7 @@ export function OutboxPanel() {
       )}
       {notes.map((note) => (
         <div class="alert alert--success outbox__sent" key={note.key}>
-          <span>{sentText(note)}</span> <Link href={`/usulan/${note.proposalId}`}>{t('outbox.open')}</Link>{' '}
+          <span>{sentText(note)}</span> <Link href={note.kind === 'report' ? `/laporan/${note.proposalId}` : `/usulan/${note.proposalId}`}>{t('outbox.open')}</Link>{' '}
           <button type="button" class="button button--link" onClick={() => dismissSent(note.key)}>
             {t('common.close')}
           </button>
@@ -188,16 +192,5 @@ export function PendingComments({ proposalId, onSentHere }: { proposalId: number
         ))}
       </ul>
     </div>
-  );
-}
-
-/** "Terakhir dilihat …" above a page shown from the copy kept on the phone (lib/lastSeen.ts). */
-export function LastSeenNote({ result }: { result: { extensions?: Record<string, unknown> } | null | undefined }) {
-  const at = lastSeenAt(result);
-  if (at === null) return null;
-  return (
-    <p class="last-seen" data-testid="last-seen">
-      {t('lastSeen.note', { time: when(at) })}
-    </p>
   );
 }

@@ -6,28 +6,53 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { budgetUsed, canPromote, countOutcomes, inOrder, listsForOrder, summarizeClose, supportNumber } from '../lib/escalation';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { CLOSE_FORUM, FORUM_PRIORITY, PROMOTE_RESERVE } from '../lib/queries';
+import { CLOSE_FORUM, FORUM_PRIORITY, PROMOTE_RESERVE } from '../lib/documents/escalation';
 import { Link } from '../lib/router';
 
 /** Server reason notes that carry more than the translated reason (an amount, the forum's words). */
 const NOTE_ADDS = new Set(['DID_NOT_FIT_REMAINING_BUDGET', 'FORUM_DECISION']);
 
-function BudgetMeter({ used, budget, ceiling }: { used: number; budget: number | null; ceiling: number | null }) {
+/**
+ * What the list's figures mean: the cost of the main list (after the close, what was forwarded
+ * or accepted) against the budget, and apart from it the cost of every proposal on the list,
+ * which does not draw on the budget.
+ */
+function BudgetMeter({ used, usedCount, budget, ceiling, proposed, proposedCount, fixed }: {
+  used: number;
+  usedCount: number;
+  budget: number | null;
+  ceiling: number | null;
+  proposed: number;
+  proposedCount: number;
+  fixed: boolean;
+}) {
+  const total = (
+    <p class="hint" data-testid="priority-proposed">
+      {t('priority.proposedTotal', { n: formatNumber(proposedCount), amount: formatRupiah(proposed) })}
+    </p>
+  );
   if (budget === null) {
-    return <p>{t('priority.usedUnlimited', { used: formatRupiah(used) })}</p>;
+    return (
+      <div class="budget-meter" data-testid="priority-budget">
+        <p>{t('priority.usedUnlimited', { used: formatRupiah(used) })}</p>
+        {total}
+      </div>
+    );
   }
+  const over = used - budget;
   return (
-    <div class="budget-meter">
+    <div class="budget-meter" data-testid="priority-budget">
       <label for="priority-budget" class="budget-meter__label">
-        {t('priority.used', { used: formatRupiah(used), budget: formatRupiah(budget) })}
+        {t(fixed ? 'priority.usesFixed' : 'priority.uses', { n: formatNumber(usedCount), used: formatRupiah(used), budget: formatRupiah(budget) })}
       </label>
       <meter id="priority-budget" min={0} max={budget} value={Math.min(used, budget)} high={budget * 0.999} optimum={0}>
         {formatRupiah(used)}
       </meter>
       <p class="hint">
-        {t('priority.remaining', { amount: formatRupiah(Math.max(0, budget - used)) })}
+        {over > 0 ? t('priority.overBudget', { amount: formatRupiah(over) }) : t('priority.remaining', { amount: formatRupiah(budget - used) })}
         {ceiling !== null && ceiling !== budget && <> · {t('priority.ceilingTolerance', { ceiling: formatRupiah(ceiling) })}</>}
       </p>
+      {total}
     </div>
   );
 }
@@ -183,7 +208,15 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
           t('priority.noVote')
         )}
       </p>
-      <BudgetMeter used={used} budget={list.budget ?? null} ceiling={f.budgetCeiling} />
+      <BudgetMeter
+        used={used}
+        usedCount={shown.filter((r) => (list.fixed ? r.outcome === 'FORWARDED' || r.outcome === 'ACCEPTED' : r.list === 'MAIN')).length}
+        budget={list.budget ?? null}
+        ceiling={f.budgetCeiling}
+        proposed={shown.reduce((sum, r) => sum + r.cost, 0)}
+        proposedCount={shown.length}
+        fixed={list.fixed}
+      />
       {list.fixed && (
         <p>
           {t('priority.outcomeCounts', {
@@ -210,8 +243,8 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
       {rows.length === 0 ? (
         <p>{t('priority.empty')}</p>
       ) : (
-        <TableWrap label={t('priority.title')}>
-          <table class="priority-table">
+        <TableWrap label={t('priority.title')} cards>
+          <table class="priority-table table--cards">
             <thead>
               <tr>
                 <th scope="col">{t('outcome.rank')}</th>
@@ -229,8 +262,8 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
                 const support = supportNumber(r.support);
                 return (
                   <tr key={r.proposal.id} class={`row--${r.list.toLowerCase()}`}>
-                    <td>{reorderable ? i + 1 : r.rank}</td>
-                    <td>
+                    <td data-label={t('outcome.rank')}>{reorderable ? i + 1 : r.rank}</td>
+                    <td data-label={t('priority.proposal')}>
                       <Link href={`/usulan/${r.proposal.id}`}>
                         <span class="code">{r.proposal.code}</span> {r.proposal.title}
                       </Link>
@@ -240,13 +273,19 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
                         {r.proposal.forum && r.proposal.forum.id !== f.id && <> · {r.proposal.forum.name}</>}
                       </span>
                     </td>
-                    <td class="num">{formatRupiah(r.cost)}</td>
-                    <td class="num">{support === null ? r.support || '—' : formatNumber(support)}</td>
-                    <td>
+                    <td class="num" data-label={t('proposal.cost')}>{formatRupiah(r.cost)}</td>
+                    <td class="num" data-label={voted ? t('outcome.support') : t('priority.supportNone')}>{support === null ? r.support || '—' : formatNumber(support)}</td>
+                    <td data-label={t('outcome.list')}>
                       <Badge tone={r.list.toLowerCase()}>{label('list', r.list)}</Badge>
                     </td>
-                    <td>
+                    <td data-label={t('outcome.reason')}>
                       {label('reason', r.reason)}
+                      {voted && r.list === 'MAIN' && r.reason === 'SELECTED' && support === 0 && (
+                        <span class="muted" data-testid={`zero-support-${r.proposal.id}`}>
+                          <br />
+                          {t('reason.zeroSupportTaken')}
+                        </span>
+                      )}
                       {!reorderable && NOTE_ADDS.has(r.reason) && r.note && (
                         <span class="muted" lang="id">
                           <br />“{r.note}”
@@ -254,7 +293,7 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
                       )}
                     </td>
                     {list.fixed && (
-                      <td>
+                      <td data-label={t('priority.outcome')}>
                         {r.outcome ? <Badge tone={r.outcome.toLowerCase()}>{label('priorityOutcome', r.outcome)}</Badge> : '—'}
                         {r.promotedAt && (
                           <>
@@ -265,7 +304,7 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
                       </td>
                     )}
                     {reorderable && (
-                      <td>
+                      <td data-label={t('planning.actions')}>
                         <span class="ranking__buttons">
                           <button
                             type="button"
@@ -293,7 +332,7 @@ export function PriorityList({ forumId, onChanged }: { forumId: number; onChange
                       </td>
                     )}
                     {list.fixed && staff && (
-                      <td>
+                      <td data-label={t('planning.actions')}>
                         {canPromote(r, true) && (
                           <button type="button" class="button button--small" disabled={promoteState.fetching} onClick={() => doPromote(r)}>
                             {t('priority.promote')}

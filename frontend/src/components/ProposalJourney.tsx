@@ -5,7 +5,7 @@ import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { supportNumber } from '../lib/escalation';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { PROPOSAL_PATH, REPORT_IMPLEMENTATION } from '../lib/queries';
+import { PROPOSAL_PATH, REPORT_IMPLEMENTATION } from '../lib/documents/escalation';
 import { Link } from '../lib/router';
 import { agencyIds, isAdmin, isPlanner, useMe, type Me } from '../lib/session';
 

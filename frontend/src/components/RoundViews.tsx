@@ -1,12 +1,12 @@
 import { useClient, useMutation, useQuery } from '@urql/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarChart, BudgetBar } from './charts';
 import { ErrorBox, Field, LiveBadge, Loading, TableWrap, announce, Badge } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatNumber, formatRupiah } from '../lib/format';
 import { label, t, type MessageKey } from '../lib/i18n';
 import { follow, transportOf, type LiveMode } from '../lib/live';
-import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/queries';
+import { CHECK_RECEIPT, DECIDE_OUTCOME, ROUND_OUTCOME, ROUND_PB, ROUND_TALLY } from '../lib/documents/voting';
 import { Link } from '../lib/router';
 import type { RoundTallyQuery } from '../lib/generated/graphql';
 
@@ -147,8 +147,13 @@ function DecideForm({ roundId, row, onDone }: { roundId: number; row: any; onDon
   return (
     <form
       class="inline-form"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (!reason.trim()) {
+          setError({ code: 'BAD_USER_INPUT', message: 'invalid input', fields: [{ field: 'reason', code: 'required', message: 'is required' }] });
+          return;
+        }
         const r = await decide({ roundId, proposalId: row.proposalId, selected: include, reason });
         const problem = toApiError(r.error);
         setError(problem);
@@ -174,7 +179,11 @@ function DecideForm({ roundId, row, onDone }: { roundId: number; row: any; onDon
   );
 }
 
-export function reasonText(row: { reason: string; remainingBudget: number | null; decisionReason: string | null }): string {
+export function reasonText(row: { reason: string; remainingBudget: number | null; decisionReason: string | null; support?: string; list?: string }): string {
+  // Taken without a single vote: only because the budget had room left after the supported ones.
+  if (row.list === 'MAIN' && row.reason === 'SELECTED' && row.support !== undefined && /^\s*0(\s*\/\s*\d+)?\s*$/.test(row.support)) {
+    return `${label('reason', row.reason)} — ${t('reason.zeroSupportTaken')}`;
+  }
   if (row.reason === 'DID_NOT_FIT_REMAINING_BUDGET' && row.remainingBudget !== null) {
     return t('reason.DID_NOT_FIT_REMAINING_BUDGET_left', { amount: formatRupiah(row.remainingBudget) });
   }
@@ -286,8 +295,11 @@ export function eval_fraction(text: string): number {
   return b ? a / b : a;
 }
 
-/** Downloads the closed round as a Pabulib .pb file, plus the exports still to come. */
-export function ExportButtons({ roundId, title, closed }: { roundId: number; title: string; closed: boolean }) {
+/**
+ * Downloads the closed round as a Pabulib .pb file; the forum's other files (CSV, XLSX, PDF,
+ * JSON) are on its page, where they are offered when the export is allowed.
+ */
+export function ExportButtons({ roundId, title, closed, forumId }: { roundId: number; title: string; closed: boolean; forumId?: number }) {
   const client = useClient();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -312,19 +324,20 @@ export function ExportButtons({ roundId, title, closed }: { roundId: number; tit
   return (
     <div class="stack-sm">
       <ErrorBox error={error} />
-      <div class="button-row">
-        <button type="button" class="button button--secondary" disabled={!closed || busy} onClick={download}>
-          {t('export.pb')}
-        </button>
-        {(['CSV', 'XLSX', 'PDF'] as const).map((kind) => (
-          <button key={kind} type="button" class="button button--secondary" disabled aria-describedby={`soon-${roundId}`}>
-            {kind} ({t('export.soon')})
+      {closed ? (
+        <div class="button-row">
+          <button type="button" class="button button--secondary" disabled={busy} onClick={download}>
+            {t('export.pb')}
           </button>
-        ))}
-      </div>
-      <p class="hint" id={`soon-${roundId}`}>
-        {closed ? t('export.soonHint') : t('export.afterClose')}
-      </p>
+        </div>
+      ) : (
+        <p class="hint">{t('export.afterClose')}</p>
+      )}
+      {closed && forumId !== undefined && (
+        <p class="hint" data-testid={`round-exports-${roundId}`}>
+          {t('export.forumFiles')} <Link href={`/forum/${forumId}#forum-export`}>{t('export.forumFilesLink')}</Link>
+        </p>
+      )}
     </div>
   );
 }
@@ -336,6 +349,12 @@ export function ExportButtons({ roundId, title, closed }: { roundId: number; tit
 export function ReceiptCheck({ roundId, mine }: { roundId: number; mine: string | null }) {
   const [receipt, setReceipt] = useState(mine ?? '');
   const [asked, setAsked] = useState<string | null>(null);
+  // The own receipt can arrive after the check is shown (the round first from the cache, or
+  // before signing in): fill it in then, unless something was typed meanwhile.
+  const typed = useRef(false);
+  useEffect(() => {
+    if (mine && !typed.current) setReceipt(mine);
+  }, [mine]);
   const [result] = useQuery({ query: CHECK_RECEIPT, variables: { roundId, receipt: asked ?? '' }, pause: !asked, requestPolicy: 'network-only' });
   const check = result.data?.checkReceipt;
   const prefilled = !!mine && receipt === mine;
@@ -345,13 +364,26 @@ export function ReceiptCheck({ roundId, mine }: { roundId: number; mine: string 
       <p>{t('receipt.proves')}</p>
       <form
         class="stack-sm"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setAsked(receipt.trim());
         }}
       >
         <Field id="receipt-input" label={t('receipt.code')} hint={prefilled ? `${t('receipt.checkHint')} ${t('receipt.prefilled')}` : t('receipt.checkHint')} required>
-          {(a) => <input {...a} type="text" autoComplete="off" spellcheck={false} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />}
+          {(a) => (
+            <input
+              {...a}
+              type="text"
+              autoComplete="off"
+              spellcheck={false}
+              value={receipt}
+              onInput={(e) => {
+                typed.current = true;
+                setReceipt(e.currentTarget.value);
+              }}
+            />
+          )}
         </Field>
         <button type="submit" class="button button--secondary">
           {t('receipt.check')}

@@ -2,30 +2,14 @@ import { useClient, useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Field, announce } from './ui';
-import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
+import { FormProblems, useFormProblems } from './FormProblems';
+import { BulkAttendanceForm } from './BulkAttendance';
+import { Checks } from '../lib/validation';
+import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import {
-  ADD_AGENDA_ITEM,
-  ANSWER_POLL,
-  CHECK_IN,
-  CLOSE_POLL,
-  DECIDE_AGENDA_ITEM,
-  DECIDE_ATTENDANCE,
-  END_FLOOR,
-  GIVE_FLOOR,
-  HIDE_CHAT,
-  LOWER_HAND,
-  MARK_PRESENT,
-  MOVE_AGENDA_ITEM,
-  MUTE,
-  OPEN_POLL,
-  PROPOSALS,
-  RAISE_HAND,
-  REMOVE_AGENDA_ITEM,
-  SEND_CHAT,
-  SET_CURRENT_ITEM,
-} from '../lib/queries';
+import { PROPOSALS } from '../lib/queries';
+import { ADD_AGENDA_ITEM, ANSWER_POLL, CHECK_IN, CLOSE_POLL, DECIDE_AGENDA_ITEM, DECIDE_ATTENDANCE, END_FLOOR, GIVE_FLOOR, HIDE_CHAT, LOWER_HAND, MARK_PRESENT, MOVE_AGENDA_ITEM, MUTE, OPEN_POLL, RAISE_HAND, REMOVE_AGENDA_ITEM, SEND_CHAT, SET_CURRENT_ITEM } from '../lib/documents/session';
 import { Link } from '../lib/router';
 import {
   awaitingGuests,
@@ -137,23 +121,28 @@ function DecideForm({ item }: { item: AgendaItem }) {
   const [decision, setDecision] = useState('ACCEPTED');
   const [note, setNote] = useState('');
   const [mergedInto, setMergedInto] = useState('');
-  const fe = fieldErrors(error);
   const p = `decide-${item.id}`;
+  const problems = useFormProblems({ decision: `${p}-decision`, note: `${p}-note`, mergedIntoId: `${p}-merged` }, { error, values: { note, mergedIntoId: mergedInto } });
+  const fe = problems.fe;
   return (
-    <details>
+    <details class="disclosure">
       <summary>
         {t('live.decide')}
         <span class="visually-hidden">: {item.title}</span>
       </summary>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          const c = new Checks();
+          if (decision === 'MERGED') c.number('mergedIntoId', mergedInto, { integer: true, min: 1 });
+          if (!problems.check(c)) return;
           const input = { itemId: item.id, decision, note: note.trim() || null, mergedIntoId: decision === 'MERGED' && mergedInto ? Number(mergedInto) : null };
           await run(DECIDE_AGENDA_ITEM, { input }, t('live.decided'));
         }}
       >
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
         <Field id={`${p}-decision`} label={t('live.decision')} required>
           {(a) => (
             <select {...a} value={decision} onChange={(e) => setDecision(e.currentTarget.value)}>
@@ -170,7 +159,7 @@ function DecideForm({ item }: { item: AgendaItem }) {
         </Field>
         {decision === 'MERGED' && (
           <Field id={`${p}-merged`} label={t('live.mergedInto')} error={fe.mergedIntoId} required>
-            {(a) => <input {...a} inputMode="numeric" value={mergedInto} onInput={(e) => setMergedInto(e.currentTarget.value)} />}
+            {(a) => <input {...a} type="text" inputMode="numeric" value={mergedInto} onInput={(e) => setMergedInto(e.currentTarget.value)} />}
           </Field>
         )}
         <button type="submit" class="button" disabled={busy}>
@@ -192,14 +181,24 @@ function AddItemForm({ state }: { state: SessionState }) {
   });
   const onAgenda = new Set(state.agenda.map((i) => i.proposalId));
   const choices = (proposals.data?.proposals.nodes ?? []).filter((p: any) => !onAgenda.has(p.id));
-  const fe = fieldErrors(error);
+  const problems = useFormProblems(
+    { proposalId: 'agenda-proposal', title: 'agenda-title', timeBoxMinutes: 'agenda-minutes' },
+    { error, values: { title, timeBoxMinutes: minutes }, labels: { title: t('live.topicTitle'), timeBoxMinutes: t('live.timeBox') } },
+  );
+  const fe = problems.fe;
   return (
-    <details>
+    <details class="disclosure">
       <summary>{t('live.addItem')}</summary>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          const c = new Checks();
+          // A proposal of the forum, or a topic of its own (then its title is needed).
+          if (!proposalId) c.text('title', title, 3, 200);
+          c.number('timeBoxMinutes', minutes, { required: false, integer: true, min: 1, max: 480 });
+          if (!problems.check(c)) return;
           const input = {
             sessionId: state.id,
             proposalId: proposalId ? Number(proposalId) : null,
@@ -212,7 +211,7 @@ function AddItemForm({ state }: { state: SessionState }) {
           }
         }}
       >
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
         <Field id="agenda-proposal" label={t('live.itemProposal')} error={fe.proposalId}>
           {(a) => (
             <select {...a} value={proposalId} onChange={(e) => setProposalId(e.currentTarget.value)}>
@@ -226,7 +225,7 @@ function AddItemForm({ state }: { state: SessionState }) {
           )}
         </Field>
         <Field id="agenda-title" label={`${t('live.topicTitle')} (${t('live.freeTopic')})`} error={fe.title}>
-          {(a) => <input {...a} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
         </Field>
         <Field id="agenda-minutes" label={t('live.timeBox')} error={fe.timeBoxMinutes}>
           {(a) => <input {...a} type="number" min={1} max={480} value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} />}
@@ -240,7 +239,9 @@ function AddItemForm({ state }: { state: SessionState }) {
 }
 
 export function Agenda({ state }: { state: SessionState }) {
-  const { run, error } = useRun();
+  const { run, error, busy } = useRun();
+  // The item whose removal waits for a "yes".
+  const [removing, setRemoving] = useState<number | null>(null);
   const moderator = state.viewerIsModerator;
   const editable = moderator && state.status !== 'CLOSED';
   return (
@@ -285,10 +286,27 @@ export function Agenda({ state }: { state: SessionState }) {
                     >
                       ↓
                     </button>
-                    <button type="button" class="button button--secondary button--small" aria-label={t('live.remove', { title: item.title })} onClick={() => run(REMOVE_AGENDA_ITEM, { itemId: item.id })}>
+                    <button
+                      type="button"
+                      class="button button--secondary button--small"
+                      aria-label={t('live.remove', { title: item.title })}
+                      aria-expanded={removing === item.id}
+                      onClick={() => setRemoving(removing === item.id ? null : item.id)}
+                    >
                       ✕
                     </button>
                   </div>
+                )}
+                {editable && removing === item.id && (
+                  <ConfirmRemove
+                    title={item.title}
+                    itemId={item.id}
+                    busy={busy}
+                    onCancel={() => setRemoving(null)}
+                    onConfirm={async () => {
+                      if (await run(REMOVE_AGENDA_ITEM, { itemId: item.id }, t('live.removed', { title: item.title }))) setRemoving(null);
+                    }}
+                  />
                 )}
                 {editable && running(state) && !item.decision && <DecideForm item={item} />}
               </li>
@@ -298,6 +316,28 @@ export function Agenda({ state }: { state: SessionState }) {
       )}
       {editable && <AddItemForm state={state} />}
     </Panel>
+  );
+}
+
+/** "Hapus … dari agenda?": asked before an item leaves the agenda (with its time box and place). */
+function ConfirmRemove({ title, itemId, busy, onConfirm, onCancel }: { title: string; itemId: number; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div class="inline-form confirm" role="group" aria-labelledby={`remove-q-${itemId}`} data-testid="confirm-remove">
+      <p id={`remove-q-${itemId}`} tabIndex={-1} ref={ref}>
+        <strong>{t('live.confirmRemove', { title })}</strong>
+      </p>
+      <p>{t('live.confirmRemoveText')}</p>
+      <div class="button-row">
+        <button type="button" class="button button--danger button--small" disabled={busy} onClick={onConfirm}>
+          {t('live.removeYes')}
+        </button>
+        <button type="button" class="button button--secondary button--small" onClick={onCancel}>
+          {t('live.removeNo')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -336,6 +376,7 @@ export function CheckIn({
       <p>{t('live.checkInText')}</p>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
           const data = await run(CHECK_IN, { sessionId: state.id, role: role.trim() || null, gender: gender || null });
@@ -347,7 +388,7 @@ export function CheckIn({
       >
         <ErrorBox error={error} />
         <Field id="checkin-role" label={t('live.role')} hint={t('live.roleHint')}>
-          {(a) => <input {...a} value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
         </Field>
         <GenderSelect id="checkin-gender" value={gender} onChange={setGender} />
         <button type="submit" class="button" disabled={busy}>
@@ -377,14 +418,20 @@ function MarkPresentForm({ state }: { state: SessionState }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState('');
   const [gender, setGender] = useState('');
-  const fe = fieldErrors(error);
+  const problems = useFormProblems({ name: 'present-name', roleOrInstitution: 'present-role' }, { error, values: { name, roleOrInstitution: role }, labels: { name: t('live.name'), roleOrInstitution: t('live.role') } });
+  const fe = problems.fe;
   return (
-    <details>
+    <details class="disclosure">
       <summary>{t('live.markPresent')}</summary>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          const c = new Checks();
+          c.text('name', name, 2, 200);
+          c.text('roleOrInstitution', role, 2, 200);
+          if (!problems.check(c)) return;
           const input = { sessionId: state.id, name: name.trim(), roleOrInstitution: role.trim(), gender: gender || null };
           if (await run(MARK_PRESENT, { input }, t('live.marked', { name: name.trim() }))) {
             setName('');
@@ -393,12 +440,12 @@ function MarkPresentForm({ state }: { state: SessionState }) {
           }
         }}
       >
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
         <Field id="present-name" label={t('live.name')} error={fe.name} required>
-          {(a) => <input {...a} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>
         <Field id="present-role" label={t('live.role')} error={fe.roleOrInstitution} required>
-          {(a) => <input {...a} value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={role} onInput={(e) => setRole(e.currentTarget.value)} />}
         </Field>
         <GenderSelect id="present-gender" value={gender} onChange={setGender} />
         <button type="submit" class="button" disabled={busy}>
@@ -453,7 +500,7 @@ export function Attendance({ state, counts }: { state: SessionState; counts?: st
       {!state.viewerIsModerator ? (
         <p class="hint">{t('live.listForStaff')}</p>
       ) : (
-      <details open>
+      <details open class="disclosure">
         <summary>{t('live.attendance')}</summary>
         <ol class="list attendance">
           {state.attendance.map((a) => (
@@ -471,6 +518,7 @@ export function Attendance({ state, counts }: { state: SessionState; counts?: st
       </details>
       )}
       {state.viewerIsModerator && state.status !== 'CLOSED' && <MarkPresentForm state={state} />}
+      {state.viewerIsModerator && state.status !== 'CLOSED' && <BulkAttendanceForm state={state} />}
     </Panel>
   );
 }
@@ -478,22 +526,27 @@ export function Attendance({ state, counts }: { state: SessionState; counts?: st
 function HideForm({ messageId, name }: { messageId: number; name: string }) {
   const { run, error, busy } = useRun();
   const [reason, setReason] = useState('');
+  const problems = useFormProblems({ reason: `hide-${messageId}` }, { error, values: { reason }, labels: { reason: t('live.hideReason') } });
   return (
-    <details class="chat__tool">
+    <details class="chat__tool disclosure">
       <summary>
         {t('live.hide')}
         <span class="visually-hidden">: {t('live.hideMessage', { name })}</span>
       </summary>
       <form
         class="inline-form"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          const c = new Checks();
+          c.text('reason', reason, 3, 500);
+          if (!problems.check(c)) return;
           await run(HIDE_CHAT, { messageId, reason: reason.trim() }, t('live.hidden'));
         }}
       >
-        <ErrorBox error={error} />
-        <Field id={`hide-${messageId}`} label={t('live.hideReason')} required>
-          {(a) => <input {...a} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+        <FormProblems {...problems.summary} />
+        <Field id={`hide-${messageId}`} label={t('live.hideReason')} error={problems.fe.reason} required>
+          {(a) => <input {...a} type="text" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
         </Field>
         <button type="submit" class="button button--small" disabled={busy}>
           {t('live.hideMessage', { name })}
@@ -551,6 +604,7 @@ export function Chat({ state, viewerId }: { state: SessionState; viewerId: numbe
       {canWrite && !muted && (
         <form
           class="chat__form"
+          noValidate
           onSubmit={async (e) => {
             e.preventDefault();
             if (!body.trim()) return;
@@ -560,7 +614,7 @@ export function Chat({ state, viewerId }: { state: SessionState; viewerId: numbe
           <label for="chat-body" class="visually-hidden">
             {t('live.message')}
           </label>
-          <input id="chat-body" value={body} maxLength={1000} autocomplete="off" onInput={(e) => setBody(e.currentTarget.value)} />
+          <input id="chat-body" type="text" value={body} maxLength={1000} autocomplete="off" onInput={(e) => setBody(e.currentTarget.value)} />
           <button type="submit" class="button" disabled={busy}>
             {t('live.send')}
           </button>
@@ -697,6 +751,7 @@ function AnswerForm({ poll, onAnswered }: { poll: Poll; onAnswered: (choice: num
   return (
     <form
       class="stack"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
         if (choice === null) return;
@@ -725,25 +780,34 @@ function OpenPollForm({ state }: { state: SessionState }) {
   const [question, setQuestion] = useState('');
   const [kind, setKind] = useState('YES_NO_ABSTAIN');
   const [options, setOptions] = useState('');
-  const fe = fieldErrors(error);
+  const problems = useFormProblems({ question: 'poll-question', options: 'poll-options' }, { error, values: { question, options }, labels: { question: t('live.question'), options: t('live.options') } });
+  const fe = problems.fe;
   return (
-    <details>
+    <details class="disclosure">
       <summary>{t('live.openPoll')}</summary>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
           const list = options
             .split('\n')
             .map((o) => o.trim())
             .filter(Boolean);
+          const c = new Checks();
+          c.text('question', question, 3, 300);
+          if (kind === 'OPTIONS') {
+            if (list.length === 0) c.add('options', 'field.required');
+            else if (list.length < 2 || list.length > 10 || new Set(list).size !== list.length || list.some((o) => o.length > 200)) c.add('options', 'live.optionsRule');
+          }
+          if (!problems.check(c)) return;
           const input = { sessionId: state.id, question: question.trim(), kind, options: kind === 'OPTIONS' ? list : null };
           if (await run(OPEN_POLL, { input }, t('live.openPoll'))) setQuestion('');
         }}
       >
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
         <Field id="poll-question" label={t('live.question')} error={fe.question} required>
-          {(a) => <input {...a} value={question} onInput={(e) => setQuestion(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={question} onInput={(e) => setQuestion(e.currentTarget.value)} />}
         </Field>
         <fieldset>
           <legend>{t('live.pollKind')}</legend>
@@ -791,7 +855,7 @@ export function Polls({ state, viewerId, onAnswered }: { state: SessionState; vi
       )}
       {moderator && running(state) && !poll && <OpenPollForm state={state} />}
       {past.length > 0 && (
-        <details>
+        <details class="disclosure">
           <summary>{t('live.pastPolls')}</summary>
           {past.map((p) => (
             <div key={p.id}>

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { Badge, ErrorBox, Field, LiveBadge } from './ui';
+import { Badge, Field, LiveBadge } from './ui';
 import { useRun } from './SessionPanels';
-import { fieldErrors } from '../lib/errors';
+import { FormProblems, useFormProblems } from './FormProblems';
+import { Checks } from '../lib/validation';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { useLiveQuery } from '../lib/live';
-import { LIVE_SESSIONS, SCHEDULE_SESSION } from '../lib/queries';
+import { LIVE_SESSIONS, SCHEDULE_SESSION } from '../lib/documents/session';
 import { Link, navigate } from '../lib/router';
 
 function ScheduleForm({ forumId, forumName }: { forumId: number; forumName: string }) {
@@ -14,28 +15,39 @@ function ScheduleForm({ forumId, forumName }: { forumId: number; forumName: stri
   const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000).toISOString()));
   const [place, setPlace] = useState('');
   const [onlineUrl, setOnlineUrl] = useState('');
-  const fe = fieldErrors(error);
+  const problems = useFormProblems(
+    { title: 'session-title', startsAt: 'session-starts', place: 'session-place', onlineUrl: 'session-url' },
+    { error, values: { title, startsAt, place, onlineUrl }, labels: { title: t('live.title'), startsAt: t('live.startsAt'), place: t('live.place'), onlineUrl: t('live.onlineUrl') } },
+  );
+  const fe = problems.fe;
   return (
-    <details>
+    <details class="disclosure">
       <summary>{t('live.schedule')}</summary>
       <form
         class="stack"
+        noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          const c = new Checks();
+          c.text('title', title, 3, 200);
+          if (c.required('startsAt', startsAt) && fromLocalInput(startsAt) === null) c.add('startsAt', 'field.dateTime');
+          c.text('place', place, 3, 300, { required: false });
+          if (onlineUrl.trim() && !/^https?:\/\/[^\s/]+\S*$/i.test(onlineUrl.trim())) c.add('onlineUrl', 'field.url');
+          if (!problems.check(c)) return;
           const input = { forumId, title: title.trim(), startsAt: fromLocalInput(startsAt), place: place.trim() || null, onlineUrl: onlineUrl.trim() || null };
           const data = await run(SCHEDULE_SESSION, { input }, t('live.scheduled'));
           if (data) navigate(`/sesi/${data.scheduleSession.id}`);
         }}
       >
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
         <Field id="session-title" label={t('live.title')} error={fe.title} required>
-          {(a) => <input {...a} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
         </Field>
         <Field id="session-starts" label={t('live.startsAt')} error={fe.startsAt} required>
           {(a) => <input {...a} type="datetime-local" value={startsAt} onInput={(e) => setStartsAt(e.currentTarget.value)} />}
         </Field>
         <Field id="session-place" label={t('live.place')} hint={t('live.placeHint')} error={fe.place}>
-          {(a) => <input {...a} value={place} onInput={(e) => setPlace(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" value={place} onInput={(e) => setPlace(e.currentTarget.value)} />}
         </Field>
         <Field id="session-url" label={t('live.onlineUrl')} error={fe.onlineUrl}>
           {(a) => <input {...a} type="url" value={onlineUrl} onInput={(e) => setOnlineUrl(e.currentTarget.value)} />}

@@ -79,14 +79,16 @@ interface FieldProps {
   label: string;
   error?: string;
   hint?: string;
+  /** A caution that does not stop the form (a cost far from the catalogue's estimate). */
+  warning?: string | null;
   required?: boolean;
   children: (attrs: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true'; required?: boolean }) => JSX.Element;
   class?: string;
 }
 
 /** A labelled control with its hint and its error, wired with aria-describedby. */
-export function Field({ id, label: text, error, hint, required, children, class: cls }: FieldProps) {
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+export function Field({ id, label: text, error, hint, warning, required, children, class: cls }: FieldProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : '', warning ? `${id}-warning` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${error ? ' field--error' : ''}${cls ? ` ${cls}` : ''}`}>
       <label for={id}>
@@ -105,6 +107,12 @@ export function Field({ id, label: text, error, hint, required, children, class:
           {error}
         </p>
       )}
+      {warning && (
+        <p class="warning-text" id={`${id}-warning`} data-testid={`${id}-warning`}>
+          <span aria-hidden="true">⚠ </span>
+          {warning}
+        </p>
+      )}
     </div>
   );
 }
@@ -119,15 +127,19 @@ export function ErrorBox({ error, fieldIds, message }: { error: ApiError | null;
     if (error) ref.current?.focus();
   }, [error]);
   if (!error) return null;
+  // The server lists field problems by name: show them in the form's order (that of `fieldIds`).
+  const order = fieldIds ? Object.keys(fieldIds) : [];
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  const fields = [...error.fields].sort((a, b) => rank(a.field) - rank(b.field));
   return (
     <div class="alert alert--error" role="alert" tabIndex={-1} ref={ref}>
       <p>
         <strong>{message ?? codeMessage(error.code, undefined, error.retryAfterSeconds)}</strong>
       </p>
       {!message && hasUsefulDetail(error) && <p class="alert__detail">{detailMessage(error)}</p>}
-      {error.fields.length > 0 && (
+      {fields.length > 0 && (
         <ul>
-          {error.fields.map((f) => {
+          {fields.map((f) => {
             const target = fieldIds?.[f.field];
             const text = `${fieldLabelFallback(f.field)}: ${fieldMessage(f)}`;
             return <li key={f.field + f.code}>{target ? <a href={`#${target}`}>{text}</a> : text}</li>;
@@ -220,9 +232,10 @@ export function cursorFor(offset: number): string | undefined {
 }
 
 /** A table that scrolls sideways on a phone and can be scrolled by keyboard. */
-export function TableWrap({ label: text, children }: { label: string; children: ComponentChildren }) {
+/** `cards`: the table becomes one card per row on narrow screens (`.table--cards` in styles.css). */
+export function TableWrap({ label: text, children, cards }: { label: string; children: ComponentChildren; cards?: boolean }) {
   return (
-    <div class="table-wrap" role="region" aria-label={text} tabIndex={0}>
+    <div class={cards ? 'table-wrap table-wrap--cards' : 'table-wrap'} role="region" aria-label={text} tabIndex={0}>
       {children}
     </div>
   );

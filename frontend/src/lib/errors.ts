@@ -122,6 +122,14 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]>
   [/^this is not your current password$/, (_m, l) => t('field.wrongPassword', undefined, l)],
   [/^keep an email address or a phone number\b/, (_m, l) => t('field.keepOne', undefined, l)],
   [/^this link or code is unknown, already used or expired\b/, (_m, l) => t('field.badToken', undefined, l)],
+  // Schedules, rounds, sessions and forums (planning.rs, voting/mod.rs, sessions/).
+  [/^the (stage|round) must close after it opens$/, (_m, l) => t('field.closeAfterOpen', undefined, l)],
+  [/^the round must close in the future$/, (_m, l) => t('field.closeInFuture', undefined, l)],
+  [/^give a place, an online link, or both$/, (_m, l) => t('field.placeOrLink', undefined, l)],
+  [/^give 2 to 10 different answers\b/, (_m, l) => t('live.optionsRule', undefined, l)],
+  [/^(name the topic|a count limit needs a maximum count)$/, (_m, l) => t('field.required', undefined, l)],
+  [/^a budget limit needs a budget ceiling$/, (_m, l) => t('field.ceilingNeeded', undefined, l)],
+  [/^the forum has no budget ceiling; give a cost limit$/, (_m, l) => t('field.costLimitNeeded', undefined, l)],
 ];
 
 /**
@@ -157,6 +165,7 @@ const details: Array<[RegExp, (m: RegExpMatchArray, locale: Locale) => string]> 
   [/^already carried over as (\S+)$/, (m, l) => t('detail.carriedAlready', { code: m[1] }, l)],
   [/^(.+) has no open forum for (.+)$/, (m, l) => t('detail.noEntryForum', { cycle: m[1], place: m[2] }, l)],
   [/^only a proposal accepted into the plan is implemented$/, (_m, l) => t('detail.notInPlan', undefined, l)],
+  [/^the stage is locked; unlock it before rescheduling$/, (_m, l) => t('detail.stageLocked', undefined, l)],
 ];
 
 /** The server's explanation in the reader's language where it is a known rule; otherwise as sent. */

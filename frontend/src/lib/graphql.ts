@@ -1,5 +1,5 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import type { Client as WsClient, ClientOptions as WsOptions } from 'graphql-ws';
 import { lastSeenExchange, ownerOf } from './lastSeen';
 import { backoffDelay, retryExchange, setRetrying } from './retry';
 
@@ -11,7 +11,71 @@ function wsUrl(path: string): string {
 }
 
 let disposeSocket: (() => void) | null = null;
-const sockets = new WeakMap<Client, WsClient>();
+const sockets = new WeakMap<Client, LiveSocket>();
+
+/** What the app uses of a graphql-ws client. */
+export type LiveSocket = Pick<WsClient, 'on' | 'subscribe' | 'dispose'>;
+type SocketEvent = Parameters<WsClient['on']>[0];
+
+/**
+ * A graphql-ws client whose code (about 5 kB compressed) is fetched with the first
+ * subscription, not with the first screen (issue #16). Listeners given before then are handed
+ * on once it is here; a subscription made meanwhile starts then, and errors if the code cannot
+ * be fetched (offline before the service worker kept it; the live layer polls meanwhile).
+ */
+function lazySocket(options: WsOptions): LiveSocket {
+  let socket: WsClient | null = null;
+  let loading: Promise<WsClient> | null = null;
+  let disposed = false;
+  const listeners = new Set<{ event: SocketEvent; listener: never; off?: () => void }>();
+  const load = () =>
+    (loading ??= import('graphql-ws').then(
+      ({ createClient }) => {
+        const created = createClient(options);
+        socket = created;
+        for (const entry of listeners) entry.off = created.on(entry.event, entry.listener);
+        return created;
+      },
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    ));
+  const on = (event: SocketEvent, listener: never) => {
+    const entry: { event: SocketEvent; listener: never; off?: () => void } = { event, listener };
+    listeners.add(entry);
+    if (socket) entry.off = socket.on(event, listener);
+    return () => {
+      listeners.delete(entry);
+      entry.off?.();
+    };
+  };
+  const subscribe: WsClient['subscribe'] = (payload, sink) => {
+    if (socket) return socket.subscribe(payload, sink);
+    let off: (() => void) | null = null;
+    let ended = false;
+    load().then(
+      (created) => {
+        if (!ended && !disposed) off = created.subscribe(payload, sink);
+      },
+      (error: unknown) => {
+        if (!ended && !disposed) sink.error(error);
+      },
+    );
+    return () => {
+      ended = true;
+      off?.();
+    };
+  };
+  return {
+    on: on as WsClient['on'],
+    subscribe,
+    dispose: () => {
+      disposed = true;
+      return socket?.dispose();
+    },
+  };
+}
 
 /**
  * One urql client per signed-in session: queries and mutations over HTTP POST with the bearer
@@ -32,7 +96,7 @@ export function makeClient(
   let waiting = false;
   let reconnecting = false;
   const update = () => setRetrying(retryKey, !disposed && (waiting || reconnecting));
-  const socket = createWsClient({
+  const socket = lazySocket({
     url: options.wsUrl ?? wsUrl(API_PATH),
     webSocketImpl: options.webSocketImpl,
     lazy: true,
@@ -106,6 +170,6 @@ export function makeClient(
  * through urql because they must change `since` in the payload that graphql-ws re-sends when
  * it reconnects (it serialises the same payload object on every attempt).
  */
-export function socketOf(client: Client): WsClient | undefined {
+export function socketOf(client: Client): LiveSocket | undefined {
   return sockets.get(client);
 }

@@ -30,6 +30,10 @@ export const KEPT_QUERIES = new Set([
   'Region',
   'Notifications',
   'UnreadNotificationCount',
+  // The complaint channel: the form's categories (to write a report offline), one's reports.
+  'ReportCategories',
+  'Reports',
+  'Report',
 ]);
 
 export const STORAGE_KEY = 'musrenbang.lastSeen';

@@ -181,10 +181,21 @@ export type EventStream =
     }
   | {
       /**
-       * The signed-in person's own inbox (`NOTIFICATION_ADDED`): no id, and no event log query
-       * to poll, so its follower must say what to poll (e.g. re-fetch the unread count).
+       * A report's changes (`reportEvents`, for those who may see it) or an agency's reports
+       * (`agencyReports`, for its staff): `REPORT_STATUS_CHANGED`. No event log query to poll:
+       * the follower re-fetches its view instead.
        */
-      field: 'myNotifications';
+      field: 'reportEvents' | 'agencyReports';
+      idArg: 'reportId' | 'agencyId';
+      id: number;
+    }
+  | {
+      /**
+       * The signed-in person's own inbox (`NOTIFICATION_ADDED`), or every report's status
+       * changes for staff queues (`reportQueue`): no id, and no event log query to poll, so
+       * its follower must say what to poll (e.g. re-fetch the unread count).
+       */
+      field: 'myNotifications' | 'reportQueue';
       idArg?: undefined;
       id?: undefined;
     };
@@ -195,7 +206,10 @@ export function streamDocuments(stream: EventStream): { subscription: string; qu
   }
   return {
     subscription: `subscription Follow($id: Int!, $since: Int) { ${stream.field}(${stream.idArg}: $id, since: $since) { ${EVENT_FIELDS} } }`,
-    query: `query Events($id: Int!, $since: Int!) { ${POLL_FIELD[stream.field]}(${stream.idArg}: $id, since: $since, first: 500) { ${EVENT_FIELDS} } }`,
+    query:
+      stream.field in POLL_FIELD
+        ? `query Events($id: Int!, $since: Int!) { ${POLL_FIELD[stream.field]}(${stream.idArg}: $id, since: $since, first: 500) { ${EVENT_FIELDS} } }`
+        : null,
   };
 }
 

@@ -1,18 +1,19 @@
 import type { Client, DocumentInput } from '@urql/core';
 import { toApiError, type ApiError } from './errors';
 import { isOnline } from './online';
-import { ADD_COMMENT, CREATE_PROPOSAL, TRANSITION } from './queries';
+import { ADD_COMMENT, CREATE_PROPOSAL, FILE_REPORT, TRANSITION } from './queries';
 import { backoffDelay } from './retry';
 import { createStore, storage } from './store';
 
 /**
- * The offline queue ("Menunggu dikirim"): a proposal or comment written without a connection,
+ * The offline queue ("Menunggu dikirim"): a proposal, comment or report written without a connection,
  * or whose sending met no answer, is kept on the phone (localStorage) and sent when the
  * connection returns, oldest first, one at a time.
  *
  * No duplicates: every write gets an idempotency key when it is queued (before its first try)
  * and carries it on every try; the server answers a key it has seen with what the first try
- * made (`createProposal(…, idempotencyKey)`, `addComment(…, idempotencyKey)`). So a try whose
+ * made (`createProposal(…, idempotencyKey)`, `addComment(…, idempotencyKey)`,
+ * `fileReport(…, idempotencyKey)`). So a try whose
  * answer was lost (a timeout, the signal dropping mid-request) can safely be made again.
  *
  * Sending from a form goes through the queue too: the item is written down first, then sent
@@ -46,7 +47,15 @@ export interface ProposalWrite {
   title: string;
 }
 
-export type Write = CommentWrite | ProposalWrite;
+/** A resident's report (laporan): `fileReport(input, idempotencyKey)`. Its photos are not queued (they are added on the report's page once it is filed). */
+export interface ReportWrite {
+  kind: 'report';
+  /** `FileReportInput`. */
+  input: Record<string, unknown>;
+  title: string;
+}
+
+export type Write = CommentWrite | ProposalWrite | ReportWrite;
 
 interface ItemState {
   /** The idempotency key, made when the item was queued. */
@@ -63,10 +72,10 @@ interface ItemState {
 }
 
 export type OutboxItem = ItemState &
-  (CommentWrite | (ProposalWrite & { createdId?: number; code?: string; transitionTried?: boolean }));
+  (CommentWrite | ReportWrite | (ProposalWrite & { createdId?: number; code?: string; transitionTried?: boolean }));
 
 export type Outcome =
-  | { status: 'sent'; item: OutboxItem; comment?: any; proposal?: { id: number; code: string; submitted: boolean | null } }
+  | { status: 'sent'; item: OutboxItem; comment?: any; proposal?: { id: number; code: string; submitted: boolean | null }; report?: { id: number; code: string } }
   | { status: 'queued'; item: OutboxItem; error?: ApiError | null }
   | { status: 'refused'; item: OutboxItem; error: ApiError };
 
@@ -75,6 +84,7 @@ export interface SentNote {
   key: string;
   kind: Write['kind'];
   text: string;
+  /** The proposal (the report, for a report) it made or was about. */
   proposalId: number;
   /** A proposal: submitted (true), left a draft (false), unknown (null). */
   submitted?: boolean | null;
@@ -95,7 +105,7 @@ export function newKey(): string {
 function load(): OutboxItem[] {
   try {
     const parsed = JSON.parse(storage.get(OUTBOX_KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter((i) => i && typeof i.key === 'string' && (i.kind === 'comment' || i.kind === 'proposal')) : [];
+    return Array.isArray(parsed) ? parsed.filter((i) => i && typeof i.key === 'string' && (i.kind === 'comment' || i.kind === 'proposal' || i.kind === 'report')) : [];
   } catch {
     return [];
   }
@@ -215,6 +225,13 @@ async function deliver(client: Client, key: string): Promise<Outcome | null> {
       discard(key);
       return { status: 'sent', item, comment: r.data.addComment };
     }
+    if (item.kind === 'report') {
+      const r = await mutate(client, FILE_REPORT, { input: item.input, idempotencyKey: item.key });
+      const filed = r.data?.fileReport;
+      if (r.error || !filed) return failed(find(key) ?? item, r.error ?? NO_ANSWER, Date.now());
+      discard(key);
+      return { status: 'sent', item, report: { id: filed.id, code: filed.code } };
+    }
     if (item.createdId == null) {
       const r = await mutate(client, CREATE_PROPOSAL, { input: item.input, idempotencyKey: item.key });
       const created = r.data?.createProposal;
@@ -293,7 +310,9 @@ function noteSent(outcomes: Outcome[], except?: string) {
     const note: SentNote =
       o.item.kind === 'comment'
         ? { key: o.item.key, kind: 'comment', text: o.item.body, proposalId: o.item.proposalId, at: Date.now() }
-        : { key: o.item.key, kind: 'proposal', text: o.item.title, proposalId: o.proposal!.id, submitted: o.proposal!.submitted, at: Date.now() };
+        : o.item.kind === 'report'
+          ? { key: o.item.key, kind: 'report', text: o.item.title, proposalId: o.report!.id, at: Date.now() }
+          : { key: o.item.key, kind: 'proposal', text: o.item.title, proposalId: o.proposal!.id, submitted: o.proposal!.submitted, at: Date.now() };
     sentStore.set([note, ...sentStore.get()].slice(0, 5));
     for (const listener of [...sentListeners]) listener(note);
   }

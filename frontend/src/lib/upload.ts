@@ -5,8 +5,9 @@
 import { CombinedError, stringifyDocument } from '@urql/core';
 import { toApiError, type ApiError } from './errors';
 import { API_PATH } from './graphql';
-import type { AttachmentKind, UploadAttachmentMutation } from './generated/graphql';
-import { UPLOAD_ATTACHMENT } from './queries';
+import type { DocumentNode } from 'graphql';
+import type { AttachmentKind, UploadAttachmentMutation, UploadReportPhotoMutation } from './generated/graphql';
+import { UPLOAD_ATTACHMENT, UPLOAD_REPORT_PHOTO } from './queries';
 import { tokenStore } from './session';
 
 export const MAX_SIDE = 1600;
@@ -71,8 +72,10 @@ export async function prepareFile(file: File): Promise<File> {
     if (!ctx || size.width === 0) return file;
     ctx.drawImage(image.source, 0, 0, size.width, size.height);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', JPEG_QUALITY));
-    // A small PNG can come out larger as a JPEG: keep whichever is smaller.
-    if (!blob || (blob.size >= file.size && PHOTO_TYPES.includes(file.type) && Math.max(image.width, image.height) <= MAX_SIDE)) return file;
+    // A small PNG can come out larger as a JPEG: keep whichever is smaller. Never a JPEG or
+    // WebP as it came: those carry the camera's metadata (EXIF, with its GPS position).
+    if (!blob) return file;
+    if (blob.size >= file.size && file.type === 'image/png' && Math.max(image.width, image.height) <= MAX_SIDE) return file;
     const name = file.name.replace(/\.[^./\\]*$/, '') || 'foto';
     return new File([blob], `${name}.jpg`, { type: 'image/jpeg' });
   } finally {
@@ -100,9 +103,35 @@ export async function uploadFile(
   file: Blob,
   options: { token?: string | null; url?: string; fileName?: string } = {},
 ): Promise<UploadResult> {
+  const r = await sendUpload<UploadedAttachment>(UPLOAD_ATTACHMENT, { proposalId, kind }, 'uploadAttachment', file, options);
+  return r.error ? { attachment: null, error: r.error } : { attachment: r.data, error: null };
+}
+
+export type UploadedReportPhoto = UploadReportPhotoMutation['uploadReportPhoto'];
+
+/** Sends one photo (or PDF) of a report as the `file` variable of `uploadReportPhoto`. */
+export function uploadReportPhoto(
+  reportId: number,
+  file: Blob,
+  options: { token?: string | null; url?: string; fileName?: string } = {},
+): Promise<{ data: UploadedReportPhoto; error: null } | { data: null; error: ApiError }> {
+  return sendUpload<UploadedReportPhoto>(UPLOAD_REPORT_PHOTO, { reportId }, 'uploadReportPhoto', file, options);
+}
+
+/**
+ * One GraphQL multipart request (`operations`, `map`, the file as `variables.file`) with the
+ * session's bearer token; `field` is the mutation's result field.
+ */
+export async function sendUpload<T>(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  field: string,
+  file: Blob,
+  options: { token?: string | null; url?: string; fileName?: string } = {},
+): Promise<{ data: T; error: null } | { data: null; error: ApiError }> {
   const token = options.token === undefined ? tokenStore.get() : options.token;
   const body = new FormData();
-  body.append('operations', JSON.stringify({ query: stringifyDocument(UPLOAD_ATTACHMENT), variables: { proposalId, kind, file: null } }));
+  body.append('operations', JSON.stringify({ query: stringifyDocument(document), variables: { ...variables, file: null } }));
   body.append('map', JSON.stringify({ '0': ['variables.file'] }));
   body.append('0', file, options.fileName ?? (file instanceof File ? file.name : 'file'));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -112,22 +141,22 @@ export async function uploadFile(
     // No Content-Type: the browser writes multipart/form-data with its boundary.
     response = await fetch(options.url ?? API_PATH, { method: 'POST', headers, body });
   } catch (e) {
-    return { attachment: null, error: toApiError(new CombinedError({ networkError: e as Error }))! };
+    return { data: null, error: toApiError(new CombinedError({ networkError: e as Error }))! };
   }
-  let json: { data?: { uploadAttachment?: UploadedAttachment } | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | null = null;
+  let json: { data?: Record<string, T | null | undefined> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | null = null;
   try {
     json = await response.json();
   } catch {
     json = null;
   }
-  const attachment = json?.data?.uploadAttachment;
-  if (attachment && !json?.errors?.length) return { attachment, error: null };
+  const made = json?.data?.[field];
+  if (made && !json?.errors?.length) return { data: made, error: null };
   const error = new CombinedError({
     graphQLErrors: json?.errors ?? [],
     networkError: json?.errors?.length ? undefined : new Error(`HTTP ${response.status}`),
     response,
   });
-  return { attachment: null, error: toApiError(error)! };
+  return { data: null, error: toApiError(error)! };
 }
 
 /** Fetches a file that needs the session (a draft's) into a blob: URL an <img> can show. */

@@ -4,7 +4,7 @@ import { ErrorBox, Field, Notice, PageTitle, announce } from '../components/ui';
 import { saveBlob } from '../lib/download';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { label, t } from '../lib/i18n';
-import { CHANGE_EMAIL, CHANGE_PASSWORD, CHANGE_PHONE, ERASE_MY_ACCOUNT, MY_DATA } from '../lib/queries';
+import { CHANGE_EMAIL, CHANGE_PASSWORD, CHANGE_PHONE, ERASE_MY_ACCOUNT, MY_DATA } from '../lib/documents/account';
 import { Link, navigate, useRoute } from '../lib/router';
 import { meStore, signOut, useMe, type Me } from '../lib/session';
 

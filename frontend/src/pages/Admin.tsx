@@ -3,7 +3,9 @@ import { useState } from 'preact/hooks';
 import { ErrorBox, Field, Loading, Notice, PageTitle, Pager, announce, cursorFor } from '../components/ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { label, t, type MessageKey } from '../lib/i18n';
-import { ADMIN_ACCOUNTS, CATALOGUE, FORUMS, GRANT_ROLE, REGIONS, REVOKE_ROLE } from '../lib/queries';
+import { CATALOGUE, REGIONS } from '../lib/queries';
+import { FORUMS } from '../lib/documents/forums';
+import { ADMIN_ACCOUNTS, GRANT_ROLE, REVOKE_ROLE } from '../lib/documents/staff';
 import { Link, setQuery, useRoute } from '../lib/router';
 import { isAdmin, useMe } from '../lib/session';
 

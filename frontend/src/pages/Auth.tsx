@@ -2,9 +2,12 @@ import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { ErrorBox, Field, PageTitle, announce } from '../components/ui';
 import { RegionCascade } from '../components/RegionCascade';
+import { FormProblems, useFormProblems } from '../components/FormProblems';
+import { VerificationNotice } from '../components/VerificationNotice';
+import { Checks } from '../lib/validation';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { LOGIN, CONFIRM_REGISTRATION, REGISTER, REQUEST_PASSWORD_RESET, RESET_PASSWORD } from '../lib/queries';
+import { LOGIN, CONFIRM_REGISTRATION, REGISTER, REQUEST_PASSWORD_RESET, RESET_PASSWORD } from '../lib/documents/auth';
 import { Link, navigate, useRoute } from '../lib/router';
 import { signIn } from '../lib/session';
 import { safeNextPath } from '../lib/links';
@@ -69,20 +72,25 @@ export function RegisterPage() {
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [home, setHome] = useState<number[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [localError, setLocalError] = useState<Record<string, string>>({});
   const [state, register] = useMutation(REGISTER);
   const [mailedTo, setMailedTo] = useState<string | null>(null);
-  const fe = { ...fieldErrors(error), ...localError };
+  const [registered, setRegistered] = useState(false);
+  const problems = useFormProblems(
+    { name: 'reg-name', email: 'reg-email', phone: 'reg-phone', password: 'reg-password', homeRegionId: 'reg-home-0' },
+    { values: { name, email, phone, password } },
+  );
+  const fe = problems.fe;
   const submit = async (e: Event) => {
     e.preventDefault();
-    const local: Record<string, string> = {};
-    if (home.length < 2) local.homeRegionId = t('auth.homeRequired');
-    setLocalError(local);
-    if (Object.keys(local).length) {
-      document.getElementById('reg-home-0')?.focus();
-      return;
-    }
+    // RegisterInput's rules (accounts.rs), all at once; the server checks again.
+    const c = new Checks();
+    c.text('name', name, 2, 120);
+    if (email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) c.add('email', 'field.email');
+    if (!email.trim() && !phone.trim()) c.add('email', 'field.emailOrPhone');
+    if (password === '') c.add('password', 'field.required');
+    else if (password.length < 8 || password.length > 128) c.add('password', 'field.lengthBetween', { min: 8, max: 128 });
+    if (home.length < 2) c.add('homeRegionId', 'auth.homeRequired');
+    if (!problems.check(c)) return;
     const input = {
       name: name.trim(),
       email: email.trim() || null,
@@ -92,7 +100,7 @@ export function RegisterPage() {
     };
     const result = await register({ input });
     const problem = toApiError(result.error);
-    setError(problem);
+    problems.fail(problem);
     const answer = result.data?.register;
     if (problem || !answer) return;
     if (answer.confirmationMailed || !answer.token || !answer.account) {
@@ -101,9 +109,23 @@ export function RegisterPage() {
       return;
     }
     signIn(answer.token, answer.account);
-    announce(t('auth.registered'));
-    afterSignIn(query.get('next'));
+    announce(`${t('auth.registered')} ${t('verify.waiting')}`);
+    setRegistered(true);
   };
+  if (registered) {
+    // Signed in, but not verified yet: say so before going on.
+    return (
+      <div class="stack narrow">
+        <PageTitle title={t('auth.registered')}>{t('auth.registered')}</PageTitle>
+        <VerificationNotice />
+        <p>
+          <Link href={safeNextPath(query.get('next')) ?? '/'} class="button">
+            {t('verify.continue')}
+          </Link>
+        </p>
+      </div>
+    );
+  }
   if (mailedTo !== null) {
     return (
       <div class="stack narrow">
@@ -113,6 +135,7 @@ export function RegisterPage() {
             <strong>{t('register.mailed')}</strong>
           </p>
           <p>{t('register.mailedHint', { email: mailedTo })}</p>
+          <p data-testid="register-next">{t('verify.afterMail')}</p>
         </div>
         <p>
           <Link href="/masuk">{t('forgot.back')}</Link>
@@ -125,10 +148,7 @@ export function RegisterPage() {
       <PageTitle title={t('auth.registerTitle')}>{t('auth.registerTitle')}</PageTitle>
       <p>{t('auth.registerLead')}</p>
       <form onSubmit={submit} class="card stack" noValidate>
-        <ErrorBox
-          error={error}
-          fieldIds={{ name: 'reg-name', email: 'reg-email', phone: 'reg-phone', password: 'reg-password', homeRegionId: 'reg-home-0' }}
-        />
+        <FormProblems {...problems.summary} />
         <Field id="reg-name" label={t('auth.name')} error={fe.name} required>
           {(a) => <input {...a} type="text" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>

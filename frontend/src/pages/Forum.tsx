@@ -4,10 +4,11 @@ import { ForumSessions } from '../components/SessionSchedule';
 import { ForumSettingsForm, ForumStatusControl, OpenRoundForm } from '../components/ForumForms';
 import { PriorityList } from '../components/PriorityList';
 import { ExportPanel } from '../components/ExportPanel';
+import { EXPORT_FORMATS } from '../lib/download';
 import { toApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { FORUM } from '../lib/queries';
+import { FORUM } from '../lib/documents/forums';
 import { Link } from '../lib/router';
 import { isPlanner, useMe } from '../lib/session';
 import { LastSeenNote } from '../components/Outbox';
@@ -23,6 +24,7 @@ export default function ForumPage({ id }: { id: number }) {
   const refresh = () => refetch({ requestPolicy: 'network-only' });
   if (!f) return result.fetching ? <Loading /> : <ErrorBox error={toApiError(result.error)} />;
   const planner = isPlanner(me);
+  const published = f.status === 'CLOSED' || f.status === 'RATIFIED';
   return (
     <div class="stack">
       <Breadcrumbs items={[{ href: '/', text: t('nav.home') }, { href: '/forum', text: t('nav.forums') }, { text: f.name }]} />
@@ -95,7 +97,17 @@ export default function ForumPage({ id }: { id: number }) {
 
       <section class="card" aria-labelledby="export-heading">
         <h2 id="export-heading">{t('export.title')}</h2>
-        <ExportPanel scope={{ forum: f.id }} idPrefix="forum-export" hint={f.status === 'CLOSED' || f.status === 'RATIFIED' ? t('export.forumHint') : t('export.forumOpenHint')} />
+        {/* The server gives a forum's files to everyone once it is closed, to its staff always. */}
+        {published || f.viewerIsStaff ? (
+          <ExportPanel
+            scope={{ forum: f.id }}
+            idPrefix="forum-export"
+            hint={published ? t('export.forumHint') : t('export.forumOpenHint')}
+            formats={f.votingRounds.some((r: any) => r.isClosed) ? EXPORT_FORMATS : EXPORT_FORMATS.filter((x) => x !== 'pb')}
+          />
+        ) : (
+          <p data-testid="export-after-close">{t('export.afterForumClose')}</p>
+        )}
       </section>
 
       <section class="card" aria-labelledby="rounds-heading">

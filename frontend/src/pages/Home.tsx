@@ -7,7 +7,8 @@ import { HOME } from '../lib/queries';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import type { HomeQuery } from '../lib/generated/graphql';
-import { LastSeenNote } from '../components/Outbox';
+import { LastSeenNote } from '../components/LastSeenNote';
+import { VerificationNotice } from '../components/VerificationNotice';
 
 type Stage = HomeQuery['cycles']['nodes'][number]['stages'][number];
 
@@ -58,6 +59,7 @@ export function HomePage() {
           </Link>
         </div>
       </section>
+      <VerificationNotice />
       <LastSeenNote result={result} />
       {result.fetching && !result.data && <Loading />}
       <ErrorBox error={toApiError(result.error)} />

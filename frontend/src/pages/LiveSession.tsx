@@ -6,7 +6,7 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { followEvents, transportOf, type LiveMode } from '../lib/live';
-import { SESSION, SESSION_ATTENDANCE, SESSION_SEQUENCE, SESSION_STEP, SESSION_VIEWER } from '../lib/queries';
+import { SESSION, SESSION_ATTENDANCE, SESSION_SEQUENCE, SESSION_STEP, SESSION_VIEWER } from '../lib/documents/session';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import { applyEvent, changesAttendance, fromSnapshot, needsReload, normalCounts, normalResults, withAttendance, withOwnCheckIn, type AttendanceStatus, type PollResults, type SessionState } from '../lib/sessionState';
@@ -16,7 +16,7 @@ import { applyEvent, changesAttendance, fromSnapshot, needsReload, normalCounts,
  * happens between the two reads is replayed by `sessionEvents(since:)` and applied again
  * (harmlessly: applying is idempotent).
  */
-function useSession(id: number, viewerId: number | null) {
+export function useSession(id: number, viewerId: number | null) {
   const client = useClient();
   const [state, setState] = useState<SessionState | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -269,7 +269,13 @@ export default function LiveSessionPage({ id }: { id: number }) {
         <Badge tone={state.status.toLowerCase()}>
           <span data-testid="session-status">{label('live.status', state.status)}</span>
         </Badge>{' '}
-        {formatDateTime(state.startsAt)}
+        <span data-testid="session-when">
+          {state.openedAt && state.closedAt
+            ? t('live.heldFromTo', { from: formatDateTime(state.openedAt), to: formatDateTime(state.closedAt) })
+            : state.openedAt
+              ? t('live.openedAtScheduled', { opened: formatDateTime(state.openedAt), scheduled: formatDateTime(state.startsAt) })
+              : t('live.scheduledFor', { time: formatDateTime(state.startsAt) })}
+        </span>
         {state.place && ` · ${state.place}`}
         {state.onlineUrl && (
           <>
@@ -279,6 +285,14 @@ export default function LiveSessionPage({ id }: { id: number }) {
         )}{' '}
         <span class="badge">{t('live.present', { n: formatNumber(state.attendanceCount) })}</span> {state.status !== 'CLOSED' && <LiveBadge mode={mode} />}
       </p>
+      {state.status !== 'CLOSED' && (
+        <p>
+          <Link href={`/sesi/${state.id}/aula`} class="button button--secondary" data-testid="hall-link">
+            {t('hall.open')}
+          </Link>{' '}
+          <span class="hint">{t('hall.openHint')}</span>
+        </p>
+      )}
       {moderator && (
         <section class="card" aria-labelledby="control-heading">
           <h2 id="control-heading">{t('live.controlRoom')}</h2>

@@ -5,7 +5,8 @@ import { MapView, type MapPoint } from '../components/MapView';
 import { toApiError, type ApiError } from '../lib/errors';
 import { formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { FORUMS, PROPOSALS } from '../lib/queries';
+import { PROPOSALS } from '../lib/queries';
+import { FORUMS } from '../lib/documents/forums';
 import { Link, setQuery, useRoute } from '../lib/router';
 import { STATUSES } from './Proposals';
 

@@ -28,6 +28,8 @@ const noDetails = {
   authorName: null,
   excerpt: null,
   outcome: null,
+  reportId: null,
+  reportTitle: null,
 };
 const note = (id: number, over: Partial<Notification> = {}, details: Partial<Notification['details']> = {}): Notification => ({
   id,

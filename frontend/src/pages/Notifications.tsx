@@ -6,7 +6,7 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import type { NotificationDelivery, NotificationFieldsFragment, NotificationKind, NotificationPreferencesQuery, NotificationsQuery } from '../lib/generated/graphql';
 import { label, localeStore, t, type Locale } from '../lib/i18n';
-import { MARK_NOTIFICATIONS_READ, NOTIFICATIONS, NOTIFICATION_PREFERENCES, SET_NOTIFICATION_PREFERENCE } from '../lib/queries';
+import { MARK_NOTIFICATIONS_READ, NOTIFICATIONS, NOTIFICATION_PREFERENCES, SET_NOTIFICATION_PREFERENCE } from '../lib/documents/notifications';
 import { Link } from '../lib/router';
 import { useMe, type Me } from '../lib/session';
 import { useStore } from '../lib/store';
@@ -16,11 +16,12 @@ export const PAGE = 20;
 export type Notification = NotificationFieldsFragment;
 
 /** The order of the kinds on the page: what is about one's own proposal first. */
-export const KINDS: NotificationKind[] = ['PROPOSAL_STATUS', 'COMMENT_REPLY', 'SESSION_DECISION', 'IMPLEMENTATION_UPDATE', 'ROUND_OPENED', 'SESSION_SCHEDULED'];
+export const KINDS: NotificationKind[] = ['PROPOSAL_STATUS', 'COMMENT_REPLY', 'SESSION_DECISION', 'IMPLEMENTATION_UPDATE', 'REPORT_STATUS', 'ROUND_OPENED', 'SESSION_SCHEDULED'];
 export const DELIVERIES: NotificationDelivery[] = ['IN_APP', 'EMAIL', 'DIGEST', 'OFF'];
 
-/** Where a notification leads: its proposal, else its forum (none for neither). */
-export function notificationTarget(n: Pick<Notification, 'proposalId' | 'forumId'>): string | null {
+/** Where a notification leads: its report (laporan), its proposal, else its forum (none for neither). */
+export function notificationTarget(n: Pick<Notification, 'proposalId' | 'forumId'> & { kind?: NotificationKind; details?: { reportId?: number | null } | null }): string | null {
+  if (n.kind === 'REPORT_STATUS' && n.details?.reportId != null) return `/laporan/${n.details.reportId}`;
   if (n.proposalId != null) return `/usulan/${n.proposalId}`;
   if (n.forumId != null) return `/forum/${n.forumId}`;
   return null;
@@ -95,6 +96,18 @@ export function describeNotification(n: Notification, locale: Locale = localeSto
         note = d.note;
       }
       break;
+    case 'REPORT_STATUS': {
+      const title = d.reportTitle?.trim();
+      if (title && d.toStatus) {
+        const to = label('report.status', d.toStatus, locale);
+        text =
+          d.fromStatus && d.fromStatus !== d.toStatus
+            ? p('notif.REPORT_STATUS.changed', { title, from: label('report.status', d.fromStatus, locale), to })
+            : p('notif.REPORT_STATUS.now', { title, to });
+        note = d.note;
+      }
+      break;
+    }
   }
   if (text === null) return { text: n.summary, note: null, quote: null };
   return { text, note: note?.trim() || null, quote: quote?.trim() || null };

@@ -1,12 +1,15 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { Badge, ErrorBox, Field, Loading, Notice, PageTitle, TableWrap, announce } from '../components/ui';
-import { ForumSettingsForm, ForumStatusControl } from '../components/ForumForms';
+import { ForumSettingsForm, ForumStatusControl, checkForumSettings } from '../components/ForumForms';
+import { FormProblems, useFormProblems } from '../components/FormProblems';
 import { ExportPanel } from '../components/ExportPanel';
-import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
-import { formatRupiah, fromLocalInput, parseRupiah, toLocalInput } from '../lib/format';
+import { toApiError, type ApiError } from '../lib/errors';
+import { formatRupiah, fromLocalInput, toLocalInput } from '../lib/format';
+import { Checks, MAX_BUDGET, moneyProblem, parseMoney, problemText } from '../lib/validation';
 import { label, t } from '../lib/i18n';
-import { CATALOGUE, CREATE_CYCLE, CREATE_FORUM, CYCLES, CYCLE_FORUMS, LOCK_STAGE, REGIONS, SET_CYCLE_STATUS, SET_STAGE } from '../lib/queries';
+import { CATALOGUE, REGIONS } from '../lib/queries';
+import { CREATE_CYCLE, CREATE_FORUM, CYCLES, CYCLE_FORUMS, LOCK_STAGE, SET_CYCLE_STATUS, SET_STAGE } from '../lib/documents/staff';
 import { Link, setQuery, useRoute } from '../lib/router';
 import { isPlanner, useMe } from '../lib/session';
 import { stageState } from './Home';
@@ -28,6 +31,8 @@ function StageRow({ cycleId, level, stage, onDone }: { cycleId: number; level: s
   const [lockState, lock] = useMutation(LOCK_STAGE);
   const state = stage ? stageState(stage) : null;
   const id = `stage-${cycleId}-${level}`;
+  const problems = useFormProblems({ opensAt: `${id}-opens`, closesAt: `${id}-closes` }, { error, values: { opensAt: opens, closesAt: closes }, labels: { opensAt: t('planning.opens'), closesAt: t('planning.closes') } });
+  const fe = problems.fe;
   return (
     <tr>
       <th scope="row">
@@ -39,21 +44,52 @@ function StageRow({ cycleId, level, stage, onDone }: { cycleId: number; level: s
         <label class="visually-hidden" for={`${id}-opens`}>
           {t('planning.opens')} — {label('level', level)}
         </label>
-        <input id={`${id}-opens`} type="datetime-local" value={opens} onInput={(e) => setOpens(e.currentTarget.value)} />
+        <input
+          id={`${id}-opens`}
+          type="datetime-local"
+          value={opens}
+          aria-invalid={fe.opensAt ? 'true' : undefined}
+          aria-describedby={fe.opensAt ? `${id}-opens-error` : undefined}
+          onInput={(e) => setOpens(e.currentTarget.value)}
+        />
+        {fe.opensAt && (
+          <p class="error-text" id={`${id}-opens-error`}>
+            {fe.opensAt}
+          </p>
+        )}
       </td>
       <td>
         <label class="visually-hidden" for={`${id}-closes`}>
           {t('planning.closes')} — {label('level', level)}
         </label>
-        <input id={`${id}-closes`} type="datetime-local" value={closes} onInput={(e) => setCloses(e.currentTarget.value)} />
+        <input
+          id={`${id}-closes`}
+          type="datetime-local"
+          value={closes}
+          aria-invalid={fe.closesAt ? 'true' : undefined}
+          aria-describedby={fe.closesAt ? `${id}-closes-error` : undefined}
+          onInput={(e) => setCloses(e.currentTarget.value)}
+        />
+        {fe.closesAt && (
+          <p class="error-text" id={`${id}-closes-error`}>
+            {fe.closesAt}
+          </p>
+        )}
       </td>
       <td>
         <div class="button-row">
           <button
             type="button"
             class="button button--small"
-            disabled={saveState.fetching || !opens || !closes}
+            disabled={saveState.fetching}
             onClick={async () => {
+              const c = new Checks();
+              const from = fromLocalInput(opens);
+              const to = fromLocalInput(closes);
+              if (c.required('opensAt', opens) && from === null) c.add('opensAt', 'field.dateTime');
+              if (c.required('closesAt', closes) && to === null) c.add('closesAt', 'field.dateTime');
+              if (from && to && Date.parse(to) <= Date.parse(from)) c.add('closesAt', 'field.closeAfterOpen');
+              if (!problems.check(c)) return;
               const r = await save({ input: { cycleId, level, opensAt: fromLocalInput(opens), closesAt: fromLocalInput(closes) } });
               const problem = toApiError(r.error);
               setError(problem);
@@ -85,7 +121,7 @@ function StageRow({ cycleId, level, stage, onDone }: { cycleId: number; level: s
             </button>
           )}
         </div>
-        <ErrorBox error={error} />
+        <FormProblems {...problems.summary} />
       </td>
     </tr>
   );
@@ -106,24 +142,34 @@ function CreateForumForm({ cycle, forums, onDone }: { cycle: any; forums: any[];
   const [regions] = useQuery({ query: REGIONS, variables: { level: regionLevel, within: cycle.region?.id, first: 100 } });
   const [catalogue] = useQuery({ query: CATALOGUE });
   const [state, create] = useMutation(CREATE_FORUM);
-  const fe = fieldErrors(error);
   const order = FORUM_LEVELS.indexOf(level);
   const parents = forums.filter((f) => FORUM_LEVELS.indexOf(f.level) > order);
   const ids = { level: 'cf-level', regionId: 'cf-region', agencyId: 'cf-agency', parentForumId: 'cf-parent', name: 'cf-name', budgetCeiling: 'cf-ceiling', selectionLimit: 'cf-limit', maxCount: 'cf-max', tolerancePercent: 'cf-tol' };
+  const problems = useFormProblems(ids, { error, values: { name, budgetCeiling: ceiling, maxCount, tolerancePercent: tolerance } });
+  const fe = problems.fe;
+  const typed = parseMoney(ceiling, MAX_BUDGET);
   return (
     <form
       class="stack"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        const c = new Checks();
+        c.required('regionId', regionId);
+        if (level === 'FORUM_OPD') c.required('agencyId', agencyId);
+        const settings = checkForumSettings({ name, ceiling, limit, maxCount, tolerance });
+        Object.entries(settings.checks.problems).forEach(([field, problem]) => c.add(field, problem));
+        setError(null);
+        if (!problems.check(c)) return;
         const input: Record<string, unknown> = {
           cycleId: cycle.id,
           level,
           regionId: Number(regionId) || 0,
           name: name.trim(),
           selectionLimit: limit,
-          tolerancePercent: Number(tolerance) || 0,
-          budgetCeiling: parseRupiah(ceiling),
-          maxCount: maxCount ? Number(maxCount) : null,
+          tolerancePercent: settings.tolerance ?? 0,
+          budgetCeiling: settings.ceiling,
+          maxCount: settings.maxCount,
           agencyId: level === 'FORUM_OPD' && agencyId ? Number(agencyId) : null,
           parentForumId: parentId ? Number(parentId) : null,
         };
@@ -137,9 +183,9 @@ function CreateForumForm({ cycle, forums, onDone }: { cycle: any; forums: any[];
         }
       }}
     >
-      <ErrorBox error={error} fieldIds={ids} />
+      <FormProblems {...problems.summary} />
       <div class="grid-2">
-        <Field id={ids.level} label={t('forum.level')} required>
+        <Field id={ids.level} label={t('forum.level')} error={fe.level} required>
           {(a) => (
             <select {...a} value={level} onChange={(e) => (setLevel(e.currentTarget.value), setRegionId(''), setParentId(''))}>
               {FORUM_LEVELS.map((l) => (
@@ -192,11 +238,17 @@ function CreateForumForm({ cycle, forums, onDone }: { cycle: any; forums: any[];
       <Field id={ids.name} label={t('forum.name')} error={fe.name} required>
         {(a) => <input {...a} type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
-      <Field id={ids.budgetCeiling} label={t('forum.ceiling')} hint={parseRupiah(ceiling) !== null ? formatRupiah(parseRupiah(ceiling)) : t('form.costHint')} error={fe.budgetCeiling}>
+      <Field
+        id={ids.budgetCeiling}
+        label={t('forum.ceiling')}
+        hint={typed.value !== null ? t('form.costReads', { amount: formatRupiah(typed.value) }) : t('form.costHint')}
+        error={fe.budgetCeiling ?? (typed.problem ? problemText(moneyProblem(typed.problem, MAX_BUDGET)) : undefined)}
+        required={limit === 'BUDGET'}
+      >
         {(a) => <input {...a} type="text" inputMode="numeric" value={ceiling} onInput={(e) => setCeiling(e.currentTarget.value)} />}
       </Field>
       <div class="grid-3">
-        <Field id={ids.selectionLimit} label={t('forum.selectionLimit')} required>
+        <Field id={ids.selectionLimit} label={t('forum.selectionLimit')} error={fe.selectionLimit} required>
           {(a) => (
             <select {...a} value={limit} onChange={(e) => setLimit(e.currentTarget.value)}>
               {['BUDGET', 'COUNT', 'UNLIMITED'].map((l) => (
@@ -207,7 +259,7 @@ function CreateForumForm({ cycle, forums, onDone }: { cycle: any; forums: any[];
             </select>
           )}
         </Field>
-        <Field id={ids.maxCount} label={t('forum.maxCount')} error={fe.maxCount}>
+        <Field id={ids.maxCount} label={t('forum.maxCount')} error={fe.maxCount} required={limit === 'COUNT'}>
           {(a) => <input {...a} type="number" min={1} value={maxCount} onInput={(e) => setMaxCount(e.currentTarget.value)} />}
         </Field>
         <Field id={ids.tolerancePercent} label={t('forum.tolerance')} error={fe.tolerancePercent} required>
@@ -333,12 +385,20 @@ function CreateCycleForm({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [regions] = useQuery({ query: REGIONS, variables: { level: 'KABUPATEN_KOTA', first: 100 } });
   const [state, create] = useMutation(CREATE_CYCLE);
-  const fe = fieldErrors(error);
+  const problems = useFormProblems({ planYear: 'cc-year', regionId: 'cc-region', name: 'cc-name' }, { error, values: { planYear: year, name } });
+  const fe = problems.fe;
   return (
     <form
       class="stack"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        const c = new Checks();
+        c.number('planYear', year, { integer: true, min: 2000, max: 2100, plain: true });
+        c.required('regionId', regionId);
+        c.text('name', name, 3, 200);
+        setError(null);
+        if (!problems.check(c)) return;
         const r = await create({ input: { planYear: Number(year), name: name.trim(), regionId: Number(regionId) || 0 } });
         const problem = toApiError(r.error);
         setError(problem);
@@ -348,7 +408,7 @@ function CreateCycleForm({ onDone }: { onDone: () => void }) {
         }
       }}
     >
-      <ErrorBox error={error} fieldIds={{ planYear: 'cc-year', name: 'cc-name', regionId: 'cc-region' }} />
+      <FormProblems {...problems.summary} />
       <div class="grid-3">
         <Field id="cc-year" label={t('planning.planYear')} error={fe.planYear} required>
           {(a) => <input {...a} type="number" min={2000} max={2100} value={year} onInput={(e) => setYear(e.currentTarget.value)} />}
@@ -440,6 +500,11 @@ export default function PlanningPage() {
     <div class="stack">
       <PageTitle title={t('planning.title')}>{t('planning.title')}</PageTitle>
       <ErrorBox error={toApiError(result.error)} />
+      <p>
+        <Link href={selected ? `/perencanaan/dasbor?siklus=${selected.id}` : '/perencanaan/dasbor'} class="button button--secondary">
+          {t('dashboard.link')}
+        </Link>
+      </p>
       {result.fetching && !result.data && <Loading />}
       {cycles.length > 0 && (
         <div class="filters card">

@@ -7,7 +7,7 @@ import { toApiError } from '../lib/errors';
 import { formatCoordinate, formatDate, formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { useLiveQuery } from '../lib/live';
-import { PROPOSAL } from '../lib/queries';
+import { PROPOSAL } from '../lib/documents/proposals';
 import { Link, useRoute } from '../lib/router';
 import { useMe } from '../lib/session';
 import { lazyPage } from '../lazy';
@@ -145,6 +145,16 @@ export function ProposalPage({ id }: { id: number }) {
             <dt>{t('proposal.created')}</dt>
             <dd>{formatDateTime(p.createdAt)}</dd>
           </div>
+          {p.sourceReport && (
+            <div>
+              <dt>{t('proposal.sourceReport')}</dt>
+              <dd>
+                <Link href={`/laporan/${p.sourceReport.id}`} data-testid="proposal-source-report">
+                  {p.sourceReport.code} {p.sourceReport.title}
+                </Link>
+              </dd>
+            </div>
+          )}
           {p.mergedInto && (
             <div>
               <dt>{t('proposal.mergedInto')}</dt>

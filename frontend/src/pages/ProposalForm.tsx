@@ -2,11 +2,16 @@ import { useClient, useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorBox, Field, Loading, Notice, PageTitle, announce } from '../components/ui';
 import { RegionCascade, type RegionLevel } from '../components/RegionCascade';
-import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
-import { formatRupiah, parseDecimal, parseRupiah } from '../lib/format';
+import { FormProblems, useFormProblems } from '../components/FormProblems';
+import { ProposalPhotos, uploadChosenPhotos } from '../components/ProposalPhotos';
+import { toApiError } from '../lib/errors';
+import { formatRupiah, parseDecimal } from '../lib/format';
+import { Checks, costWarning, moneyProblem, parseMoney, problemText, MAX_COST } from '../lib/validation';
 import { label, t } from '../lib/i18n';
 import { submitWrite } from '../lib/outbox';
-import { CATALOGUE, FORUMS, PROPOSAL, REGION, TRANSITION, UPDATE_PROPOSAL } from '../lib/queries';
+import { CATALOGUE, REGION, TRANSITION } from '../lib/queries';
+import { FORUMS } from '../lib/documents/forums';
+import { PROPOSAL, UPDATE_PROPOSAL } from '../lib/documents/proposals';
 import { Link, navigate } from '../lib/router';
 import { useMe } from '../lib/session';
 
@@ -103,12 +108,39 @@ const FIELD_IDS: Record<string, string> = {
   finalAgencyId: 'pf-agency',
 };
 
+/**
+ * Everything the form finds wrong, in one pass and in the form's order, with the server's
+ * limits (CreateProposalInput); and the numbers it read.
+ */
+export function checkProposal(form: FormState, { needForum }: { needForum: boolean }) {
+  const c = new Checks();
+  if (needForum) c.required('forumId', form.forumId);
+  c.text('address', form.address, 3, 300);
+  const latitude = c.number('latitude', form.latitude, { required: false });
+  const longitude = c.number('longitude', form.longitude, { required: false });
+  const latTyped = form.latitude.trim() !== '';
+  const lonTyped = form.longitude.trim() !== '';
+  if (latTyped !== lonTyped) c.add(latTyped ? 'longitude' : 'latitude', 'form.bothCoordinates');
+  if (latitude !== null && !(latitude >= -11.5 && latitude <= 6.5)) c.add('latitude', 'field.indonesia');
+  if (longitude !== null && !(longitude >= 94.5 && longitude <= 141.5)) c.add('longitude', 'field.indonesia');
+  c.text('title', form.title, 5, 200);
+  c.text('problem', form.problem, 10, 5000);
+  c.text('solution', form.solution, 10, 5000);
+  const volume = c.number('volume', form.volume);
+  if (volume !== null && !(volume >= 0.001 && volume <= 1e9)) c.add('volume', 'field.positive');
+  c.text('unit', form.unit, 1, 40);
+  const cost = c.money('estimatedCost', form.estimatedCost, { max: MAX_COST });
+  const beneficiaries = c.number('beneficiaries', form.beneficiaries, { integer: true, min: 0, max: 50_000_000 });
+  return { checks: c, latitude, longitude, volume, cost, beneficiaries };
+}
+
 export default function ProposalFormPage({ editId }: { editId?: number }) {
   const me = useMe();
   const client = useClient();
   const [form, setForm] = useState<FormState>(EMPTY);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [local, setLocal] = useState<Record<string, string>>({});
+  const problems = useFormProblems(FIELD_IDS, { values: form as unknown as Record<string, unknown> });
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [photoNote, setPhotoNote] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(!editId);
   const [catalogue] = useQuery({ query: CATALOGUE });
   const [forumsResult] = useQuery({ query: FORUMS, variables: { filter: { level: 'DESA_KELURAHAN' }, first: 100 }, pause: !!editId });
@@ -176,8 +208,13 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
   const forum = editId ? p?.forum && { ...p.forum, region: p.regionPath.find((r: any) => r.level === 'DESA_KELURAHAN') } : forums.find((f) => String(f.id) === form.forumId);
   const levels = LEVELS_BELOW[forum?.region?.level ?? 'DESA_KELURAHAN'] ?? ['RW', 'RT'];
   const activities: any[] = (catalogue.data?.activities ?? []).filter((a: any) => !form.sectorId || String(a.sectorId) === form.sectorId);
-  const cost = parseRupiah(form.estimatedCost);
-  const fe = { ...fieldErrors(error), ...local };
+  const typedCost = parseMoney(form.estimatedCost);
+  const cost = typedCost.value;
+  const fe = problems.fe;
+  // A negative or unreadable amount is refused as it is typed, not read as another one.
+  const costError = fe.estimatedCost ?? (typedCost.problem ? problemText(moneyProblem(typedCost.problem)) : undefined);
+  const chosenActivity = (catalogue.data?.activities ?? []).find((a: any) => String(a.id) === form.activityId);
+  const costCaution = costError ? null : costWarning(cost, parseDecimal(form.volume), chosenActivity);
 
   const chooseActivity = (id: string) => {
     const activity = (catalogue.data?.activities ?? []).find((a: any) => String(a.id) === id);
@@ -195,25 +232,9 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
   };
 
   const submit = async (andSubmit: boolean) => {
-    const problems: Record<string, string> = {};
-    if (!form.forumId) problems.forumId = t('field.required');
-    const lat = parseDecimal(form.latitude);
-    const lon = parseDecimal(form.longitude);
-    if ((form.latitude.trim() === '') !== (form.longitude.trim() === '')) problems[form.latitude.trim() ? 'longitude' : 'latitude'] = t('form.bothCoordinates');
-    if (form.latitude.trim() && lat === null) problems.latitude = t('form.notNumber');
-    if (form.longitude.trim() && lon === null) problems.longitude = t('form.notNumber');
-    const volume = parseDecimal(form.volume);
-    if (volume === null) problems.volume = t('form.notNumber');
-    if (cost === null) problems.estimatedCost = t('form.notNumber');
-    const beneficiaries = parseDecimal(form.beneficiaries);
-    if (beneficiaries === null) problems.beneficiaries = t('form.notNumber');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length) {
-      const first = Object.keys(problems)[0];
-      document.getElementById(FIELD_IDS[first] ?? '')?.focus();
-      return;
-    }
+    const checked = checkProposal(form, { needForum: !editId });
+    if (!problems.check(checked.checks)) return;
+    const { latitude: lat, longitude: lon, volume, beneficiaries } = checked;
     const regionId = form.location.length ? form.location[form.location.length - 1] : forum?.region?.id;
     const common = {
       title: form.title.trim(),
@@ -228,7 +249,7 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
       longitude: lon,
       volume,
       unit: form.unit.trim(),
-      estimatedCost: cost,
+      estimatedCost: checked.cost,
       beneficiaries: Math.round(beneficiaries ?? 0),
       anonymousToPublic: form.anonymousToPublic,
     };
@@ -243,14 +264,20 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
         submit: andSubmit,
         title: common.title,
       });
-      setCreating(false);
-      if (outcome.status === 'refused') return setError(outcome.error);
+      if (outcome.status === 'refused') {
+        setCreating(false);
+        return problems.fail(outcome.error);
+      }
       if (outcome.status === 'queued') {
+        setCreating(false);
         setQueued(common.title);
         announce(t('form.queuedTitle'));
         return;
       }
       const made = outcome.proposal!;
+      const failedPhotos = await uploadChosenPhotos(made.id, photos, setPhotoNote);
+      setCreating(false);
+      if (failedPhotos) announce(t('photos.someFailed', { n: failedPhotos }));
       // Saved, but not submitted: the proposal page's actions say why.
       if (andSubmit && made.submitted === false) announce(t('form.savedNotSubmitted'));
       else announce(andSubmit ? t('form.submittedShort') : t('form.savedShort'));
@@ -258,7 +285,9 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
     }
     const result = await update({ input: { id: editId, ...common, finalAgencyId: form.agencyId ? Number(form.agencyId) : null } });
     const problem = toApiError(result.error);
-    if (problem) return setError(problem);
+    if (problem) return problems.fail(problem);
+    const failedPhotos = await uploadChosenPhotos(editId, photos, setPhotoNote);
+    if (failedPhotos) announce(t('photos.someFailed', { n: failedPhotos }));
     if (andSubmit) {
       const result = await transition({ input: { proposalId: editId, to: 'SUBMITTED' } });
       const problem = toApiError(result.error);
@@ -277,12 +306,14 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
       <div class="stack narrow">
         <PageTitle title={t('form.queuedTitle')}>{t('form.queuedTitle')}</PageTitle>
         <Notice kind="success">{t('form.queuedBody', { title: queued })}</Notice>
+        {photos.length > 0 && <Notice kind="warning">{t('photos.notQueued', { n: photos.length })}</Notice>}
         <div class="button-row">
           <button
             type="button"
             class="button"
             onClick={() => {
               setForm((f) => ({ ...EMPTY, forumId: f.forumId }));
+              setPhotos([]);
               setQueued(null);
             }}
           >
@@ -309,12 +340,7 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
           submit(true);
         }}
       >
-        <ErrorBox error={error} fieldIds={FIELD_IDS} />
-        {Object.keys(local).length > 0 && (
-          <div class="alert alert--error" role="alert">
-            {t('form.fixFields')}
-          </div>
-        )}
+        <FormProblems {...problems.summary} />
         <fieldset class="card stack">
           <legend>{t('form.where')}</legend>
           {editId ? (
@@ -435,7 +461,14 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
               {(a) => <input {...a} type="text" maxLength={40} value={form.unit} onInput={(e) => set('unit', e.currentTarget.value)} />}
             </Field>
           </div>
-          <Field id="pf-cost" label={t('form.cost')} hint={cost !== null ? t('form.costReads', { amount: formatRupiah(cost) }) : t('form.costHint')} error={fe.estimatedCost} required>
+          <Field
+            id="pf-cost"
+            label={t('form.cost')}
+            hint={cost !== null ? t('form.costReads', { amount: formatRupiah(cost) }) : t('form.costHint')}
+            error={costError}
+            warning={costCaution}
+            required
+          >
             {(a) => <input {...a} type="text" inputMode="numeric" value={form.estimatedCost} onInput={(e) => set('estimatedCost', e.currentTarget.value)} />}
           </Field>
           <Field id="pf-beneficiaries" label={t('proposal.beneficiaries')} hint={t('form.beneficiariesHint')} error={fe.beneficiaries} required>
@@ -482,6 +515,13 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
             </p>
           </div>
         </fieldset>
+
+        <ProposalPhotos
+          files={photos}
+          onChange={setPhotos}
+          onPosition={(pos) => setForm((f) => ({ ...f, latitude: pos.latitude.toFixed(6), longitude: pos.longitude.toFixed(6) }))}
+          progress={creating ? photoNote : null}
+        />
 
         <div class="button-row">
           <button type="submit" class="button" disabled={creating}>

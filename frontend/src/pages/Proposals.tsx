@@ -8,7 +8,14 @@ import { label, t } from '../lib/i18n';
 import { CATALOGUE, PROPOSALS } from '../lib/queries';
 import { Link, setQuery, useRoute } from '../lib/router';
 import type { ProposalSummaryFragment } from '../lib/generated/graphql';
-import { LastSeenNote } from '../components/Outbox';
+import { LastSeenNote } from '../components/LastSeenNote';
+import { FilterToggle } from '../components/FilterToggle';
+import { gql } from '@urql/core';
+
+/** The cycles (one a plan year) for the year filter. */
+export const PROPOSAL_CYCLES = gql`
+  query ProposalCycles { cycles(first: 20) { nodes { id name planYear } } }
+`;
 
 export const STATUSES = ['SUBMITTED', 'RETURNED', 'VERIFIED', 'FORWARDED', 'RESERVE', 'REJECTED', 'MERGED', 'ACCEPTED', 'NOT_ACCEPTED', 'WITHDRAWN', 'DRAFT'];
 const SORTS = ['NEWEST', 'OLDEST', 'COST_DESC', 'COST_ASC', 'TITLE', 'BENEFICIARIES_DESC'];
@@ -72,6 +79,7 @@ export function ProposalsPage() {
     sector: query.get('sector') ?? '',
     region: (query.get('region') ?? '').split(',').filter(Boolean).map(Number),
     forum: query.get('forum') ?? '',
+    cycle: query.get('siklus') ?? '',
     sort: query.get('sort') ?? 'NEWEST',
   };
   const [search, setSearch] = useState(applied.search);
@@ -79,31 +87,38 @@ export function ProposalsPage() {
   const [sector, setSector] = useState(applied.sector);
   const [region, setRegion] = useState<number[]>(applied.region);
   const [sort, setSort] = useState(applied.sort);
+  const [cycle, setCycle] = useState(applied.cycle);
+  const [filtersOpen, setFiltersOpen] = useState(false);
   useEffect(() => {
     setSearch(applied.search);
     setStatus(applied.status);
     setSector(applied.sector);
     setRegion(applied.region);
     setSort(applied.sort);
+    setCycle(applied.cycle);
   }, [query.toString()]);
   const [catalogue] = useQuery({ query: CATALOGUE });
+  const [cycles] = useQuery({ query: PROPOSAL_CYCLES });
   const filter: Record<string, unknown> = {};
   if (applied.search) filter.search = applied.search;
   if (applied.status) filter.statuses = [applied.status];
   if (applied.sector) filter.sectorId = Number(applied.sector);
   if (applied.region.length) filter.regionId = applied.region[applied.region.length - 1];
   if (applied.forum) filter.forumId = Number(applied.forum);
+  if (applied.cycle) filter.cycleId = Number(applied.cycle);
+  const activeFilters = [applied.search, applied.status, applied.sector, applied.region.length ? 'r' : '', applied.forum, applied.cycle].filter(Boolean).length;
   const [result] = useQuery({ query: PROPOSALS, variables: { filter, sort: applied.sort, first: PAGE, after: cursorFor(offset) } });
   const page = result.data?.proposals;
   const apply = (e: Event) => {
     e.preventDefault();
-    setQuery({ q: search.trim(), status, sector, region: region.join(','), sort, offset: null }, { push: true });
+    setQuery({ q: search.trim(), status, sector, region: region.join(','), siklus: cycle, sort, offset: null }, { push: true });
   };
   return (
     <div class="stack">
       <PageTitle title={t('proposals.title')}>{t('proposals.title')}</PageTitle>
       <LastSeenNote result={result} />
-      <form class="filters card" onSubmit={apply} role="search" aria-label={t('proposals.filters')}>
+      <FilterToggle open={filtersOpen} onToggle={() => setFiltersOpen(!filtersOpen)} active={activeFilters} controls="proposal-filters" />
+      <form id="proposal-filters" class={`filters card filters--collapsible${filtersOpen ? ' filters--open' : ''}`} onSubmit={apply} role="search" aria-label={t('proposals.filters')}>
         <div class="field">
           <label for="f-search">{t('proposals.search')}</label>
           <input id="f-search" type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} placeholder={t('proposals.searchPlaceholder')} />
@@ -131,6 +146,17 @@ export function ProposalsPage() {
           </select>
         </div>
         <div class="field">
+          <label for="f-cycle">{t('filters.cycle')}</label>
+          <select id="f-cycle" value={cycle} onChange={(e) => setCycle(e.currentTarget.value)}>
+            <option value="">{t('common.all')}</option>
+            {(cycles.data?.cycles.nodes ?? []).map((c: any) => (
+              <option key={c.id} value={c.id}>
+                {c.planYear} · {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
           <label for="f-sort">{t('proposals.sort')}</label>
           <select id="f-sort" value={sort} onChange={(e) => setSort(e.currentTarget.value)}>
             {SORTS.map((s) => (
@@ -148,7 +174,7 @@ export function ProposalsPage() {
           <button
             type="button"
             class="button button--secondary"
-            onClick={() => setQuery({ q: null, status: null, sector: null, region: null, forum: null, sort: null, offset: null }, { push: true })}
+            onClick={() => setQuery({ q: null, status: null, sector: null, region: null, forum: null, siklus: null, sort: null, offset: null }, { push: true })}
           >
             {t('proposals.reset')}
           </button>

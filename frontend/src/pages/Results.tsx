@@ -1,10 +1,11 @@
 import { useQuery } from '@urql/preact';
 import { Badge, Breadcrumbs, ErrorBox, Loading, PageTitle } from '../components/ui';
 import { ExportButtons, OutcomeView } from '../components/RoundViews';
+import { PriorityList } from '../components/PriorityList';
 import { toApiError } from '../lib/errors';
 import { formatDateTime, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { FORUM_RESULTS } from '../lib/queries';
+import { FORUM_RESULTS } from '../lib/documents/escalation';
 import { Link } from '../lib/router';
 import { roundState } from './Forum';
 
@@ -21,7 +22,18 @@ export default function ResultsPage({ id }: { id: number }) {
         {label('level', f.level)} · {f.region?.name} · {t('forum.ceiling')}: <strong>{f.budgetCeiling === null ? t('forum.noCeiling') : formatRupiah(f.budgetCeiling)}</strong>{' '}
         ({t('results.tolerance', { n: f.tolerancePercent })})
       </p>
-      {f.votingRounds.length === 0 && <p>{t('forum.noRounds')}</p>}
+      {f.votingRounds.length === 0 &&
+        (f.status === 'CLOSED' || f.status === 'RATIFIED' ? (
+          // No ballots: the forum agreed its order by consensus (mufakat), fixed at its close.
+          <>
+            <p data-testid="results-consensus">{t('results.byConsensus')}</p>
+            <PriorityList forumId={f.id} />
+          </>
+        ) : (
+          <p>
+            {t('results.noRoundsYet')} <Link href={`/forum/${f.id}#prioritas`}>{t('results.draftListLink')}</Link>
+          </p>
+        ))}
       {f.votingRounds.map((r: any) => {
         const state = roundState(r);
         return (
@@ -33,7 +45,7 @@ export default function ResultsPage({ id }: { id: number }) {
               {label('method', r.method)} · {label('rule', r.rule)} · {formatDateTime(r.opensAt)} – {formatDateTime(r.closedAt ?? r.closesAt)}
             </p>
             {r.isClosed || f.viewerIsStaff ? <OutcomeView roundId={r.id} canDecide={false} headingLevel={3} /> : <p>{t('outcome.afterClose')}</p>}
-            <ExportButtons roundId={r.id} title={r.title} closed={r.isClosed} />
+            <ExportButtons roundId={r.id} title={r.title} closed={r.isClosed} forumId={f.id} />
           </section>
         );
       })}

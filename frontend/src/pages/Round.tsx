@@ -7,7 +7,7 @@ import { emptyDraft, fromChoices, toChoiceInputs, validateBallot, type BallotDra
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { formatDateTime, formatNumber, formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
-import { ANNUL_PAPER_BALLOT, CAST_BALLOT, CLOSE_ROUND, CONTEST_PAPER_BALLOT, PAPER_BALLOT, PAPER_CONTESTS, PAPER_VOTERS, ROUND } from '../lib/queries';
+import { ANNUL_PAPER_BALLOT, CAST_BALLOT, CLOSE_ROUND, CONTEST_PAPER_BALLOT, PAPER_BALLOT, PAPER_CONTESTS, PAPER_VOTERS, ROUND } from '../lib/documents/voting';
 import { Link } from '../lib/router';
 import { useMe } from '../lib/session';
 import { roundState } from './Forum';
@@ -55,7 +55,7 @@ function ContestForm({ roundId, onDone }: { roundId: number; onDone: () => void 
   return (
     <details class="contest">
       <summary>{t('paper.contestTitle')}</summary>
-      <form
+      <form noValidate
         class="stack-sm"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -143,7 +143,7 @@ function OnlineBallot({ round, rules, proposals, onCast }: { round: any; rules: 
   return (
     <section class="card" aria-labelledby="cast-heading">
       <h2 id="cast-heading">{t('ballot.title')}</h2>
-      <form
+      <form noValidate
         class="stack"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -220,7 +220,7 @@ export function PaperBallotForm({ round, rules, proposals, onDone }: { round: an
   const wanted = search.trim().toLocaleLowerCase();
   const voters = wanted ? everyone.filter((v) => v.name.toLocaleLowerCase().includes(wanted) || String(v.accountId) === voterId) : everyone;
   return (
-    <form
+    <form noValidate
       class="stack"
       onSubmit={async (e) => {
         e.preventDefault();
@@ -295,7 +295,7 @@ function AnnulForm({ roundId, contest, onDone }: { roundId: number; contest: any
     );
   }
   return (
-    <form
+    <form noValidate
       class="inline-form stack-sm"
       aria-labelledby={`${id}-confirm`}
       onSubmit={async (e) => {
@@ -468,7 +468,7 @@ export default function RoundPage({ id }: { id: number }) {
         <>
           <section class="card" aria-labelledby="export-heading">
             <h2 id="export-heading">{t('export.title')}</h2>
-            <ExportButtons roundId={round.id} title={round.title} closed={round.isClosed} />
+            <ExportButtons roundId={round.id} title={round.title} closed={round.isClosed} forumId={round.forum.id} />
           </section>
           <ReceiptCheck roundId={round.id} mine={mine?.receipt ?? null} />
         </>

@@ -4,7 +4,7 @@ import { ErrorBox, PageTitle, announce } from '../components/ui';
 import { toApiError, type ApiError } from '../lib/errors';
 import type { UnsubscribeFromMailMutation } from '../lib/generated/graphql';
 import { t } from '../lib/i18n';
-import { UNSUBSCRIBE_FROM_MAIL } from '../lib/queries';
+import { UNSUBSCRIBE_FROM_MAIL } from '../lib/documents/notifications';
 import { Link, useRoute } from '../lib/router';
 
 /**

@@ -103,6 +103,12 @@ export type PollChange = { pollId: number, agendaItemId: number | null, question
 
 export type NotificationAdded = { notificationId: number, };
 
+export type ReportChange = { reportId: number, from: string | null, to: string, title: string | null, note: string | null, agencyId: number | null, 
+/**
+ * Set when the change came from the clock: the report is overdue and escalated.
+ */
+escalated?: boolean, };
+
 /** The data of each kind of `LiveEvent`. */
 export type LiveEventDataByKind = {
   PROPOSAL_SUBMITTED: ProposalChange;
@@ -132,4 +138,5 @@ export type LiveEventDataByKind = {
   POLL_RESULTS: PollChange;
   POLL_CLOSED: PollChange;
   NOTIFICATION_ADDED: NotificationAdded;
+  REPORT_STATUS_CHANGED: ReportChange;
 };

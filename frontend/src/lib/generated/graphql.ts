@@ -153,6 +153,25 @@ export type DecideItemInput = {
   note?: string | null | undefined;
 };
 
+export type FileReportInput = {
+  address: string;
+  body: string;
+  categoryId: number;
+  kind?: ReportKind;
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+  /**
+   * Anonymous unless the reporter chooses otherwise: a forgotten setting must not expose
+   * anyone.
+   */
+  privacy?: ReportPrivacy;
+  /** Where: any region, down to the RT. */
+  regionId: number;
+  /** Whether the agency's staff may see who reported (the coordinators always may). */
+  shareIdentityWithAgency?: boolean;
+  title: string;
+};
+
 export type ForumFilter = {
   cycleId?: number | null | undefined;
   level?: ForumLevel | null | undefined;
@@ -180,6 +199,17 @@ export type ForumStatus =
 export type Gender =
   | 'FEMALE'
   | 'MALE';
+
+/** The quality of service an index stands for (mutu pelayanan). */
+export type Grade =
+  /** 88.31–100: sangat baik. */
+  | 'A'
+  /** 76.61–88.30: baik. */
+  | 'B'
+  /** 65.00–76.60: kurang baik. */
+  | 'C'
+  /** 25.00–64.99: tidak baik. */
+  | 'D';
 
 export type GrantRoleInput = {
   accountId: number;
@@ -224,6 +254,17 @@ export type MarkPresentInput = {
   sessionId: number;
 };
 
+export type MoveReportInput = {
+  /** The agency to send it to (the category's agency when left out). */
+  agencyId?: number | null | undefined;
+  /** Why, or what was done: required for refusals, answers, disputes and returns. */
+  note?: string | null | undefined;
+  /** Required to reject. */
+  reason?: RejectionReason | null | undefined;
+  reportId: number;
+  to: ReportStatus;
+};
+
 /** How a person hears of a kind of notification. */
 export type NotificationDelivery =
   /** In the app, and in one e-mail a day with the day's notifications. */
@@ -243,6 +284,8 @@ export type NotificationKind =
   | 'IMPLEMENTATION_UPDATE'
   /** My proposal changed status or moved to another level (with the reason given). */
   | 'PROPOSAL_STATUS'
+  /** My report (complaint, aspiration) changed status. */
+  | 'REPORT_STATUS'
   /** A voting round opened in my forum. */
   | 'ROUND_OPENED'
   /** A live session decided on my proposal. */
@@ -409,6 +452,25 @@ export type RegisterInput = {
   phone?: string | null | undefined;
 };
 
+/** Why a report was refused. */
+export type RejectionReason =
+  | 'DUPLICATE'
+  | 'NOT_OUR_AUTHORITY'
+  | 'UNCLEAR';
+
+export type ReportFilter = {
+  agencyId?: number | null | undefined;
+  categoryId?: number | null | undefined;
+  kind?: ReportKind | null | undefined;
+  /** Only reports past their clock. */
+  overdue?: boolean;
+  /** The region and everything below it. */
+  regionId?: number | null | undefined;
+  search?: string | null | undefined;
+  status?: ReportStatus | null | undefined;
+  view?: ReportView;
+};
+
 export type ReportImplementationInput = {
   /** When it happened (not in the future). */
   happenedOn: string;
@@ -419,6 +481,62 @@ export type ReportImplementationInput = {
   status: ImplementationStatus;
 };
 
+/** What a resident's report between forums is. */
+export type ReportKind =
+  /** A wish or idea for the area (aspirasi). */
+  | 'ASPIRATION'
+  /** Something broken or wrong that the city must fix (pengaduan). */
+  | 'COMPLAINT'
+  /** A question to the city (permintaan informasi). */
+  | 'INFORMATION';
+
+/** Who may see a report and its reporter. */
+export type ReportPrivacy =
+  /** Published; the reporter is known only to the staff handling it. */
+  | 'ANONYMOUS'
+  /** Published with the reporter's name. */
+  | 'PUBLIC'
+  /** Seen only by the reporter and the staff handling it (rahasia). */
+  | 'SECRET';
+
+/** In what capacity someone moved a report (the public history names roles, not people). */
+export type ReportRole =
+  | 'AGENCY'
+  | 'COORDINATOR'
+  | 'REPORTER'
+  /** The server's clock (overdue escalation). */
+  | 'SYSTEM';
+
+/** Where a report stands. */
+export type ReportStatus =
+  /** The agency answered; the reporter accepts or disputes. */
+  | 'ANSWERED'
+  /** Done. */
+  | 'CLOSED'
+  /** Sent to the responsible agency (OPD), whose first follow-up is due in 5 working days. */
+  | 'DISPOSED'
+  /** The agency is working on it. */
+  | 'IN_PROGRESS'
+  /** A duplicate, followed through the report it was merged into. */
+  | 'MERGED'
+  /** Refused with a reason (duplicate, not the city's authority, unclear). */
+  | 'REJECTED'
+  /** The reporter disputed the answer: back with the agency, escalated. */
+  | 'REOPENED'
+  /** Filed, waiting for verification (3 working days by default). */
+  | 'SUBMITTED'
+  /** Checked by the coordinators, waiting to be sent to an agency. */
+  | 'VERIFIED';
+
+/** Which reports a list shows. */
+export type ReportView =
+  /** The caller's own reports and those they follow. */
+  | 'MINE'
+  /** Published reports (not secret, verified, not refused). */
+  | 'PUBLIC'
+  /** What the caller handles as staff: their areas' reports, their agency's; overdue first. */
+  | 'QUEUE';
+
 /** Roles are scoped: a moderator to a forum, a planner to a region (and its subtree). */
 export type Role =
   | 'ADMIN'
@@ -427,6 +545,20 @@ export type Role =
   | 'MODERATOR'
   | 'PLANNER'
   | 'RESIDENT';
+
+/** The reporter's answers to the survey, each 1 (poor) to 4 (very good). */
+export type SatisfactionInput = {
+  competence: number;
+  complaintHandling: number;
+  conduct: number;
+  cost: number;
+  facilities: number;
+  procedure: number;
+  product: number;
+  requirements: number;
+  suggestion?: string | null | undefined;
+  time: number;
+};
 
 export type ScheduleSessionInput = {
   forumId: number;
@@ -509,62 +641,6 @@ export type TallySubscriptionVariables = Exact<{
 
 export type TallySubscription = { votingTally: { ballots: number, counted: number, withheld: boolean, minimumBallots: number, final: boolean, rows: Array<{ proposalId: number, cost: number, votes: number, points: number, borda: number }> } };
 
-export type MeFieldsFragment = { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> };
-
-export type MeQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type MeQuery = { me: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } | null };
-
-export type LoginMutationVariables = Exact<{
-  identifier: string;
-  password: string;
-}>;
-
-
-export type LoginMutation = { login: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
-
-export type RegisterMutationVariables = Exact<{
-  input: RegisterInput;
-}>;
-
-
-export type RegisterMutation = { register: { confirmationMailed: boolean, token: string | null, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } | null } };
-
-export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
-
-
-export type LogoutMutation = { logout: { ok: boolean } };
-
-export type RequestPasswordResetMutationVariables = Exact<{
-  email: string;
-}>;
-
-
-export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
-
-export type ConfirmRegistrationMutationVariables = Exact<{
-  token: string;
-}>;
-
-
-export type ConfirmRegistrationMutation = { confirmRegistration: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
-
-export type ResetPasswordMutationVariables = Exact<{
-  token: string;
-  newPassword: string;
-}>;
-
-
-export type ResetPasswordMutation = { resetPassword: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
-
-export type IssuePasswordResetCodeMutationVariables = Exact<{
-  accountId: number;
-}>;
-
-
-export type IssuePasswordResetCodeMutation = { issuePasswordResetCode: { code: string, expiresAt: string } };
-
 export type ChangePasswordMutationVariables = Exact<{
   currentPassword: string;
   newPassword: string;
@@ -601,33 +677,97 @@ export type EraseMyAccountMutationVariables = Exact<{
 
 export type EraseMyAccountMutation = { eraseMyAccount: boolean };
 
-export type RegionsQueryVariables = Exact<{
-  parentId?: number | null | undefined;
-  level?: RegionLevel | null | undefined;
-  within?: number | null | undefined;
-  search?: string | null | undefined;
-  first?: number | null | undefined;
+export type LoginMutationVariables = Exact<{
+  identifier: string;
+  password: string;
 }>;
 
 
-export type RegionsQuery = { regions: { totalCount: number, nodes: Array<{ id: number, name: string, code: string, level: RegionLevel, parentId: number | null }> } };
+export type LoginMutation = { login: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
 
-export type RegionQueryVariables = Exact<{
+export type RegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type RegisterMutation = { register: { confirmationMailed: boolean, token: string | null, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } | null } };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ConfirmRegistrationMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type ConfirmRegistrationMutation = { confirmRegistration: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  newPassword: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { token: string, account: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } } };
+
+export type ForumResultsQueryVariables = Exact<{
   id: number;
 }>;
 
 
-export type RegionQuery = { region: { id: number, name: string, code: string, level: RegionLevel, parentId: number | null } };
+export type ForumResultsQuery = { forum: { viewerIsStaff: boolean, id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, cycle: { id: number, name: string, planYear: number } | null, votingRounds: Array<{ id: number, title: string, method: BallotMethod, rule: string, isOpen: boolean, isClosed: boolean, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean }>, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
 
-export type CatalogueQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type CatalogueQuery = { sectors: Array<{ id: number, code: string, name: string }>, agencies: Array<{ id: number, code: string, name: string, abbreviation: string | null }>, activities: Array<{ id: number, code: string, name: string, sectorId: number, agencyId: number | null, unit: string, unitCost: number, physical: boolean }> };
-
-export type HomeQueryVariables = Exact<{ [key: string]: never; }>;
+export type ForumPriorityQueryVariables = Exact<{
+  id: number;
+}>;
 
 
-export type HomeQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus, region: { id: number, name: string } | null, stages: Array<{ id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean }>, forums: { totalCount: number, nodes: Array<{ id: number, name: string, level: ForumLevel, status: ForumStatus, votingRounds: Array<{ id: number, title: string, isOpen: boolean, isClosed: boolean, closesAt: string, method: BallotMethod }> }> } }> } };
+export type ForumPriorityQuery = { forum: { id: number, name: string, level: ForumLevel, status: ForumStatus, closedAt: string | null, viewerIsStaff: boolean, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, parentForum: { id: number, name: string } | null, votingRounds: Array<{ id: number, isOpen: boolean, isClosed: boolean }>, unverified: { totalCount: number }, priorityList: { fixed: boolean, roundId: number | null, budget: number | null, rows: Array<{ rank: number, list: OutcomeList, reason: OutcomeReason, support: string, cost: number, outcome: PriorityOutcome | null, note: string, promotedAt: string | null, proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, region: { id: number, name: string } | null, forum: { id: number, name: string } | null } }> } } };
+
+export type CloseForumMutationVariables = Exact<{
+  input: CloseForumInput;
+}>;
+
+
+export type CloseForumMutation = { closeForum: { id: number, status: ForumStatus, closedAt: string | null } };
+
+export type PromoteReserveMutationVariables = Exact<{
+  forumId: number;
+  proposalId: number;
+}>;
+
+
+export type PromoteReserveMutation = { promoteReserve: { id: number, status: ProposalStatus, level: ForumLevel, forum: { id: number, name: string } | null } };
+
+export type CarryOverMutationVariables = Exact<{
+  input: CarryOverInput;
+}>;
+
+
+export type CarryOverMutation = { carryOverProposal: { id: number, code: string, status: ProposalStatus, cycle: { id: number, name: string, planYear: number } | null } };
+
+export type ActiveCyclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ActiveCyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus }> } };
+
+export type ReportImplementationMutationVariables = Exact<{
+  input: ReportImplementationInput;
+}>;
+
+
+export type ReportImplementationMutation = { reportImplementation: { id: number, status: ImplementationStatus, happenedOn: string, note: string, photoUrl: string | null } };
+
+export type ProposalPathQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ProposalPathQuery = { proposal: { id: number, status: ProposalStatus, implementationStatus: ImplementationStatus | null, finalAgency: { id: number } | null, initialAgency: { id: number } | null, carriedOverFrom: { id: number, code: string, title: string, cycle: { id: number, name: string } | null } | null, path: { carriedOverFromId: number | null, carriedOverToId: number | null, inPlan: boolean, implementationStatus: ImplementationStatus | null, implementation: Array<{ id: number, status: ImplementationStatus, happenedOn: string, note: string, photoUrl: string | null, createdAt: string }>, levels: Array<{ forumId: number, forumName: string, level: ForumLevel, status: ProposalStatus, arrivedAt: string, leftAt: string | null, changes: Array<{ id: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, note: string | null, createdAt: string, actorId: number }>, recommendations: Array<{ id: number, recommender: Recommender, decision: RecommendationDecision, amount: number | null, volume: number | null, note: string, createdAt: string }>, votes: Array<{ roundId: number, roundTitle: string, method: BallotMethod, closed: boolean, ballots: number, votes: number, points: number }>, priority: { rank: number, list: OutcomeList, reason: OutcomeReason, support: string, outcome: PriorityOutcome, note: string, promotedAt: string | null } | null }> } } };
 
 export type ForumSummaryFragment = { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null };
 
@@ -647,17 +787,47 @@ export type ForumQueryVariables = Exact<{
 
 export type ForumQuery = { forum: { viewerIsStaff: boolean, id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, cycle: { id: number, name: string, planYear: number } | null, stage: { id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean } | null, votingRounds: Array<{ id: number, title: string, method: BallotMethod, rule: string, isOpen: boolean, isClosed: boolean, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean }>, submitted: { totalCount: number }, verified: { totalCount: number }, all: { totalCount: number }, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
 
-export type ProposalSummaryFragment = { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null };
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type ProposalsQueryVariables = Exact<{
-  filter: ProposalFilter;
-  sort: ProposalSort;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
+
+export type UnreadNotificationCountQuery = { unreadNotificationCount: number };
+
+export type NotificationFieldsFragment = { id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null, reportId: number | null, reportTitle: string | null } };
+
+export type NotificationsQueryVariables = Exact<{
+  before?: number | null | undefined;
+  first: number;
 }>;
 
 
-export type ProposalsQuery = { proposals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null }> } };
+export type NotificationsQuery = { notifications: Array<{ id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null, reportId: number | null, reportTitle: string | null } }> };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<number> | number | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
+export type NotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationPreferencesQuery = { notificationPreferences: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
+
+export type SetNotificationPreferenceMutationVariables = Exact<{
+  kind: NotificationKind;
+  delivery: NotificationDelivery;
+}>;
+
+
+export type SetNotificationPreferenceMutation = { setNotificationPreference: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
+
+export type UnsubscribeFromMailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type UnsubscribeFromMailMutation = { unsubscribeFromMail: boolean };
 
 export type MyProposalsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -667,22 +837,12 @@ export type MyProposalsQueryVariables = Exact<{
 
 export type MyProposalsQuery = { myProposals: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ implementationStatus: ImplementationStatus | null, id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, cycle: { id: number, planYear: number } | null, forum: { id: number, status: ForumStatus, level: ForumLevel, name: string } | null, carriedOverTo: { id: number } | null, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }>, region: { id: number, name: string } | null, sector: { id: number, name: string } | null }> } };
 
-export type CommentFieldsFragment = { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null };
-
 export type ProposalQueryVariables = Exact<{
   id: number;
 }>;
 
 
-export type ProposalQuery = { proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, problem: string, solution: string, physical: boolean, address: string, latitude: number | null, longitude: number | null, volume: number, unit: string, estimatedCost: number, beneficiaries: number, proposerType: ProposerType, createdAt: string, updatedAt: string, proposerName: string, anonymousToPublic: boolean, cycle: { id: number, name: string, planYear: number } | null, forum: { id: number, name: string, level: ForumLevel, viewerIsStaff: boolean } | null, region: { id: number, name: string, level: RegionLevel } | null, regionPath: Array<{ id: number, name: string, level: RegionLevel }>, sector: { id: number, name: string } | null, activity: { id: number, code: string, name: string, unit: string, unitCost: number } | null, proposer: { id: number, name: string } | null, initialAgency: { id: number, name: string, abbreviation: string | null } | null, finalAgency: { id: number, name: string, abbreviation: string | null } | null, mergedInto: { id: number, code: string, title: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string }>, history: Array<{ id: number, level: ForumLevel, forumId: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, actorId: number, note: string | null, createdAt: string }>, recommendations: Array<{ id: number, level: ForumLevel, recommender: Recommender, decision: RecommendationDecision, volume: number | null, amount: number | null, note: string, createdAt: string }>, comments: Array<{ id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null }>, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
-
-export type CreateProposalMutationVariables = Exact<{
-  input: CreateProposalInput;
-  idempotencyKey?: string | null | undefined;
-}>;
-
-
-export type CreateProposalMutation = { createProposal: { id: number, code: string, status: ProposalStatus } };
+export type ProposalQuery = { proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, problem: string, solution: string, physical: boolean, address: string, latitude: number | null, longitude: number | null, volume: number, unit: string, estimatedCost: number, beneficiaries: number, proposerType: ProposerType, createdAt: string, updatedAt: string, proposerName: string, anonymousToPublic: boolean, cycle: { id: number, name: string, planYear: number } | null, forum: { id: number, name: string, level: ForumLevel, viewerIsStaff: boolean } | null, region: { id: number, name: string, level: RegionLevel } | null, regionPath: Array<{ id: number, name: string, level: RegionLevel }>, sector: { id: number, name: string } | null, activity: { id: number, code: string, name: string, unit: string, unitCost: number } | null, proposer: { id: number, name: string } | null, initialAgency: { id: number, name: string, abbreviation: string | null } | null, finalAgency: { id: number, name: string, abbreviation: string | null } | null, mergedInto: { id: number, code: string, title: string } | null, sourceReport: { id: number, code: string, title: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string }>, history: Array<{ id: number, level: ForumLevel, forumId: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, actorId: number, note: string | null, createdAt: string }>, recommendations: Array<{ id: number, level: ForumLevel, recommender: Recommender, decision: RecommendationDecision, volume: number | null, amount: number | null, note: string, createdAt: string }>, comments: Array<{ id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null }>, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
 
 export type UpdateProposalMutationVariables = Exact<{
   input: UpdateProposalInput;
@@ -691,32 +851,6 @@ export type UpdateProposalMutationVariables = Exact<{
 
 export type UpdateProposalMutation = { updateProposal: { id: number, code: string, status: ProposalStatus } };
 
-export type TransitionMutationVariables = Exact<{
-  input: TransitionInput;
-}>;
-
-
-export type TransitionMutation = { transitionProposal: { id: number, status: ProposalStatus, level: ForumLevel, forum: { id: number, name: string } | null, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
-
-export type UploadAttachmentMutationVariables = Exact<{
-  proposalId: number;
-  kind: AttachmentKind;
-  file: File | Blob;
-}>;
-
-
-export type UploadAttachmentMutation = { uploadAttachment: { id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string } };
-
-export type AddCommentMutationVariables = Exact<{
-  proposalId: number;
-  parentId?: number | null | undefined;
-  body: string;
-  idempotencyKey?: string | null | undefined;
-}>;
-
-
-export type AddCommentMutation = { addComment: { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null } };
-
 export type HideCommentMutationVariables = Exact<{
   commentId: number;
   reason: string;
@@ -724,213 +858,6 @@ export type HideCommentMutationVariables = Exact<{
 
 
 export type HideCommentMutation = { hideComment: { id: number, hidden: boolean, hiddenReason: string | null, body: string | null } };
-
-export type OwnBallotFieldsFragment = { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null };
-
-export type RoundQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type RoundQuery = { votingRound: { id: number, title: string, method: BallotMethod, rule: string, maxChoices: number | null, pointsBudget: number | null, maxPointsPerProposal: number | null, costLimit: number | null, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean, isOpen: boolean, isClosed: boolean, forum: { id: number, name: string, budgetCeiling: number | null, tolerancePercent: number, viewerIsStaff: boolean, region: { id: number, name: string } | null } | null, proposals: Array<{ id: number, code: string, title: string, estimatedCost: number, region: { id: number, name: string } | null }>, myBallot: { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null } | null } };
-
-export type RoundTallyQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type RoundTallyQuery = { votingRound: { id: number, isOpen: boolean, isClosed: boolean, tally: { ballots: number, counted: number, withheld: boolean, minimumBallots: number, rows: Array<{ proposalId: number, cost: number, votes: number, points: number, borda: number }> } } };
-
-export type RoundOutcomeQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type RoundOutcomeQuery = { votingRound: { id: number, method: BallotMethod, isClosed: boolean, outcome: { rule: string, budget: number, ballots: number, totalCost: number, computedAt: string, rows: Array<{ proposalId: number, code: string, title: string, rank: number, cost: number, support: string, cumulativeCost: number, selectedByRule: boolean, selected: boolean, list: OutcomeList, reason: OutcomeReason, remainingBudget: number | null, decisionReason: string | null }> } } };
-
-export type RoundPbQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type RoundPbQuery = { votingRound: { id: number, pabulib: string } };
-
-export type CastBallotMutationVariables = Exact<{
-  roundId: number;
-  choices: Array<ChoiceInput> | ChoiceInput;
-}>;
-
-
-export type CastBallotMutation = { castBallot: { receipt: string, castAt: string } };
-
-export type PaperBallotMutationVariables = Exact<{
-  input: PaperBallotInput;
-}>;
-
-
-export type PaperBallotMutation = { enterPaperBallot: { receipt: string, castAt: string } };
-
-export type CheckReceiptQueryVariables = Exact<{
-  roundId: number;
-  receipt: string;
-}>;
-
-
-export type CheckReceiptQuery = { checkReceipt: { counted: boolean } };
-
-export type ContestPaperBallotMutationVariables = Exact<{
-  roundId: number;
-  reason: string;
-}>;
-
-
-export type ContestPaperBallotMutation = { contestPaperBallot: { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null } };
-
-export type PaperContestsQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type PaperContestsQuery = { votingRound: { id: number, paperBallotContests: Array<{ voterId: number, voterName: string, paperNumber: string, sessionId: number | null, enteredByName: string | null, recordedAt: string, contestedAt: string, reason: string }> } };
-
-export type AnnulPaperBallotMutationVariables = Exact<{
-  roundId: number;
-  voterId: number;
-  note: string;
-}>;
-
-
-export type AnnulPaperBallotMutation = { annulPaperBallot: boolean };
-
-export type PaperVotersQueryVariables = Exact<{
-  forumId: number;
-}>;
-
-
-export type PaperVotersQuery = { liveSessions: Array<{ id: number, title: string, status: SessionStatus, attendance: Array<{ id: number, accountId: number | null, name: string, roleOrInstitution: string, status: AttendanceStatus }> | null }> };
-
-export type OpenRoundMutationVariables = Exact<{
-  input: OpenRoundInput;
-}>;
-
-
-export type OpenRoundMutation = { openVotingRound: { id: number, title: string } };
-
-export type CloseRoundMutationVariables = Exact<{
-  roundId: number;
-}>;
-
-
-export type CloseRoundMutation = { closeVotingRound: { id: number, isOpen: boolean, isClosed: boolean, closedAt: string | null } };
-
-export type DecideOutcomeMutationVariables = Exact<{
-  roundId: number;
-  proposalId: number;
-  selected: boolean;
-  reason: string;
-}>;
-
-
-export type DecideOutcomeMutation = { decideOutcome: { id: number, selected: boolean, reason: string } };
-
-export type AccountsQueryVariables = Exact<{
-  filter: AccountFilter;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, name: string, email: string | null, phone: string | null, verification: VerificationStatus | null, createdAt: string, homeRegion: { id: number, name: string } | null }> } };
-
-export type VerifyAccountMutationVariables = Exact<{
-  accountId: number;
-  decision: VerificationStatus;
-}>;
-
-
-export type VerifyAccountMutation = { verifyAccount: { id: number, verification: VerificationStatus | null } };
-
-export type QueueQueryVariables = Exact<{
-  forumId: number;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type QueueQuery = { forum: { id: number, name: string, viewerIsStaff: boolean, proposals: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ address: string, id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }>, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null }> } } };
-
-export type CyclesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type CyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus, createdAt: string, region: { id: number, name: string } | null, stages: Array<{ id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean }> }> } };
-
-export type CycleForumsQueryVariables = Exact<{
-  cycleId: number;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type CycleForumsQuery = { forums: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null }> } };
-
-export type CreateCycleMutationVariables = Exact<{
-  input: CreateCycleInput;
-}>;
-
-
-export type CreateCycleMutation = { createCycle: { id: number, name: string, planYear: number, status: CycleStatus } };
-
-export type SetCycleStatusMutationVariables = Exact<{
-  cycleId: number;
-  status: CycleStatus;
-}>;
-
-
-export type SetCycleStatusMutation = { setCycleStatus: { id: number, status: CycleStatus } };
-
-export type SetStageMutationVariables = Exact<{
-  input: SetStageInput;
-}>;
-
-
-export type SetStageMutation = { setStage: { id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean } };
-
-export type LockStageMutationVariables = Exact<{
-  stageId: number;
-  locked: boolean;
-}>;
-
-
-export type LockStageMutation = { lockStage: { id: number, locked: boolean } };
-
-export type CreateForumMutationVariables = Exact<{
-  input: CreateForumInput;
-}>;
-
-
-export type CreateForumMutation = { createForum: { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
-
-export type UpdateForumMutationVariables = Exact<{
-  input: UpdateForumInput;
-}>;
-
-
-export type UpdateForumMutation = { updateForum: { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
-
-export type SetForumStatusMutationVariables = Exact<{
-  forumId: number;
-  status: ForumStatus;
-}>;
-
-
-export type SetForumStatusMutation = { setForumStatus: { id: number, status: ForumStatus } };
-
-export type ForumResultsQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type ForumResultsQuery = { forum: { viewerIsStaff: boolean, id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, cycle: { id: number, name: string, planYear: number } | null, votingRounds: Array<{ id: number, title: string, method: BallotMethod, rule: string, isOpen: boolean, isClosed: boolean, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean }>, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
 
 export type LiveSessionsQueryVariables = Exact<{
   forumId: number;
@@ -1148,53 +1075,95 @@ export type ClosePollMutationVariables = Exact<{
 
 export type ClosePollMutation = { closePoll: { id: number } };
 
-export type ForumPriorityQueryVariables = Exact<{
-  id: number;
+export type IssuePasswordResetCodeMutationVariables = Exact<{
+  accountId: number;
 }>;
 
 
-export type ForumPriorityQuery = { forum: { id: number, name: string, level: ForumLevel, status: ForumStatus, closedAt: string | null, viewerIsStaff: boolean, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, parentForum: { id: number, name: string } | null, votingRounds: Array<{ id: number, isOpen: boolean, isClosed: boolean }>, unverified: { totalCount: number }, priorityList: { fixed: boolean, roundId: number | null, budget: number | null, rows: Array<{ rank: number, list: OutcomeList, reason: OutcomeReason, support: string, cost: number, outcome: PriorityOutcome | null, note: string, promotedAt: string | null, proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, region: { id: number, name: string } | null, forum: { id: number, name: string } | null } }> } } };
+export type IssuePasswordResetCodeMutation = { issuePasswordResetCode: { code: string, expiresAt: string } };
 
-export type CloseForumMutationVariables = Exact<{
-  input: CloseForumInput;
+export type AccountsQueryVariables = Exact<{
+  filter: AccountFilter;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type CloseForumMutation = { closeForum: { id: number, status: ForumStatus, closedAt: string | null } };
+export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, name: string, email: string | null, phone: string | null, verification: VerificationStatus | null, createdAt: string, homeRegion: { id: number, name: string } | null }> } };
 
-export type PromoteReserveMutationVariables = Exact<{
+export type VerifyAccountMutationVariables = Exact<{
+  accountId: number;
+  decision: VerificationStatus;
+}>;
+
+
+export type VerifyAccountMutation = { verifyAccount: { id: number, verification: VerificationStatus | null } };
+
+export type CyclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus, createdAt: string, region: { id: number, name: string } | null, stages: Array<{ id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean }> }> } };
+
+export type CycleForumsQueryVariables = Exact<{
+  cycleId: number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CycleForumsQuery = { forums: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null }> } };
+
+export type CreateCycleMutationVariables = Exact<{
+  input: CreateCycleInput;
+}>;
+
+
+export type CreateCycleMutation = { createCycle: { id: number, name: string, planYear: number, status: CycleStatus } };
+
+export type SetCycleStatusMutationVariables = Exact<{
+  cycleId: number;
+  status: CycleStatus;
+}>;
+
+
+export type SetCycleStatusMutation = { setCycleStatus: { id: number, status: CycleStatus } };
+
+export type SetStageMutationVariables = Exact<{
+  input: SetStageInput;
+}>;
+
+
+export type SetStageMutation = { setStage: { id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean } };
+
+export type LockStageMutationVariables = Exact<{
+  stageId: number;
+  locked: boolean;
+}>;
+
+
+export type LockStageMutation = { lockStage: { id: number, locked: boolean } };
+
+export type CreateForumMutationVariables = Exact<{
+  input: CreateForumInput;
+}>;
+
+
+export type CreateForumMutation = { createForum: { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
+
+export type UpdateForumMutationVariables = Exact<{
+  input: UpdateForumInput;
+}>;
+
+
+export type UpdateForumMutation = { updateForum: { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
+
+export type SetForumStatusMutationVariables = Exact<{
   forumId: number;
-  proposalId: number;
+  status: ForumStatus;
 }>;
 
 
-export type PromoteReserveMutation = { promoteReserve: { id: number, status: ProposalStatus, level: ForumLevel, forum: { id: number, name: string } | null } };
-
-export type CarryOverMutationVariables = Exact<{
-  input: CarryOverInput;
-}>;
-
-
-export type CarryOverMutation = { carryOverProposal: { id: number, code: string, status: ProposalStatus, cycle: { id: number, name: string, planYear: number } | null } };
-
-export type ActiveCyclesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ActiveCyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus }> } };
-
-export type ReportImplementationMutationVariables = Exact<{
-  input: ReportImplementationInput;
-}>;
-
-
-export type ReportImplementationMutation = { reportImplementation: { id: number, status: ImplementationStatus, happenedOn: string, note: string, photoUrl: string | null } };
-
-export type ProposalPathQueryVariables = Exact<{
-  id: number;
-}>;
-
-
-export type ProposalPathQuery = { proposal: { id: number, status: ProposalStatus, implementationStatus: ImplementationStatus | null, finalAgency: { id: number } | null, initialAgency: { id: number } | null, carriedOverFrom: { id: number, code: string, title: string, cycle: { id: number, name: string } | null } | null, path: { carriedOverFromId: number | null, carriedOverToId: number | null, inPlan: boolean, implementationStatus: ImplementationStatus | null, implementation: Array<{ id: number, status: ImplementationStatus, happenedOn: string, note: string, photoUrl: string | null, createdAt: string }>, levels: Array<{ forumId: number, forumName: string, level: ForumLevel, status: ProposalStatus, arrivedAt: string, leftAt: string | null, changes: Array<{ id: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, note: string | null, createdAt: string, actorId: number }>, recommendations: Array<{ id: number, recommender: Recommender, decision: RecommendationDecision, amount: number | null, volume: number | null, note: string, createdAt: string }>, votes: Array<{ roundId: number, roundTitle: string, method: BallotMethod, closed: boolean, ballots: number, votes: number, points: number }>, priority: { rank: number, list: OutcomeList, reason: OutcomeReason, support: string, outcome: PriorityOutcome, note: string, promotedAt: string | null } | null }> } } };
+export type SetForumStatusMutation = { setForumStatus: { id: number, status: ForumStatus } };
 
 export type AdminAccountsQueryVariables = Exact<{
   filter: AccountFilter;
@@ -1219,44 +1188,305 @@ export type RevokeRoleMutationVariables = Exact<{
 
 export type RevokeRoleMutation = { revokeRole: { id: number } };
 
-export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+export type OwnBallotFieldsFragment = { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null };
 
-
-export type UnreadNotificationCountQuery = { unreadNotificationCount: number };
-
-export type NotificationFieldsFragment = { id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null } };
-
-export type NotificationsQueryVariables = Exact<{
-  before?: number | null | undefined;
-  first: number;
+export type RoundQueryVariables = Exact<{
+  id: number;
 }>;
 
 
-export type NotificationsQuery = { notifications: Array<{ id: number, kind: NotificationKind, proposalId: number | null, forumId: number | null, createdAt: string, readAt: string | null, summary: string, details: { proposalCode: string | null, proposalTitle: string | null, fromStatus: string | null, toStatus: string | null, level: string | null, note: string | null, forumName: string | null, title: string | null, startsAt: string | null, authorName: string | null, excerpt: string | null, outcome: string | null } }> };
+export type RoundQuery = { votingRound: { id: number, title: string, method: BallotMethod, rule: string, maxChoices: number | null, pointsBudget: number | null, maxPointsPerProposal: number | null, costLimit: number | null, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean, isOpen: boolean, isClosed: boolean, forum: { id: number, name: string, budgetCeiling: number | null, tolerancePercent: number, viewerIsStaff: boolean, region: { id: number, name: string } | null } | null, proposals: Array<{ id: number, code: string, title: string, estimatedCost: number, region: { id: number, name: string } | null }>, myBallot: { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null } | null } };
 
-export type MarkNotificationsReadMutationVariables = Exact<{
-  ids?: Array<number> | number | null | undefined;
+export type RoundTallyQueryVariables = Exact<{
+  id: number;
 }>;
 
 
-export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+export type RoundTallyQuery = { votingRound: { id: number, isOpen: boolean, isClosed: boolean, tally: { ballots: number, counted: number, withheld: boolean, minimumBallots: number, rows: Array<{ proposalId: number, cost: number, votes: number, points: number, borda: number }> } } };
 
-export type NotificationPreferencesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type NotificationPreferencesQuery = { notificationPreferences: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
-
-export type SetNotificationPreferenceMutationVariables = Exact<{
-  kind: NotificationKind;
-  delivery: NotificationDelivery;
+export type RoundOutcomeQueryVariables = Exact<{
+  id: number;
 }>;
 
 
-export type SetNotificationPreferenceMutation = { setNotificationPreference: Array<{ kind: NotificationKind, delivery: NotificationDelivery }> };
+export type RoundOutcomeQuery = { votingRound: { id: number, method: BallotMethod, isClosed: boolean, outcome: { rule: string, budget: number, ballots: number, totalCost: number, computedAt: string, rows: Array<{ proposalId: number, code: string, title: string, rank: number, cost: number, support: string, cumulativeCost: number, selectedByRule: boolean, selected: boolean, list: OutcomeList, reason: OutcomeReason, remainingBudget: number | null, decisionReason: string | null }> } } };
 
-export type UnsubscribeFromMailMutationVariables = Exact<{
-  token: string;
+export type RoundPbQueryVariables = Exact<{
+  id: number;
 }>;
 
 
-export type UnsubscribeFromMailMutation = { unsubscribeFromMail: boolean };
+export type RoundPbQuery = { votingRound: { id: number, pabulib: string } };
+
+export type CastBallotMutationVariables = Exact<{
+  roundId: number;
+  choices: Array<ChoiceInput> | ChoiceInput;
+}>;
+
+
+export type CastBallotMutation = { castBallot: { receipt: string, castAt: string } };
+
+export type PaperBallotMutationVariables = Exact<{
+  input: PaperBallotInput;
+}>;
+
+
+export type PaperBallotMutation = { enterPaperBallot: { receipt: string, castAt: string } };
+
+export type CheckReceiptQueryVariables = Exact<{
+  roundId: number;
+  receipt: string;
+}>;
+
+
+export type CheckReceiptQuery = { checkReceipt: { counted: boolean } };
+
+export type ContestPaperBallotMutationVariables = Exact<{
+  roundId: number;
+  reason: string;
+}>;
+
+
+export type ContestPaperBallotMutation = { contestPaperBallot: { channel: BallotChannel, receipt: string, castAt: string, sealed: boolean, paperNumber: string | null, sessionId: number | null, enteredByName: string | null, contestedAt: string | null, contestReason: string | null, choices: Array<{ proposalId: number, points: number }> | null } };
+
+export type PaperContestsQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type PaperContestsQuery = { votingRound: { id: number, paperBallotContests: Array<{ voterId: number, voterName: string, paperNumber: string, sessionId: number | null, enteredByName: string | null, recordedAt: string, contestedAt: string, reason: string }> } };
+
+export type AnnulPaperBallotMutationVariables = Exact<{
+  roundId: number;
+  voterId: number;
+  note: string;
+}>;
+
+
+export type AnnulPaperBallotMutation = { annulPaperBallot: boolean };
+
+export type PaperVotersQueryVariables = Exact<{
+  forumId: number;
+}>;
+
+
+export type PaperVotersQuery = { liveSessions: Array<{ id: number, title: string, status: SessionStatus, attendance: Array<{ id: number, accountId: number | null, name: string, roleOrInstitution: string, status: AttendanceStatus }> | null }> };
+
+export type OpenRoundMutationVariables = Exact<{
+  input: OpenRoundInput;
+}>;
+
+
+export type OpenRoundMutation = { openVotingRound: { id: number, title: string } };
+
+export type CloseRoundMutationVariables = Exact<{
+  roundId: number;
+}>;
+
+
+export type CloseRoundMutation = { closeVotingRound: { id: number, isOpen: boolean, isClosed: boolean, closedAt: string | null } };
+
+export type DecideOutcomeMutationVariables = Exact<{
+  roundId: number;
+  proposalId: number;
+  selected: boolean;
+  reason: string;
+}>;
+
+
+export type DecideOutcomeMutation = { decideOutcome: { id: number, selected: boolean, reason: string } };
+
+export type MeFieldsFragment = { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: number, name: string, verification: VerificationStatus | null, email: string | null, phone: string | null, homeRegion: { id: number, name: string, level: RegionLevel, parentId: number | null } | null, roles: Array<{ id: number, role: Role, forumId: number | null, regionId: number | null, agencyId: number | null }> } | null };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: { ok: boolean } };
+
+export type RegionsQueryVariables = Exact<{
+  parentId?: number | null | undefined;
+  level?: RegionLevel | null | undefined;
+  within?: number | null | undefined;
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type RegionsQuery = { regions: { totalCount: number, nodes: Array<{ id: number, name: string, code: string, level: RegionLevel, parentId: number | null }> } };
+
+export type RegionQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type RegionQuery = { region: { id: number, name: string, code: string, level: RegionLevel, parentId: number | null } };
+
+export type CatalogueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogueQuery = { sectors: Array<{ id: number, code: string, name: string }>, agencies: Array<{ id: number, code: string, name: string, abbreviation: string | null }>, activities: Array<{ id: number, code: string, name: string, sectorId: number, agencyId: number | null, unit: string, unitCost: number, physical: boolean }> };
+
+export type HomeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HomeQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number, status: CycleStatus, region: { id: number, name: string } | null, stages: Array<{ id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean }>, forums: { totalCount: number, nodes: Array<{ id: number, name: string, level: ForumLevel, status: ForumStatus, votingRounds: Array<{ id: number, title: string, isOpen: boolean, isClosed: boolean, closesAt: string, method: BallotMethod }> }> } }> } };
+
+export type ProposalSummaryFragment = { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null };
+
+export type ProposalsQueryVariables = Exact<{
+  filter: ProposalFilter;
+  sort: ProposalSort;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ProposalsQuery = { proposals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null }> } };
+
+export type CommentFieldsFragment = { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null };
+
+export type CreateProposalMutationVariables = Exact<{
+  input: CreateProposalInput;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type CreateProposalMutation = { createProposal: { id: number, code: string, status: ProposalStatus } };
+
+export type TransitionMutationVariables = Exact<{
+  input: TransitionInput;
+}>;
+
+
+export type TransitionMutation = { transitionProposal: { id: number, status: ProposalStatus, level: ForumLevel, forum: { id: number, name: string } | null, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
+
+export type UploadAttachmentMutationVariables = Exact<{
+  proposalId: number;
+  kind: AttachmentKind;
+  file: File | Blob;
+}>;
+
+
+export type UploadAttachmentMutation = { uploadAttachment: { id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string } };
+
+export type AddCommentMutationVariables = Exact<{
+  proposalId: number;
+  parentId?: number | null | undefined;
+  body: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type AddCommentMutation = { addComment: { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null } };
+
+export type QueueQueryVariables = Exact<{
+  forumId: number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QueueQuery = { forum: { id: number, name: string, viewerIsStaff: boolean, proposals: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ address: string, id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }>, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null }> } } };
+
+export type ReportCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportCategoriesQuery = { reportCategories: Array<{ id: number, code: string, name: string, agencyId: number, verifyDays: number, followUpDays: number, active: boolean }> };
+
+export type ReportSummaryFragment = { id: number, code: string, kind: ReportKind, title: string, status: ReportStatus, privacy: ReportPrivacy, reporterName: string | null, createdAt: string, dueAt: string | null, overdue: boolean, escalationLevel: number, mine: boolean, following: boolean, category: { id: number, name: string } | null, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, name: string, abbreviation: string | null } | null };
+
+export type ReportsQueryVariables = Exact<{
+  filter: ReportFilter;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReportsQuery = { reports: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, code: string, kind: ReportKind, title: string, status: ReportStatus, privacy: ReportPrivacy, reporterName: string | null, createdAt: string, dueAt: string | null, overdue: boolean, escalationLevel: number, mine: boolean, following: boolean, category: { id: number, name: string } | null, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, name: string, abbreviation: string | null } | null }> } };
+
+export type ReportQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ReportQuery = { report: { body: string, address: string, latitude: number | null, longitude: number | null, shareIdentityWithAgency: boolean, updatedAt: string, mine: boolean, following: boolean, coordinating: boolean, handlingAgency: boolean, rejectionReason: RejectionReason | null, mergedIntoId: number | null, disputed: boolean, followersCount: number, verifyDueAt: string, verifiedAt: string | null, disposedAt: string | null, followUpDueAt: string | null, firstFollowUpAt: string | null, answeredAt: string | null, closedAt: string | null, availableMoves: Array<ReportStatus>, canRate: boolean, id: number, code: string, kind: ReportKind, title: string, status: ReportStatus, privacy: ReportPrivacy, reporterName: string | null, createdAt: string, dueAt: string | null, overdue: boolean, escalationLevel: number, category: { id: number, name: string, agencyId: number } | null, proposal: { id: number, code: string, title: string, status: ProposalStatus } | null, history: Array<{ actorRole: ReportRole, fromStatus: ReportStatus | null, toStatus: ReportStatus, note: string | null, createdAt: string }>, photos: Array<{ id: number, url: string, thumbnailUrl: string, fromAgency: boolean, width: number | null, height: number | null }>, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, name: string, abbreviation: string | null } | null } };
+
+export type ReportStaffQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ReportStaffQuery = { report: { id: number, likelyDuplicates: Array<{ distanceMetres: number | null, report: { id: number, code: string, title: string, status: ReportStatus, createdAt: string, address: string } }>, suggestedForum: { id: number, name: string, status: ForumStatus, region: { id: number, name: string, level: RegionLevel } | null } | null } };
+
+export type FileReportMutationVariables = Exact<{
+  input: FileReportInput;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type FileReportMutation = { fileReport: { id: number, code: string, status: ReportStatus } };
+
+export type MoveReportMutationVariables = Exact<{
+  input: MoveReportInput;
+}>;
+
+
+export type MoveReportMutation = { moveReport: { id: number, status: ReportStatus, availableMoves: Array<ReportStatus> } };
+
+export type MergeReportMutationVariables = Exact<{
+  reportId: number;
+  intoId: number;
+}>;
+
+
+export type MergeReportMutation = { mergeReport: { id: number, status: ReportStatus, mergedIntoId: number | null } };
+
+export type ReportToProposalMutationVariables = Exact<{
+  reportId: number;
+  proposal: CreateProposalInput;
+}>;
+
+
+export type ReportToProposalMutation = { reportToProposal: { id: number, code: string, title: string, status: ProposalStatus } };
+
+export type RateReportMutationVariables = Exact<{
+  reportId: number;
+  answers: SatisfactionInput;
+}>;
+
+
+export type RateReportMutation = { rateReport: boolean };
+
+export type UploadReportPhotoMutationVariables = Exact<{
+  reportId: number;
+  file: File | Blob;
+}>;
+
+
+export type UploadReportPhotoMutation = { uploadReportPhoto: { id: number, url: string, thumbnailUrl: string, fromAgency: boolean, width: number | null, height: number | null } };
+
+export type SatisfactionFieldsFragment = { value: number, grade: Grade, respondents: number, elementMeans: Array<number> };
+
+export type ReportDashboardQueryVariables = Exact<{
+  year: number;
+}>;
+
+
+export type ReportDashboardQuery = { reportDashboard: { year: number, reports: number, closed: number, rejected: number, overdueNow: number, satisfaction: { value: number, grade: Grade, respondents: number, elementMeans: Array<number> } | null, agencies: Array<{ received: number, answered: number, followedUpOnTime: number, onTimeShare: number | null, medianHoursToFirstFollowUp: number | null, overdueNow: number, agency: { id: number, name: string, abbreviation: string | null }, satisfaction: { value: number, grade: Grade, respondents: number, elementMeans: Array<number> } | null }>, categories: Array<{ reports: number, closed: number, category: { id: number, name: string } }> } };
+
+export type CycleProgressQueryVariables = Exact<{
+  cycleId: number;
+}>;
+
+
+export type CycleProgressQuery = { cycleProgress: Array<{ forumId: number, proposals: number, awaitingVerification: number, verified: number, verifiedCost: number, ceilingShare: number | null, stageClosesAt: string | null, stageOverdue: boolean, forum: { id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, region: { id: number, name: string } | null } }> };
+
+export type ProposalCyclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProposalCyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number }> } };
