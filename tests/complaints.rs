@@ -1279,6 +1279,44 @@ async fn filing_twice_with_one_key_makes_one_report(backend: Backend) {
         .await;
     assert_field_code(&bad, "title", "length");
     assert_eq!(app.snapshot().await["reports"], before);
+    // A retired category takes no new reports; only administrators change categories.
+    let update = "mutation($input: UpdateReportCategoryInput!) { updateReportCategory(input: $input) { id active verifyDays } }";
+    assert_code(
+        &app.gql(
+            update,
+            json!({ "input": { "id": c.category, "active": false } }),
+            c.planner.token(),
+        )
+        .await,
+        "FORBIDDEN",
+    );
+    let retired = app
+        .gql(
+            update,
+            json!({ "input": { "id": c.category, "active": false, "verifyDays": 2 } }),
+            c.world.admin_token(),
+        )
+        .await;
+    assert_eq!(ok(&retired)["updateReportCategory"]["verifyDays"], 2);
+    let after_retiring = app
+        .gql(FILE, json!({ "input": c.input(json!({})) }), c.ani.token())
+        .await;
+    assert_field_code(&after_retiring, "categoryId", "unknown");
+    let bad_days = app
+        .gql(
+            update,
+            json!({ "input": { "id": c.category, "followUpDays": 0 } }),
+            c.world.admin_token(),
+        )
+        .await;
+    assert_field_code(&bad_days, "followUpDays", "range");
+    ok(&app
+        .gql(
+            update,
+            json!({ "input": { "id": c.category, "active": true } }),
+            c.world.admin_token(),
+        )
+        .await);
     let unknown = app
         .gql(
             FILE,

@@ -28,6 +28,8 @@ test('proposals can be filtered by status, searched and paged', async () => {
   const range = page.getByText(/Menampilkan 1–20 dari \d+/);
   await range.waitFor();
   const all = Number((await range.textContent()).match(/dari (\d+)/)[1]);
+  // On a phone the filters wait behind "Filter" (issue #17).
+  await page.getByTestId('filters-toggle').click();
   await page.getByLabel('Status', { exact: true }).selectOption('VERIFIED');
   await page.getByRole('button', { name: 'Terapkan' }).click();
   await page.waitForURL(/status=VERIFIED/);

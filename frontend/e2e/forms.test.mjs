@@ -10,18 +10,18 @@ import { after, before, test } from 'node:test';
 import { BASE, DESKTOP, PASSWORD, PHONE, api, assertNoJsErrors, checkA11y, kelurahanForum, launch, newPage, openSession, residentsOf, shoot, signInUi, token, waitForMail } from './helpers.mjs';
 
 let browser;
-let forum; // Kejuron's kelurahan forum (proposals)
+let forum; // Mojorejo's kelurahan forum (proposals; no other scenario closes it)
 let hall; // Mojorejo's (sessions)
 let resident;
 let residentToken;
 let admin;
 before(async () => {
   browser = await launch();
-  forum = await kelurahanForum('Kejuron');
+  forum = await kelurahanForum('Mojorejo');
   hall = await kelurahanForum('Mojorejo');
   admin = await token('admin@musrenbang.test');
   [resident] = await residentsOf(forum.region.id, admin);
-  assert.ok(resident, 'need a verified resident of Kejuron');
+  assert.ok(resident, 'need a verified resident of Mojorejo');
   residentToken = await token(resident.email);
 });
 after(async () => {
@@ -125,7 +125,7 @@ test('money is refused at the field when negative or unreadable, and a cost far 
   const planner = await newPage(browser, DESKTOP);
   await signInUi(planner, 'perencana@musrenbang.test');
   await planner.goto(`${BASE}/perencanaan`);
-  const row = planner.locator('.forum-row', { hasText: 'Musrenbang Kelurahan Kejuron' }).first();
+  const row = planner.locator('.forum-row', { hasText: 'Musrenbang Kelurahan Mojorejo' }).first();
   await row.getByRole('button', { name: /Ubah/ }).click();
   const ceiling = row.getByLabel(/^Pagu indikatif/);
   await ceiling.fill('-300000000');
@@ -138,7 +138,7 @@ test('money is refused at the field when negative or unreadable, and a cost far 
   await planner.context().close();
 
   const mod = await newPage(browser, DESKTOP);
-  await signInUi(mod, 'fasilitator.kejuron@musrenbang.test');
+  await signInUi(mod, 'fasilitator.mojorejo@musrenbang.test');
   await mod.goto(`${BASE}/forum/${forum.id}`);
   await mod.locator('summary', { hasText: 'Buka putaran pemungutan suara' }).click();
   await mod.locator('#or-method').selectOption('KNAPSACK');
@@ -224,7 +224,7 @@ test('forms check every field in one pass, in form order, in the chosen language
   await anon.getByLabel('Nomor ponsel').fill('12345');
   await anon.getByLabel('Kata sandi').fill('rahasia-sekali-2027');
   await anon.getByLabel('Kecamatan').selectOption({ label: 'Taman' });
-  await anon.getByLabel('Desa/Kelurahan').selectOption({ label: 'Kejuron' });
+  await anon.getByLabel('Desa/Kelurahan').selectOption({ label: 'Mojorejo' });
   await anon.getByRole('button', { name: 'Daftar', exact: true }).click();
   await anon.locator('#reg-phone-error').getByText('harus nomor ponsel Indonesia', { exact: false }).waitFor();
   await anon.getByTestId('form-problems').getByText(/^Nomor ponsel: harus nomor ponsel Indonesia/).waitFor();
@@ -235,7 +235,7 @@ test('forms check every field in one pass, in form order, in the chosen language
   await anon.getByLabel('Mobile number').fill('12345');
   await anon.getByLabel('Password').fill('rahasia-sekali-2027');
   await anon.getByLabel(/^District/).selectOption({ label: 'Taman' });
-  await anon.getByLabel(/^Village/).selectOption({ label: 'Kejuron' });
+  await anon.getByLabel(/^Village/).selectOption({ label: 'Mojorejo' });
   await anon.getByRole('button', { name: 'Register', exact: true }).click();
   await anon.locator('#reg-phone-error').getByText(/must be an Indonesian mobile number/).waitFor();
   await checkA11y(anon, 'registration with a server field error in English');
@@ -429,11 +429,11 @@ test('after registering, a resident reads that the facilitator verifies them, an
   const page = await newPage(browser);
   const email = `warga.baru.${Date.now()}@contoh.id`;
   await page.goto(`${BASE}/daftar`);
-  await page.getByLabel('Nama lengkap').fill('Warga Baru Kejuron');
+  await page.getByLabel('Nama lengkap').fill('Warga Baru Mojorejo');
   await page.getByLabel(/^Email/).fill(email);
   await page.getByLabel('Kata sandi').fill('rahasia-sekali-2027');
   await page.getByLabel('Kecamatan').selectOption({ label: 'Taman' });
-  await page.getByLabel('Desa/Kelurahan').selectOption({ label: 'Kejuron' });
+  await page.getByLabel('Desa/Kelurahan').selectOption({ label: 'Mojorejo' });
   await page.getByRole('button', { name: 'Daftar', exact: true }).click();
   const mailed = page.getByTestId('register-mailed');
   const signedIn = page.getByTestId('verification-notice');

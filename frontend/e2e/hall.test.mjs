@@ -15,14 +15,14 @@ let modToken;
 let residents;
 before(async () => {
   browser = await launch();
-  // A session of Kejuron, opened through the API, with a current item of 10 minutes, one
+  // A session of Oro-Oro Ombo, opened through the API, with a current item of 10 minutes, one
   // resident on the floor, one waiting, and a poll that two residents have answered.
-  forum = await kelurahanForum('Kejuron');
+  forum = await kelurahanForum('Oro-Oro Ombo');
   const admin = await token('admin@musrenbang.test');
   residents = await residentsOf(forum.region.id, admin);
-  assert.ok(residents.length >= 3, 'need three verified residents of Kejuron');
-  modToken = await token('fasilitator.kejuron@musrenbang.test');
-  sessionId = await openSession(modToken, forum.id, 'Musyawarah Kelurahan Kejuron');
+  assert.ok(residents.length >= 3, 'need three verified residents of Oro-Oro Ombo');
+  modToken = await token('fasilitator.orooroombo@musrenbang.test');
+  sessionId = await openSession(modToken, forum.id, 'Musyawarah Kelurahan Oro-Oro Ombo');
   const item = await api('mutation($i:AgendaItemInput!){addAgendaItem(input:$i){id}}', { i: { sessionId, title: 'Perbaikan saluran air RW 03', timeBoxMinutes: 10 } }, modToken);
   await api('mutation($s:Int!,$i:Int){setCurrentItem(sessionId:$s,itemId:$i){id}}', { s: sessionId, i: item.addAgendaItem.id }, modToken);
   const tokens = [];
@@ -42,7 +42,7 @@ after(async () => {
 
 test('the hall view on a 1920×1080 projector: large timer, speakers, QR, and poll bars that change live', async () => {
   const hall = await newPage(browser, HALL);
-  await signInUi(hall, 'fasilitator.kejuron@musrenbang.test');
+  await signInUi(hall, 'fasilitator.orooroombo@musrenbang.test');
   await hall.goto(`${BASE}/sesi/${sessionId}`);
   await hall.getByTestId('hall-link').click();
   await hall.waitForURL(new RegExp(`/sesi/${sessionId}/aula$`));
@@ -65,6 +65,8 @@ test('the hall view on a 1920×1080 projector: large timer, speakers, QR, and po
   await hall.getByTestId('hall-poll-withheld').waitFor();
   // Nothing on the wall is cut off or scrolls sideways.
   assert.ok(await hall.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  const tall = await hall.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(tall <= 1080, `the hall view is ${tall} px tall on a 1080 px screen`);
 
   // A third resident, on a phone, checks in and answers: the wall shows the bars without a reload.
   const phone = await newPage(browser, PHONE);
@@ -95,7 +97,7 @@ test('the hall view on a 1920×1080 projector: large timer, speakers, QR, and po
 
 test('the desk records hall attendance in bulk, one name a line, with a result for each', async () => {
   const mod = await newPage(browser, DESKTOP);
-  await signInUi(mod, 'fasilitator.kejuron@musrenbang.test');
+  await signInUi(mod, 'fasilitator.orooroombo@musrenbang.test');
   await mod.goto(`${BASE}/sesi/${sessionId}`);
   const panel = mod.getByTestId('attendance-heading');
   const before = Number((await panel.getByTestId('attendance-count').textContent()).match(/\d+/)[0]);
@@ -191,7 +193,7 @@ test('a priority list on a 360 px phone reads as cards, without sideways scrolli
 
 test('finding things on a phone: filters behind a button, forum search and "Forum saya", a year filter, map targets of 24 px', async () => {
   const page = await newPage(browser, PHONE);
-  await signInUi(page, 'fasilitator.kejuron@musrenbang.test');
+  await signInUi(page, 'fasilitator.orooroombo@musrenbang.test');
   // Forums: the filters wait behind "Filter" on a phone.
   await page.goto(`${BASE}/forum`);
   await page.locator('.card-list li').first().waitFor();
@@ -200,9 +202,9 @@ test('finding things on a phone: filters behind a button, forum search and "Foru
   await page.locator('#forum-search').waitFor();
   await page.getByLabel('Forum saya').check();
   await page.getByTestId('forum-count').waitFor();
-  await page.getByRole('link', { name: 'Musrenbang Kelurahan Kejuron', exact: true }).first().waitFor();
+  await page.getByRole('link', { name: 'Musrenbang Kelurahan Oro-Oro Ombo', exact: true }).first().waitFor();
   const mine = await page.locator('.card-list h2').allTextContents();
-  assert.ok(mine.every((n) => /Kejuron|Taman|Kota Madiun/.test(n)), `my forums: ${mine.join(', ')}`);
+  assert.ok(mine.every((n) => /Oro-Oro Ombo|Kartoharjo|Kota Madiun/.test(n)), `my forums: ${mine.join(', ')}`);
   await page.getByLabel('Forum saya').uncheck();
   await page.locator('#forum-search').fill('patihan');
   await page.waitForURL(/q=patihan/);

@@ -18,7 +18,7 @@ use crate::{
         access::ReportStanding,
         complaints::{
             self, dashboard, photos, CreateReportCategoryInput, FileReportInput, HolidayInput,
-            MoveReportInput, ReportFilter, SatisfactionInput,
+            MoveReportInput, ReportFilter, SatisfactionInput, UpdateReportCategoryInput,
         },
         idempotency, proposals, throttle,
     },
@@ -439,6 +439,16 @@ impl ReportMutation {
     ) -> Result<report_category::Model> {
         let me = signed_in(ctx)?;
         Ok(complaints::create_category(db(ctx), me, input).await?)
+    }
+
+    /// Changes a category's name, agency or clocks, or retires it (administrators).
+    async fn update_report_category(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateReportCategoryInput,
+    ) -> Result<report_category::Model> {
+        let me = signed_in(ctx)?;
+        Ok(complaints::update_category(db(ctx), me, input).await?)
     }
 
     /// Replaces a year's holidays and collective leave days (administrators).

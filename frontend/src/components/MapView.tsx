@@ -96,7 +96,8 @@ export function MapView({ points, caption }: { points: MapPoint[]; caption: stri
   // viewBox units per screen pixel; the SVG is never drawn taller than 75vh (styles.css), so
   // take the larger of the two scales.
   const scale = Math.max(width / rendered.width, typeof window === 'undefined' ? 0 : height / Math.max(1, window.innerHeight * 0.75));
-  const target = (TARGET_PX / 2) * Math.max(scale, 1);
+  // A pixel to spare: the border and rounding take a little of the drawn size.
+  const target = (TARGET_PX / 2 + 1) * Math.max(scale, 1);
   const dot = Math.max(11, (DOT_PX / 2) * scale);
   return (
     <figure class="map">

@@ -4,7 +4,8 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
-import { formatDate, formatRupiah, parseDecimal, parseRupiah } from '../lib/format';
+import { formatDate, formatRupiah, parseDecimal } from '../lib/format';
+import { moneyProblem, parseMoney, problemText } from '../lib/validation';
 import type { CatalogueQuery, ReportQuery, ReportStaffQuery } from '../lib/generated/graphql';
 import { label, t } from '../lib/i18n';
 import { CATALOGUE, MERGE_REPORT, REPORT_STAFF, REPORT_TO_PROPOSAL } from '../lib/queries';
@@ -56,10 +57,13 @@ export function checkDraft(
   const problems: Record<string, string> = {};
   for (const field of ['title', 'problem', 'solution', 'unit', 'address'] as const) if (!d[field].trim()) problems[field] = t('field.required');
   const volume = parseDecimal(d.volume);
-  const cost = parseRupiah(d.estimatedCost);
+  // Money as typed: a minus sign or letters are refused, never read as another amount.
+  const money = parseMoney(d.estimatedCost);
+  const cost = money.value;
   const beneficiaries = parseDecimal(d.beneficiaries);
   if (volume === null) problems.volume = t('form.notNumber');
-  if (cost === null) problems.estimatedCost = t('form.notNumber');
+  if (money.problem) problems.estimatedCost = problemText(moneyProblem(money.problem));
+  else if (cost === null) problems.estimatedCost = t('field.required');
   if (beneficiaries === null) problems.beneficiaries = t('form.notNumber');
   if (Object.keys(problems).length) return { problems, input: null };
   return {
@@ -168,7 +172,7 @@ function ToProposal({ report, forum, onDone }: { report: FullReport; forum: NonN
   const [catalogue] = useQuery<CatalogueQuery>({ query: CATALOGUE, pause: !open });
   const [state, create] = useMutation(REPORT_TO_PROPOSAL);
   const set = <K extends keyof ProposalDraft>(k: K, v: ProposalDraft[K]) => setD((x) => ({ ...x, [k]: v }));
-  const cost = parseRupiah(d.estimatedCost);
+  const cost = parseMoney(d.estimatedCost).value;
   if (!open) {
     return (
       <section class="stack-sm" aria-labelledby="tp-heading">

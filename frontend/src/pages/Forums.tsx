@@ -15,7 +15,7 @@ const LEVELS = ['DESA_KELURAHAN', 'KECAMATAN', 'FORUM_OPD', 'KABUPATEN_KOTA', 'R
 const FORUM_STATUSES = ['DRAFT', 'SCHEDULED', 'IN_SESSION', 'CLOSED', 'RATIFIED'];
 const PAGE = 20;
 /** Searching or "my forums" filters here, on one long page (the API has no search of forums). */
-const ALL = 200;
+const ALL = 100; // the API's largest page
 
 /** Forums the person runs (moderator) or lives under (their home region or the one above it). */
 export function isMyForum(f: any, me: Me | null | undefined): boolean {
@@ -117,6 +117,7 @@ export default function ForumsPage() {
             </p>
           )}
           {local && nodes.length === 0 && <p>{t('forums.noneFound')}</p>}
+          {local && loaded.pageInfo.hasNextPage && <p class="hint">{t('forums.narrow', { n: ALL })}</p>}
           <ul class="card-list">
             {page.nodes.map((f: any) => (
               <li key={f.id} class="card">

@@ -20,6 +20,7 @@ export function dashboardYears(now: Date = new Date()): number[] {
 }
 
 export const csvHref = (year: number) => `/statistik/laporan.csv?tahun=${year}`;
+export const xlsxHref = (year: number) => `/statistik/laporan.xlsx?tahun=${year}`;
 
 export default function ReportDashboardPage() {
   const { query } = useRoute();
@@ -48,6 +49,9 @@ export default function ReportDashboardPage() {
         <p class="filters__actions">
           <a href={csvHref(year)} download={`statistik-laporan-${year}.csv`} class="button button--secondary" data-testid="stats-csv">
             {t('report.stats.csv', { year })}
+          </a>{' '}
+          <a href={xlsxHref(year)} download={`statistik-laporan-${year}.xlsx`} class="button button--secondary" data-testid="stats-xlsx">
+            {t('report.stats.xlsx', { year })}
           </a>
         </p>
       </div>

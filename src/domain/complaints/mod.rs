@@ -1155,6 +1155,58 @@ pub async fn create_category(
     Ok(created)
 }
 
+#[derive(Debug, Clone, InputObject, Validate, Serialize)]
+pub struct UpdateReportCategoryInput {
+    pub id: i32,
+    #[validate(length(min = 2, max = 200))]
+    pub name: Option<String>,
+    pub agency_id: Option<i32>,
+    #[validate(range(min = 1, max = 60))]
+    pub verify_days: Option<i32>,
+    #[validate(range(min = 1, max = 60))]
+    pub follow_up_days: Option<i32>,
+    /// An inactive category takes no new reports; its reports stay.
+    pub active: Option<bool>,
+}
+
+/// Administrators change a category: its agency (for reports sent from now on), its clocks
+/// (for clocks started from now on; running ones keep their deadlines), or retire it.
+pub async fn update_category(
+    db: &Db,
+    actor: &Actor,
+    input: UpdateReportCategoryInput,
+) -> AppResult<report_category::Model> {
+    validate(&input)?;
+    access::require_admin(actor)?;
+    let txn = db.begin().await?;
+    let current = find::<report_category::Entity>(&txn, input.id, "category").await?;
+    if let Some(agency_id) = input.agency_id {
+        agency::Entity::find_by_id(agency_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::field("agencyId", "unknown", "no such agency"))?;
+    }
+    let mut active: report_category::ActiveModel = current.into();
+    if let Some(name) = input.name {
+        active.name = Set(name.trim().to_owned());
+    }
+    if let Some(agency_id) = input.agency_id {
+        active.agency_id = Set(agency_id);
+    }
+    if let Some(days) = input.verify_days {
+        active.verify_days = Set(days);
+    }
+    if let Some(days) = input.follow_up_days {
+        active.follow_up_days = Set(days);
+    }
+    if let Some(flag) = input.active {
+        active.active = Set(flag);
+    }
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
 pub async fn categories(conn: &impl ConnectionTrait) -> AppResult<Vec<report_category::Model>> {
     Ok(report_category::Entity::find()
         .filter(report_category::Column::Active.eq(true))

@@ -1359,6 +1359,7 @@ export const en: Messages = {
   'report.stats.lead': 'How many residents’ reports came in, how many were answered on time, and how residents rated the service (the public satisfaction index, Permenpan RB 14/2017), per agency.',
   'report.stats.year': 'Year',
   'report.stats.csv': 'Download CSV {year}',
+  'report.stats.xlsx': 'Download Excel {year}',
   'report.stats.totals': 'Summary {year}',
   'report.stats.reports': 'Reports received',
   'report.stats.closed': 'Closed',
@@ -1495,4 +1496,5 @@ export const en: Messages = {
   'forums.found': '{n} forums found',
   'forums.noneFound': 'No forum matches. Change the search or the filters.',
   'forums.year': 'plan year {year}',
+  'forums.narrow': 'This search looks at the first {n} forums: choose a year or level to narrow it.',
 };

@@ -1356,6 +1356,7 @@ export const id = {
   'report.stats.lead': 'Berapa laporan warga yang masuk, dijawab tepat waktu, dan bagaimana warga menilai layanannya (Indeks Kepuasan Masyarakat, Permenpan RB 14/2017), per perangkat daerah.',
   'report.stats.year': 'Tahun',
   'report.stats.csv': 'Unduh CSV {year}',
+  'report.stats.xlsx': 'Unduh Excel {year}',
   'report.stats.totals': 'Ringkasan {year}',
   'report.stats.reports': 'Laporan masuk',
   'report.stats.closed': 'Selesai',
@@ -1492,6 +1493,7 @@ export const id = {
   'forums.found': '{n} forum ditemukan',
   'forums.noneFound': 'Tidak ada forum yang cocok. Ubah kata pencarian atau saringan.',
   'forums.year': 'tahun rencana {year}',
+  'forums.narrow': 'Pencarian ini melihat {n} forum pertama: pilih tahun atau tingkat untuk mempersempit.',
 };
 
 export type Messages = { [K in keyof typeof id]: string };
