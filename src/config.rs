@@ -70,6 +70,25 @@ pub enum Command {
         /// The hour (WIB, 0-23) at which the daily digest of notifications goes out.
         #[arg(long, env = "MUSRENBANG_DIGEST_HOUR", default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..24))]
         digest_hour: u32,
+        /// The map's background tiles, as a URL template with {z}/{x}/{y} (a city's own tile
+        /// server, say); "off" shows the map without tiles. Default: OpenStreetMap's.
+        #[arg(
+            long,
+            env = "MUSRENBANG_MAP_TILES",
+            default_value = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )]
+        map_tiles: String,
+        /// A directory (shared by every instance) for uploaded files' bytes; without it they
+        /// are kept in the database.
+        #[arg(long, env = "MUSRENBANG_MEDIA_DIR")]
+        media_dir: Option<PathBuf>,
+        /// The credit the tiles' licence asks for, shown on the map.
+        #[arg(
+            long,
+            env = "MUSRENBANG_MAP_ATTRIBUTION",
+            default_value = "© OpenStreetMap contributors"
+        )]
+        map_attribution: String,
     },
     /// Applies pending migrations and exits.
     Migrate {
@@ -114,6 +133,9 @@ pub enum Command {
         /// Where to write ("-" for standard output); the export's own file name if absent.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The address residents reach the web app at: links to uploaded files begin with it.
+        #[arg(long, env = "MUSRENBANG_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -266,6 +288,30 @@ pub struct ServerSettings {
     pub public_url: String,
     /// The hour (WIB) of the daily notification digest.
     pub digest_hour: u32,
+    /// The map's background tiles; None: the map without tiles.
+    pub map_tiles: Option<MapTiles>,
+    /// Where uploaded files' bytes are kept.
+    pub files: crate::files::FileStore,
+}
+
+/// Where the web app's map takes its background from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapTiles {
+    /// A URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`).
+    pub url_template: String,
+    /// The credit the tiles' licence asks for.
+    pub attribution: String,
+}
+
+impl MapTiles {
+    /// The operator's setting: "off" (or nothing) shows the map without tiles.
+    pub fn from_setting(url_template: &str, attribution: &str) -> Option<Self> {
+        let url_template = url_template.trim();
+        (!url_template.is_empty() && !url_template.eq_ignore_ascii_case("off")).then(|| Self {
+            url_template: url_template.to_owned(),
+            attribution: attribution.trim().to_owned(),
+        })
+    }
 }
 
 impl Default for ServerSettings {
@@ -281,6 +327,8 @@ impl Default for ServerSettings {
             mailer: crate::mail::Mailer::default(),
             public_url: "http://127.0.0.1:8080".into(),
             digest_hour: 7,
+            map_tiles: None,
+            files: crate::files::FileStore::Database,
         }
     }
 }

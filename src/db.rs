@@ -30,6 +30,7 @@ pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
     hub: Hub,
+    files: crate::files::FileStore,
 }
 
 /// How long a request waits for a PostgreSQL connection before it answers UNAVAILABLE: a
@@ -77,6 +78,7 @@ impl Db {
                 hub: Hub::new(read.clone()),
                 read,
                 write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                files: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
@@ -89,6 +91,7 @@ impl Db {
                 hub: Hub::new(conn.clone()),
                 read: conn.clone(),
                 write: conn,
+                files: Default::default(),
             })
         } else {
             anyhow::bail!("unsupported DATABASE_URL '{url}': use sqlite:// or postgres://")
@@ -128,6 +131,16 @@ impl Db {
     /// The event bus of this process (subscriptions, live tallies, their tunables).
     pub fn events(&self) -> &Hub {
         &self.hub
+    }
+
+    /// Where uploaded files' bytes are kept (`files::FileStore`).
+    pub fn files(&self) -> &crate::files::FileStore {
+        &self.files
+    }
+
+    pub fn with_files(mut self, files: crate::files::FileStore) -> Self {
+        self.files = files;
+        self
     }
 
     /// SQLite: copies the write-ahead log into the database file and empties it, so that old

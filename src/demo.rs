@@ -1178,8 +1178,8 @@ async fn seed_last_year(
                 ],
             ),
             (
-                "Pembangunan gedung serbaguna",
-                950_000_000,
+                "Rehabilitasi gedung serbaguna",
+                95_000_000,
                 vec![
                     (&kelurahan, Fate::MovedUp),
                     (&kecamatan, Fate::MovedUp),
@@ -1306,12 +1306,13 @@ async fn seed_last_year(
                         OutcomeReason::Selected,
                         "Masuk daftar prioritas",
                     ),
+                    // Within every ceiling on the way: the city forum put other work first.
                     Fate::NotAccepted => (
                         ProposalStatus::NotAccepted,
                         PriorityOutcome::NotSelected,
                         OutcomeList::Out,
-                        OutcomeReason::CostExceedsBudget,
-                        "Biaya melebihi pagu forum",
+                        OutcomeReason::ForumDecision,
+                        "Diputuskan forum: belum menjadi prioritas RKPD 2026",
                     ),
                     Fate::NotSelected => (
                         ProposalStatus::Rejected,
@@ -1325,7 +1326,7 @@ async fn seed_last_year(
                         PriorityOutcome::Reserve,
                         OutcomeList::Reserve,
                         OutcomeReason::DidNotFitRemainingBudget,
-                        "Tidak cukup pagu: sisa Rp 45.000.000 saat gilirannya",
+                        "Tidak cukup pagu: sisa Rp 25.000.000 saat gilirannya",
                     ),
                 };
                 history(

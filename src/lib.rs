@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod graphql;
 pub mod mail;
 pub mod pabulib;

@@ -59,6 +59,9 @@ async fn main() -> anyhow::Result<()> {
             mail_from,
             public_url,
             digest_hour,
+            map_tiles,
+            map_attribution,
+            media_dir,
         } => {
             let mailer = match smtp_url.as_deref().filter(|u| !u.is_empty()) {
                 Some(url) => musrenbang::mail::Mailer::smtp(url, &mail_from)?,
@@ -91,6 +94,11 @@ async fn main() -> anyhow::Result<()> {
                 mailer,
                 public_url,
                 digest_hour,
+                map_tiles: musrenbang::config::MapTiles::from_setting(&map_tiles, &map_attribution),
+                files: match media_dir {
+                    Some(dir) => musrenbang::files::FileStore::directory(dir)?,
+                    None => musrenbang::files::FileStore::Database,
+                },
                 ..ServerSettings::default()
             };
             let state = AppState::with_settings(db.clone(), settings);
@@ -173,6 +181,7 @@ async fn main() -> anyhow::Result<()> {
             level,
             region,
             out,
+            public_url,
             database,
         } => {
             let db = Db::connect(&database.database_url).await?;
@@ -189,9 +198,10 @@ async fn main() -> anyhow::Result<()> {
             let fail = |e: musrenbang::error::AppError| anyhow::anyhow!(e.message());
             let format: export::Format = format.parse().map_err(fail)?;
             let scope = export::Scope::from_params(&params).map_err(fail)?;
-            let prepared = export::prepare(&db, None, true, format, scope)
+            let mut prepared = export::prepare(&db, None, true, format, scope)
                 .await
                 .map_err(fail)?;
+            prepared.link_base = public_url.unwrap_or_default();
             let path = out.unwrap_or_else(|| prepared.file_name().into());
             if path.as_os_str() == "-" {
                 export::write(&db, &prepared, &mut tokio::io::stdout())

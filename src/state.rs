@@ -76,6 +76,7 @@ impl AppState {
     }
 
     pub fn with_settings(db: Db, settings: ServerSettings) -> Self {
+        let db = db.with_files(settings.files.clone());
         // Events written by other instances on the same PostgreSQL database reach this one's
         // subscribers.
         db.events().listen_for_other_instances();

@@ -208,6 +208,44 @@ async fn lists_filter_sort_and_page(backend: Backend) {
             "search {term:?}"
         );
     }
+    // A search with a typo that finds nothing suggests what it meant, from titles the caller
+    // may list: never a word of someone else's draft.
+    let suggestion = |term: &'static str, filter: Value, token: Option<String>| {
+        let app = &app;
+        async move {
+            let mut filter = filter;
+            filter["search"] = json!(term);
+            ok(&app
+                .gql(
+                    "query($filter: ProposalFilter!) { proposalSearchSuggestion(filter: $filter) }",
+                    json!({ "filter": filter }),
+                    token.as_deref(),
+                )
+                .await)["proposalSearchSuggestion"]
+                .clone()
+        }
+    };
+    assert_eq!(suggestion("drainse", json!({}), None).await, "drainase");
+    assert_eq!(
+        suggestion("salurn drainase", json!({}), None).await,
+        "saluran drainase"
+    );
+    assert_eq!(
+        suggestion("drainase", json!({}), None).await,
+        Value::Null,
+        "it finds"
+    );
+    assert_eq!(
+        suggestion("pengaspalam", json!({ "forumId": w.forum_kelurahan }), None).await,
+        Value::Null,
+        "Kauman's asphalt is not in this forum"
+    );
+    assert_eq!(suggestion("bermian", json!({}), None).await, Value::Null);
+    assert_eq!(
+        suggestion("bermian", json!({}), warga.token().map(str::to_owned)).await,
+        "bermain",
+        "the proposer's own draft"
+    );
 
     // Sorting, ties broken by id.
     let order = |sort: &'static str| {

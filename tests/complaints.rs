@@ -425,7 +425,7 @@ async fn the_reporter_of_an_anonymous_or_secret_report_stays_hidden(backend: Bac
         if row["stream_key"]
             .as_str()
             .unwrap_or_default()
-            .starts_with("report")
+            .contains("report")
         {
             assert_ne!(row["actor_id"], json!(c.ani.id), "{row}");
         }
@@ -442,6 +442,39 @@ async fn the_reporter_of_an_anonymous_or_secret_report_stays_hidden(backend: Bac
     assert!(!open311.contains("Ani"), "{open311}");
     assert!(!open311.contains("pungutan liar"), "{open311}");
     assert!(open311.contains("tersumbat"), "{open311}");
+
+    // The public dashboard counts the secret report in the year's total, but no row of one
+    // or two reports tells that a secret report of its kind exists.
+    let other_category = id(&ok(&app
+        .gql(
+            CATEGORY,
+            json!({ "input": { "code": "PUNGLI", "name": "Pungutan liar", "agencyId": c.world.agency } }),
+            c.world.admin_token(),
+        )
+        .await)["createReportCategory"]["id"]);
+    c.file(
+        &app,
+        &c.budi,
+        json!({ "privacy": "SECRET", "categoryId": other_category }),
+    )
+    .await;
+    let dashboard = ok(&app
+        .gql(
+            "query($year: Int!) { reportDashboard(year: $year) { reports categories { category { code } reports } } }",
+            json!({ "year": Utc::now().year() }),
+            None,
+        )
+        .await)["reportDashboard"]
+        .clone();
+    assert_eq!(dashboard["reports"], 4, "{dashboard}");
+    let codes: Vec<&Value> = dashboard["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| &row["category"]["code"])
+        .collect();
+    assert_eq!(codes, [&json!("DRAINASE")], "{dashboard}");
+    assert_eq!(dashboard["categories"][0]["reports"], 3, "{dashboard}");
 }
 
 fn expected_deadline(start: NaiveDate, working_days: u32, holidays: &[NaiveDate]) -> NaiveDate {
@@ -1026,8 +1059,61 @@ async fn status_changes_reach_the_reporter_and_the_agency_live(backend: Backend)
         "{answer}"
     );
 
+    // The coordinators' queue: the city's planner hears of the secret report; a moderator of
+    // another kelurahan neither hears of it nor may follow the report's region.
+    const QUEUE: &str =
+        "subscription($region: Int) { reportQueue(regionId: $region) { kind subjectId data } }";
+    let mut planner = WsClient::connect(app.addr, TRANSPORT_WS).await;
+    planner.init_ok(c.planner.token()).await;
+    let coordinators = planner.subscribe(QUEUE, json!({})).await;
+    let outsider = c
+        .world
+        .moderator(&app, "Fasilitator Lain", c.world.forum_kelurahan_b)
+        .await;
+    let mut elsewhere = WsClient::connect(app.addr, TRANSPORT_WS).await;
+    elsewhere.init_ok(outsider.token()).await;
+    let whole_area = elsewhere.subscribe(QUEUE, json!({})).await;
+    let their_region = elsewhere
+        .subscribe(QUEUE, json!({ "region": c.world.kelurahan }))
+        .await;
+    let answer = elsewhere
+        .next_result(&their_region, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{answer}"
+    );
+    let replay = planner
+        .subscribe("subscription { reportQueue(since: 0) { kind } }", json!({}))
+        .await;
+    let answer = planner
+        .next_result(&replay, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{answer}"
+    );
+    let resident_queue = stranger.subscribe(QUEUE, json!({})).await;
+    let answer = stranger
+        .next_result(&resident_queue, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{answer}"
+    );
+
     // Replays start after the filing; the disposition reaches both.
     moved(&app, &c.planner, report_id, json!({ "to": "DISPOSED" })).await;
+    let queued = planner.next_data(&coordinators).await["reportQueue"].clone();
+    assert_eq!(queued["subjectId"], json!(report_id));
+    assert_eq!(queued["data"]["to"], "DISPOSED");
+    assert!(
+        queued["data"].get("title").is_none_or(Value::is_null),
+        "{queued}"
+    );
     let mut kinds = Vec::new();
     loop {
         let event = reporter.next_data(&mine).await["reportEvents"].clone();
@@ -1052,6 +1138,17 @@ async fn status_changes_reach_the_reporter_and_the_agency_live(backend: Backend)
     assert_eq!(answered["data"]["to"], "ANSWERED");
     assert_eq!(answered["data"]["note"], "Ditindaklanjuti Satpol PP");
     assert!(!answered.to_string().contains("Ani Wulandari"));
+    let queued = planner.next_data(&coordinators).await["reportQueue"].clone();
+    assert_eq!(queued["data"]["to"], "ANSWERED");
+    // Both changes reached the coordinators; the other kelurahan's moderator heard of none.
+    while let Some(message) = elsewhere.recv(Duration::from_millis(500)).await {
+        // The refused subscription's end may still arrive; nothing else may.
+        assert_eq!(
+            message,
+            Incoming::Json(json!({ "id": their_region, "type": "complete" })),
+            "subscription {whole_area} heard of a report outside its area"
+        );
+    }
 }
 
 async fn open311(app: &TestApp, path: &str) -> reqwest::Response {

@@ -131,7 +131,7 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
     let header = text.lines().next().unwrap();
     assert_eq!(
         header,
-        "Forum,Peringkat,Kode usulan,Program/Kegiatan,Kegiatan (katalog),Lokasi (desa/kelurahan),Volume,Satuan,Pagu (Rp),OPD penanggung jawab,Suara/Skor,Daftar,Keputusan,Keterangan"
+        "Forum,Peringkat,Kode usulan,Program/Kegiatan,Kegiatan (katalog),Bidang,Lokasi (desa/kelurahan),RT/RW,Volume,Satuan,Pagu (Rp),OPD penanggung jawab,Suara/Skor,Daftar,Keputusan,Keterangan,Lampiran"
     );
     let records = csv_records(&csv.body);
     assert_eq!(records.len(), 4, "{records:?}");
@@ -144,23 +144,26 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
     assert_eq!(first[0], "Musrenbang Kelurahan Oro-oro Dowo");
     assert_eq!(first[1], "1");
     assert_eq!(first[4], "Pembangunan saluran drainase lingkungan");
-    // The proposal lies in an RW: its location is the kelurahan above it.
-    assert_eq!(first[5], "Oro-oro Dowo");
-    assert_eq!(first[6].parse::<f64>().unwrap(), 120.0);
-    assert_eq!(first[8].parse::<i64>().unwrap(), 300_000_000);
-    assert_eq!(first[9], "Dinas Pekerjaan Umum dan Penataan Ruang");
-    assert_eq!(first[11], "Utama");
-    assert_eq!(first[12], "Diakomodir");
+    assert_eq!(first[5], "Pekerjaan Umum dan Penataan Ruang");
+    // The proposal lies in an RW: its location is the kelurahan above it, its RT/RW the RW.
+    assert_eq!(first[6], "Oro-oro Dowo");
+    assert_eq!(first[7], "RW 02 Oro-oro Dowo");
+    assert_eq!(first[8].parse::<f64>().unwrap(), 120.0);
+    assert_eq!(first[10].parse::<i64>().unwrap(), 300_000_000);
+    assert_eq!(first[11], "Dinas Pekerjaan Umum dan Penataan Ruang");
+    assert_eq!(first[13], "Utama");
+    assert_eq!(first[14], "Diakomodir");
     assert_eq!(records[1][4], "", "no catalogue activity");
-    assert_eq!(records[1][7], "titik");
-    assert_eq!(records[1][12], "Diakomodir");
+    assert_eq!(records[1][9], "titik");
+    assert_eq!(records[1][7], "", "the lamps lie in the kelurahan itself");
+    assert_eq!(records[1][14], "Diakomodir");
     // Rp 200 million no longer fits the ceiling: not forwarded.
-    assert_ne!(records[2][12], "Diakomodir");
+    assert_ne!(records[2][14], "Diakomodir");
     let rejected = &records[3];
     assert_eq!(rejected[1], "", "never ranked");
-    assert_eq!(rejected[11], "Ditolak saat verifikasi");
-    assert_eq!(rejected[12], "Tidak diakomodir");
-    assert!(rejected[13].contains(REJECTED_NOTE), "{rejected:?}");
+    assert_eq!(rejected[13], "Ditolak saat verifikasi");
+    assert_eq!(rejected[14], "Tidak diakomodir");
+    assert!(rejected[15].contains(REJECTED_NOTE), "{rejected:?}");
 
     // The command line writes the same bytes, and refuses a format it does not know.
     let forum = w.forum_kelurahan.to_string();
@@ -194,18 +197,37 @@ async fn closed_forum_exports_in_every_format(backend: Backend) {
         vec!["Kelurahan Oro-oro Dowo".to_owned()]
     );
     let sheet = book.worksheet_range("Kelurahan Oro-oro Dowo").unwrap();
-    assert_eq!(sheet.height(), 5);
-    assert_eq!(sheet.get((0, 8)), Some(&Data::String("Pagu (Rp)".into())));
-    assert_eq!(sheet.get((1, 1)), Some(&Data::Float(1.0)));
-    assert_eq!(sheet.get((1, 3)), Some(&Data::String(DRAINAGE.into())));
-    assert_eq!(sheet.get((1, 6)), Some(&Data::Float(120.0)));
-    assert_eq!(sheet.get((1, 8)), Some(&Data::Float(300_000_000.0)));
-    assert_eq!(sheet.get((2, 8)), Some(&Data::Float(250_000_000.0)));
-    assert_eq!(sheet.get((4, 1)), Some(&Data::Empty));
+    // The title block: forum, cycle and region, ceiling, status and date.
+    let text = |row: u32, col: u32| match sheet.get_value((row, col)) {
+        Some(Data::String(text)) => text.clone(),
+        other => panic!("({row}, {col}): {other:?}"),
+    };
     assert_eq!(
-        sheet.get((4, 12)),
-        Some(&Data::String("Tidak diakomodir".into()))
+        text(0, 0),
+        "Daftar Prioritas Musrenbang Kelurahan Oro-oro Dowo"
     );
+    assert_eq!(
+        text(1, 0),
+        "Musrenbang RKPD Kota Malang 2027 · Wilayah Oro-oro Dowo"
+    );
+    assert_eq!(text(2, 0), "Pagu indikatif: Rp 650.000.000");
+    assert!(text(3, 0).starts_with("Status: Ditutup · Diekspor "));
+    // The list under its header, then the main list's totals and what is left of the ceiling.
+    assert_eq!(text(5, 10), "Pagu (Rp)");
+    assert_eq!(text(5, 7), "RT/RW");
+    assert_eq!(sheet.get_value((6, 1)), Some(&Data::Float(1.0)));
+    assert_eq!(text(6, 3), DRAINAGE);
+    assert_eq!(text(6, 5), "Pekerjaan Umum dan Penataan Ruang");
+    assert_eq!(sheet.get_value((6, 8)), Some(&Data::Float(120.0)));
+    assert_eq!(sheet.get_value((6, 10)), Some(&Data::Float(300_000_000.0)));
+    assert_eq!(sheet.get_value((7, 10)), Some(&Data::Float(250_000_000.0)));
+    assert_eq!(sheet.get_value((9, 1)), Some(&Data::Empty));
+    assert_eq!(text(9, 14), "Tidak diakomodir");
+    assert_eq!(text(11, 2), "Jumlah daftar utama");
+    assert_eq!(text(11, 3), "2 usulan");
+    assert_eq!(sheet.get_value((11, 10)), Some(&Data::Float(550_000_000.0)));
+    assert_eq!(text(12, 2), "Sisa pagu indikatif");
+    assert_eq!(sheet.get_value((12, 10)), Some(&Data::Float(100_000_000.0)));
 
     // JSON: one array of objects.
     let json = download(&app, &query("json"), None).await;
@@ -280,16 +302,31 @@ async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
     assert_eq!(
         book.sheet_names(),
         vec![
+            "Ringkasan".to_owned(),
             "Kelurahan Kauman".to_owned(),
             "Kelurahan Oro-oro Dowo".to_owned()
         ]
     );
+    // The summary: a row per forum, in the sheets' order.
+    let summary = book.worksheet_range("Ringkasan").unwrap();
+    assert_eq!(summary.height(), 3);
     assert_eq!(
-        book.worksheet_range("Kelurahan Kauman").unwrap().height(),
-        1
+        summary.get_value((1, 0)),
+        Some(&Data::String("Musrenbang Kelurahan Kauman".into()))
     );
+    assert_eq!(summary.get_value((1, 2)), Some(&Data::Empty), "no ceiling");
+    assert_eq!(summary.get_value((2, 2)), Some(&Data::Float(650_000_000.0)));
+    assert_eq!(summary.get_value((2, 4)), Some(&Data::Float(2.0)));
+    assert_eq!(summary.get_value((2, 5)), Some(&Data::Float(550_000_000.0)));
+    assert_eq!(summary.get_value((2, 6)), Some(&Data::Float(100_000_000.0)));
+    let kauman = book.worksheet_range("Kelurahan Kauman").unwrap();
+    assert_eq!(
+        kauman.get_value((5, 0)),
+        Some(&Data::String("Forum".into()))
+    );
+    assert_eq!(kauman.get_value((6, 0)), Some(&Data::Empty), "no proposal");
     let oro = book.worksheet_range("Kelurahan Oro-oro Dowo").unwrap();
-    assert_eq!(oro.get((1, 8)), Some(&Data::Float(300_000_000.0)));
+    assert_eq!(oro.get_value((6, 10)), Some(&Data::Float(300_000_000.0)));
 
     // The whole cycle includes the open kecamatan and city forums: only their staff may export.
     let whole = format!("format=csv&cycle={}", w.cycle);
@@ -305,7 +342,7 @@ async fn a_cycle_scope_gives_a_sheet_per_forum(backend: Backend) {
     assert_eq!(records[0][0], "Musrenbang Kelurahan Oro-oro Dowo");
     assert!(records
         .iter()
-        .all(|r| r[0] != "Musrenbang Kota Malang 2027" || r[12] == "Menunggu"));
+        .all(|r| r[0] != "Musrenbang Kota Malang 2027" || r[14] == "Menunggu"));
 
     // Minutes of several forums come as one ZIP archive.
     let zip = download(
@@ -379,7 +416,7 @@ async fn who_may_export_what(backend: Backend) {
         assert_eq!(allowed.status, 200, "{who}");
         // Before the forum closes, every decision is pending.
         let records = csv_records(&allowed.body);
-        assert_eq!(records[0][12], "Menunggu", "{who}");
+        assert_eq!(records[0][14], "Menunggu", "{who}");
     }
 
     // Bad parameters name the parameter.
@@ -496,7 +533,7 @@ async fn ballots_round_trip_as_pb(backend: Backend) {
     .await;
     let records = csv_records(&csv.body);
     assert_eq!(records[0][3], DRAINAGE);
-    assert_eq!(records[0][10], "2");
+    assert_eq!(records[0][12], "2");
 }
 
 backend_tests!(

@@ -38,7 +38,21 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> Value {
-    let operations = json!({ "query": UPLOAD, "variables": { "p": proposal, "f": null } });
+    upload_with(app, token, UPLOAD, json!({ "p": proposal }), name, bytes).await
+}
+
+/// A multipart request of `query`, whose variable `f` is the file.
+async fn upload_with(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Value {
+    let mut variables = variables;
+    variables["f"] = Value::Null;
+    let operations = json!({ "query": query, "variables": variables });
     let form = reqwest::multipart::Form::new()
         .text("operations", operations.to_string())
         .text("map", json!({ "0": ["variables.f"] }).to_string())
@@ -222,7 +236,248 @@ async fn uploads_are_rate_limited(backend: Backend) {
     );
 }
 
+fn small_photo() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut encoded = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut encoded, image::ImageFormat::Png)
+        .unwrap();
+    encoded.into_inner()
+}
+
+const COMMENT_PHOTO: &str = "mutation($c: Int!, $f: Upload!) {
+    uploadCommentPhoto(commentId: $c, file: $f) { id url contentType } }";
+const IMPLEMENTATION_PHOTO: &str = "mutation($u: Int!, $f: Upload!) {
+    uploadImplementationPhoto(updateId: $u, file: $f) { id url } }";
+const THREAD: &str = "query($id: Int!) { proposal(id: $id) { attachments { id }
+    comments { id attachments { id url } } path { implementation { id photoUrl } } } }";
+
+async fn comments_and_implementation_reports_carry_photos(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let w = World::build(&app).await;
+    let ani = w.verified_resident(&app, "Ani Wulandari").await;
+    let budi = w.verified_resident(&app, "Budi Santoso").await;
+    let moderator = w
+        .moderator(&app, "Fasilitator Oro-oro Dowo", w.forum_kelurahan)
+        .await;
+    let proposal = w.verified(&app, &ani, json!({})).await;
+    let comment = id(&ok(&app
+        .gql(
+            "mutation($p: Int!) { addComment(proposalId: $p, body: \"Saluran ini juga tersumbat di depan rumah saya.\") { id } }",
+            json!({ "p": proposal }),
+            budi.token(),
+        )
+        .await)["addComment"]["id"]);
+
+    // Only the comment's author adds photos to it, at most three.
+    assert_code(
+        &upload_with(
+            &app,
+            ani.token(),
+            COMMENT_PHOTO,
+            json!({ "c": comment }),
+            "a.png",
+            small_photo(),
+        )
+        .await,
+        "FORBIDDEN",
+    );
+    assert_code(
+        &upload_with(
+            &app,
+            None,
+            COMMENT_PHOTO,
+            json!({ "c": comment }),
+            "a.png",
+            small_photo(),
+        )
+        .await,
+        "UNAUTHENTICATED",
+    );
+    let mut urls = Vec::new();
+    for n in 0..3 {
+        let sent = upload_with(
+            &app,
+            budi.token(),
+            COMMENT_PHOTO,
+            json!({ "c": comment }),
+            &format!("saluran-{n}.png"),
+            small_photo(),
+        )
+        .await;
+        let photo = ok(&sent)["uploadCommentPhoto"].clone();
+        assert_eq!(photo["contentType"], "image/jpeg", "re-encoded");
+        urls.push(photo["url"].as_str().unwrap().to_owned());
+    }
+    assert_field_code(
+        &upload_with(
+            &app,
+            budi.token(),
+            COMMENT_PHOTO,
+            json!({ "c": comment }),
+            "d.png",
+            small_photo(),
+        )
+        .await,
+        "file",
+        "count",
+    );
+    // The photos show with the comment, not among the proposal's own files, for everyone.
+    let thread = ok(&app.gql(THREAD, json!({ "id": proposal }), None).await)["proposal"].clone();
+    assert_eq!(thread["attachments"], json!([]));
+    assert_eq!(
+        thread["comments"][0]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(fetch(&app, None, &urls[0]).await.status(), 200);
+
+    // Hidden with the comment: gone for the public, kept for the forum's staff.
+    ok(&app
+        .gql(
+            "mutation($id: Int!) { hideComment(commentId: $id, reason: \"Menyebut nama warga\") { id } }",
+            json!({ "id": comment }),
+            moderator.token(),
+        )
+        .await);
+    let thread = ok(&app.gql(THREAD, json!({ "id": proposal }), None).await)["proposal"].clone();
+    assert_eq!(thread["comments"][0]["attachments"], json!([]));
+    assert_eq!(fetch(&app, None, &urls[0]).await.status(), 404);
+    assert_eq!(fetch(&app, ani.token(), &urls[0]).await.status(), 404);
+    let staff = fetch(&app, moderator.token(), &urls[0]).await;
+    assert_eq!(staff.status(), 200);
+    assert_eq!(staff.headers()["cache-control"], "private, max-age=3600");
+    assert_eq!(
+        ok(&app
+            .gql(THREAD, json!({ "id": proposal }), moderator.token())
+            .await)["proposal"]["comments"][0]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // The priority list's export links the proposal's own files, not its comments'.
+    let own = upload(
+        &app,
+        moderator.token(),
+        proposal,
+        "denah.png",
+        small_photo(),
+    )
+    .await;
+    let own_url = ok(&own)["uploadAttachment"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csv = app
+        .client
+        .get(format!(
+            "{}/export?format=csv&forum={}",
+            app.base, w.forum_kelurahan
+        ))
+        .bearer_auth(moderator.token().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",Lampiran"), "{header}");
+    assert!(
+        csv.contains(&format!("http://127.0.0.1:8080{own_url}")),
+        "{csv}"
+    );
+    assert!(!csv.contains(&urls[0]), "{csv}");
+
+    // An implementation report's photo, by those who may report it; the first is its photo.
+    let accepted = w.verified_at_top(&app, &ani).await;
+    w.transition(&app, &w.admin, accepted, "ACCEPTED", None)
+        .await;
+    let planner = w.planner(&app, "Bappeda Kota Malang", w.city).await;
+    let update = id(&ok(&app
+        .gql(
+            "mutation($input: ReportImplementationInput!) { reportImplementation(input: $input) { id } }",
+            json!({ "input": { "proposalId": accepted, "status": "IN_PROGRESS",
+                "happenedOn": chrono::Utc::now().date_naive().pred_opt().unwrap().to_string(),
+                "note": "Pengerjaan dimulai" } }),
+            planner.token(),
+        )
+        .await)["reportImplementation"]["id"]);
+    assert_code(
+        &upload_with(
+            &app,
+            ani.token(),
+            IMPLEMENTATION_PHOTO,
+            json!({ "u": update }),
+            "a.png",
+            small_photo(),
+        )
+        .await,
+        "FORBIDDEN",
+    );
+    let sent = upload_with(
+        &app,
+        planner.token(),
+        IMPLEMENTATION_PHOTO,
+        json!({ "u": update }),
+        "progres.png",
+        small_photo(),
+    )
+    .await;
+    let url = ok(&sent)["uploadImplementationPhoto"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let thread = ok(&app.gql(THREAD, json!({ "id": accepted }), None).await)["proposal"].clone();
+    assert_eq!(thread["path"]["implementation"][0]["photoUrl"], json!(url));
+    assert_eq!(thread["attachments"], json!([]));
+    assert_eq!(fetch(&app, None, &url).await.status(), 200);
+}
+
+async fn files_can_live_in_a_shared_directory(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = roomy_settings();
+    settings.files = musrenbang::files::FileStore::directory(dir.path()).unwrap();
+    let app = TestApp::spawn_with(backend, settings).await;
+    let w = World::build(&app).await;
+    let ani = w.verified_resident(&app, "Ani Wulandari").await;
+    let proposal = w.draft(&app, &ani, json!({})).await;
+    let sent = upload(&app, ani.token(), proposal, "IMG_1.JPG", camera_photo()).await;
+    let attachment = id(&ok(&sent)["uploadAttachment"]["id"]);
+    // The bytes are on disk, the row holds none; the file is served as before.
+    let on_disk = std::fs::read(dir.path().join(format!("attachment-{attachment}"))).unwrap();
+    assert!(image::load_from_memory(&on_disk).is_ok());
+    assert!(dir
+        .path()
+        .join(format!("attachment-{attachment}-thumb"))
+        .exists());
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let row = entity::media_file::Entity::find()
+        .filter(entity::media_file::Column::AttachmentId.eq(attachment))
+        .one(app.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.bytes.is_empty());
+    let served = fetch(&app, ani.token(), &format!("/media/{attachment}")).await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), on_disk.as_slice());
+    assert_eq!(
+        fetch(&app, None, &format!("/media/{attachment}"))
+            .await
+            .status(),
+        404,
+        "still a draft's"
+    );
+}
+
 backend_tests!(
+    files_can_live_in_a_shared_directory,
     photos_are_stripped_scaled_and_private_while_drafted,
-    uploads_are_rate_limited
+    uploads_are_rate_limited,
+    comments_and_implementation_reports_carry_photos
 );

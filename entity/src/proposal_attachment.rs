@@ -18,6 +18,10 @@ pub struct Model {
     pub url: String,
     pub uploaded_by: i32,
     pub created_at: DateTimeUtc,
+    /// The comment it was sent with, if any (else the proposal's own file).
+    pub comment_id: Option<i32>,
+    /// The implementation report it shows, if any.
+    pub implementation_update_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

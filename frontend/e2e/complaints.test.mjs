@@ -6,47 +6,8 @@
 // answer and rates the service. The public dashboard shows the satisfaction index with its
 // grade, and a visitor never sees the name behind an anonymous report.
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { BASE, DESKTOP, PHONE, api, assertNoJsErrors, checkA11y, launch, newPage, shoot, signInUi, token } from './helpers.mjs';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-/** A small RGB PNG with a gradient (a "photo" of the problem). */
-function png(width, height, tint = 0) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = width * 3 + 1;
-  const raw = Buffer.alloc(row * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = y * row + 1 + x * 3;
-      raw[o] = (x * 255) / width;
-      raw[o + 1] = (y * 255) / height;
-      raw[o + 2] = (tint + x + y) & 0xff;
-    }
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+import { BASE, DESKTOP, PHONE, api, assertNoJsErrors, checkA11y, launch, newPage, png, shoot, signInUi, token } from './helpers.mjs';
 
 const RESIDENT = 'warga02@musrenbang.test';
 const PLANNER = 'perencana@musrenbang.test';
@@ -93,6 +54,8 @@ test('a resident on a phone files an anonymous report with a photo and finds it 
   // Anonymous unless chosen otherwise, each mode explained in a line.
   assert.equal(await resident.locator('#rf-privacy-ANONYMOUS').isChecked(), true);
   await resident.locator('#rf-privacy-SECRET-hint').getByText('hanya Anda dan petugas yang menanganinya').waitFor();
+  // …and that the follow-up and the disputes of a published report are public too.
+  await resident.getByTestId('privacy-notes-public').getByText('Catatan tindak lanjut dan sanggahan pada laporan yang dipublikasikan dapat dibaca umum.').waitFor();
   assert.equal(await resident.locator('#rf-photo-camera').getAttribute('capture'), 'environment');
 
   // Sending it empty: the form says what is missing, at the fields.
@@ -233,7 +196,7 @@ test('the agency answers in another browser; the resident’s open page shows it
 
   await staff.getByRole('button', { name: 'Jawab laporan' }).click();
   await staff.getByRole('textbox', { name: /^Jawaban/ }).fill(ANSWER);
-  await staff.locator('#rm-staff-photo-file').setInputFiles({ name: 'sesudah.png', mimeType: 'image/png', buffer: png(800, 600, 90) });
+  await staff.locator('#rm-staff-photo-file').setInputFiles({ name: 'sesudah.png', mimeType: 'image/png', buffer: png(800, 600) });
   await checkA11y(agency, 'answer form');
   await shoot(agency, 'report-answer-form', { scrollTo: '[data-testid=report-staff]' });
   await staff.getByRole('button', { name: 'Kirim jawaban' }).click();

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
 import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -14,6 +15,8 @@ export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8099';
 export const PASSWORD = 'musrenbang2027';
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? join(here, '..', '..', 'docs', 'screenshots');
 export const PHONE = { width: 360, height: 780 };
+/** The map's background tiles at the server's default source (OpenStreetMap's; MUSRENBANG_MAP_TILES). */
+export const TILE_URL = /^https:\/\/tile\.openstreetmap\.org\//;
 export const DESKTOP = { width: 1280, height: 800 };
 /** Ballots (and poll answers) before running totals appear: the server's MUSRENBANG_TALLY_MINIMUM, 3 in scripts/e2e.mjs. */
 export const TALLY_MINIMUM = Number(process.env.MUSRENBANG_TALLY_MINIMUM ?? 3);
@@ -140,7 +143,8 @@ export async function newPage(browser, viewport = PHONE, { intercept = true } = 
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
+    // A map tile that did not come is no error of the app's: the map falls back to its plain view.
+    if (msg.type() === 'error' && !TILE_URL.test(msg.location()?.url ?? '')) errors.push(msg.text());
   });
   page.jsErrors = errors;
   // Only this machine: any request elsewhere is a bug (no tiles, fonts or analytics).
@@ -155,6 +159,10 @@ export async function newPage(browser, viewport = PHONE, { intercept = true } = 
     errors.push(`blocked external request ${route.request().url()}`);
     return route.abort();
   });
+  // …but the map's background tiles (the server's default source) are expected: refused here
+  // as on a machine without internet, so the map shows its plain view. A scenario that wants
+  // them answers them with `page.route(TILE_URL, …)` (that takes precedence).
+  await context.route(TILE_URL, (route) => route.abort());
   return page;
 }
 
@@ -169,9 +177,19 @@ export async function api(query, variables = {}, token) {
   return body.data;
 }
 
+/**
+ * A session token for a demo account, signed in once per scenario file: the server allows 100
+ * sign-ins from one address in 10 minutes (`login_per_address`), and the whole suite comes from
+ * 127.0.0.1. (No scenario signs these tokens out; one that does should sign in with `api` itself.)
+ */
+const tokens = new Map();
 export async function token(email) {
-  const data = await api('mutation($i:String!,$p:String!){login(identifier:$i,password:$p){token}}', { i: email, p: PASSWORD });
-  return data.login.token;
+  if (!tokens.has(email)) {
+    const made = api('mutation($i:String!,$p:String!){login(identifier:$i,password:$p){token}}', { i: email, p: PASSWORD }).then((data) => data.login.token);
+    tokens.set(email, made);
+    made.catch(() => tokens.delete(email));
+  }
+  return tokens.get(email);
 }
 
 /** The demo's kelurahan forum by kelurahan name, with its region (of the latest cycle: the demo may hold last year's too). */
@@ -339,4 +357,43 @@ export async function canSignIn(identifier, password) {
   });
   const body = await res.json();
   return !!body.data?.login?.token;
+}
+
+// A picture for the upload scenarios (attachments, photos), made here: no image files in the repository.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'ascii');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+/** An RGB PNG with a colour gradient, `width` × `height`. */
+export function png(width, height) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2; // RGB
+  const row = width * 3 + 1;
+  const raw = Buffer.alloc(row * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = y * row + 1 + x * 3;
+      raw[o] = (x * 255) / width;
+      raw[o + 1] = (y * 255) / height;
+      raw[o + 2] = ((x + y) * 7) & 0xff;
+    }
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

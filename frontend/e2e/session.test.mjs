@@ -132,6 +132,7 @@ test('a moderator runs a session while a resident sees chat, queue, poll and tal
   await panel(mod, 'speakers-heading').getByRole('button', { name: 'Akhiri giliran' }).click();
   await res.getByTestId('floor').getByText('Belum ada yang bicara.').waitFor();
   await mod.getByRole('button', { name: 'Tutup sesi' }).click();
+  await mod.getByTestId('confirm-close').getByRole('button', { name: 'Ya, tutup sesi' }).click();
   const summary = '1 hadir: 0 laki-laki, 0 perempuan, 1 tidak diisi; 1 daring, 0 di aula.';
   await mod.getByTestId('minutes-summary').getByText(summary).waitFor();
   await res.getByTestId('session-status').getByText('Selesai').waitFor();

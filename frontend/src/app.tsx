@@ -225,7 +225,8 @@ export function Header({ path }: { path: string }) {
 
 export function App() {
   const token = useStore(tokenStore);
-  const locale = useStore(localeStore);
+  // Read so that the whole app re-renders in the new language at a switch.
+  useStore(localeStore);
   const me = useStore(meStore);
   const client = useMemo(() => makeClient(token), [token]);
   const { path } = useRoute();
@@ -255,7 +256,9 @@ export function App() {
       {!hall && <Header path={path} />}
       <RetryBanner />
       {me && <Outbox />}
-      <main id="main" tabIndex={-1} ref={main} key={locale}>
+      {/* Not keyed by the locale: a switch of language re-renders the page in place (App reads
+          the locale store), so what someone typed into a form survives it. */}
+      <main id="main" tabIndex={-1} ref={main}>
         {me === undefined && token ? <Loading /> : resolve(path)}
       </main>
       {!hall && <footer class="site-footer">

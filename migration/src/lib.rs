@@ -13,6 +13,7 @@ mod m20261203_000010_registration_requests;
 mod m20261203_000011_idempotency_keys;
 mod m20261203_000012_media_files;
 mod m20261204_000013_reports;
+mod m20261204_000014_attachment_targets;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_idempotency_keys::Migration),
             Box::new(m20261203_000012_media_files::Migration),
             Box::new(m20261204_000013_reports::Migration),
+            Box::new(m20261204_000014_attachment_targets::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 //! visibility, voting eligibility, who may move a proposal along the workflow, who reads
 //! drafts and hidden comments, who may follow an event stream. Every mutation calls one of
 //! these before it writes; the GraphQL types call the same ones to decide what to show.
+use std::collections::{HashMap, HashSet};
+
 use entity::{
     account, comment,
     enums::{ProposalStatus, ReportPrivacy, ReportRole, ReportStatus, Role, VerificationStatus},
@@ -432,15 +434,51 @@ pub async fn authorize_stream(
                 ))
             }
         }
-        // The queue's events carry ids and statuses only; staff read what they may see.
-        StreamKey::ReportQueue => {
-            if require_signed_in(actor)?.is_staff() {
+        // Even ids and statuses tell that a secret report exists: only the region's
+        // coordinators hear them.
+        StreamKey::RegionReports(id) => {
+            let me = require_signed_in(actor)?;
+            let region = find::<region::Entity>(conn, id, "region").await?;
+            if resident_scope(conn, me).await?.covers(Some(&region)) {
                 Ok(())
             } else {
-                Err(AppError::forbidden("only staff follow the report queue"))
+                Err(AppError::forbidden(
+                    "only the coordinators of the region follow its reports",
+                ))
             }
         }
     }
+}
+
+/// The regions whose report streams make up `actor`'s whole queue: the tops of the tree for
+/// an administrator, else the roots of the staff scope with those inside another root left
+/// out (a report below both would otherwise arrive twice).
+pub async fn report_queue_regions(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+) -> AppResult<Vec<i32>> {
+    let me = require_signed_in(actor)?;
+    let roots = match resident_scope(conn, me).await? {
+        ResidentScope::Everyone => {
+            region::Entity::find()
+                .filter(region::Column::ParentId.is_null())
+                .all(conn)
+                .await?
+        }
+        ResidentScope::Regions(roots) => roots,
+    };
+    if roots.is_empty() {
+        return Err(AppError::forbidden("only staff follow the report queue"));
+    }
+    Ok(roots
+        .iter()
+        .filter(|root| {
+            !roots
+                .iter()
+                .any(|other| other.id != root.id && regions::is_within(root, other))
+        })
+        .map(|root| root.id)
+        .collect())
 }
 
 /// Whether a report is out for everyone to read: not secret, verified by the coordinators
@@ -472,28 +510,55 @@ impl ReportStanding {
         let Some(actor) = actor else {
             return Ok(Self::default());
         };
-        let coordinator = if actor.is_admin() {
-            true
-        } else if actor.is_staff() {
-            let region = find::<region::Entity>(conn, target.region_id, "region").await?;
-            resident_scope(conn, actor).await?.covers(Some(&region))
-        } else {
-            false
+        let scope = resident_scope(conn, actor).await?;
+        Ok(
+            Self::of_many(conn, actor, &scope, std::slice::from_ref(target))
+                .await?
+                .pop()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The standings of many reports with one read of their regions and one of the actor's
+    /// follows; `scope` is the actor's `resident_scope`, which a request reads once.
+    pub async fn of_many(
+        conn: &impl ConnectionTrait,
+        actor: &Actor,
+        scope: &ResidentScope,
+        targets: &[report::Model],
+    ) -> AppResult<Vec<Self>> {
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let regions: HashMap<i32, region::Model> = match scope {
+            ResidentScope::Regions(roots) if !roots.is_empty() => region::Entity::find()
+                .filter(region::Column::Id.is_in(targets.iter().map(|t| t.region_id)))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect(),
+            _ => HashMap::new(),
         };
-        let follower = report_follower::Entity::find()
-            .filter(report_follower::Column::ReportId.eq(target.id))
+        let followed: HashSet<i32> = report_follower::Entity::find()
+            .filter(report_follower::Column::ReportId.is_in(targets.iter().map(|t| t.id)))
             .filter(report_follower::Column::AccountId.eq(actor.id()))
-            .one(conn)
+            .all(conn)
             .await?
-            .is_some();
-        Ok(Self {
-            reporter: target.reporter_id == actor.id(),
-            follower,
-            coordinator,
-            agency: target
-                .agency_id
-                .is_some_and(|agency| actor.works_for(agency)),
-        })
+            .into_iter()
+            .map(|f| f.report_id)
+            .collect();
+        Ok(targets
+            .iter()
+            .map(|target| Self {
+                reporter: target.reporter_id == actor.id(),
+                follower: followed.contains(&target.id),
+                coordinator: scope.covers(regions.get(&target.region_id)),
+                agency: target
+                    .agency_id
+                    .is_some_and(|agency| actor.works_for(agency)),
+            })
+            .collect())
     }
 
     pub fn may_see(&self, target: &report::Model) -> bool {

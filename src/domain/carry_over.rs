@@ -105,6 +105,9 @@ pub async fn carry_over(
     let draft = proposals::insert_draft(&txn, copy, source.proposer_id).await?;
     let attachments = proposal_attachment::Entity::find()
         .filter(proposal_attachment::Column::ProposalId.eq(source.id))
+        // The proposal's own files; those of its comments and implementation stay behind.
+        .filter(proposal_attachment::Column::CommentId.is_null())
+        .filter(proposal_attachment::Column::ImplementationUpdateId.is_null())
         .all(&txn)
         .await?;
     for attachment in attachments {

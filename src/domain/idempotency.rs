@@ -95,6 +95,42 @@ where
     }
 }
 
+/// A keyed create as a client's retry needs it: a retry returns what the first try made
+/// before `throttle` counts it; otherwise `throttle`, then `create`, and when two tries raced,
+/// the one that lost on the key's unique index returns the winner's row. `create` checks the
+/// key again inside its transaction (`earlier_row`) and `remember`s it there.
+pub async fn create_once<E>(
+    db: &Db,
+    account_id: i32,
+    key: Option<&str>,
+    operation: Operation,
+    what: &'static str,
+    throttle: impl std::future::Future<Output = AppResult<()>>,
+    create: impl std::future::Future<Output = AppResult<E::Model>>,
+) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    if let Some(key) = key {
+        if let Some(earlier) =
+            earlier_row::<E>(db.reader(), account_id, key, operation, what).await?
+        {
+            return Ok(earlier);
+        }
+    }
+    throttle.await?;
+    match create.await {
+        Ok(created) => Ok(created),
+        Err(err) => match key {
+            Some(key) => earlier_row::<E>(db.writer(), account_id, key, operation, what)
+                .await?
+                .ok_or(err),
+            None => Err(err),
+        },
+    }
+}
+
 /// Remembers what a keyed write made, in its transaction.
 pub async fn remember(
     txn: &Txn,

@@ -39,9 +39,9 @@ pub struct ReportImplementationInput {
     pub photo_url: Option<String>,
 }
 
-/// Who may report: staff of the proposal's responsible agency, planners of its region and
-/// administrators.
-async fn may_report(
+/// Who may report (and send the photos of a report): staff of the proposal's responsible
+/// agency, planners of its region and administrators.
+pub async fn may_report(
     conn: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
     proposal: &proposal::Model,

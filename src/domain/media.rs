@@ -2,14 +2,18 @@
 //! name; images are decoded, scaled down and re-encoded as JPEG, which leaves every metadata
 //! block (EXIF with the phone's GPS position, above all) behind; a thumbnail is kept for lists.
 //! Files live in the database, so every instance serves them, and go only to those who may
-//! see the proposal (a draft's photos are its proposer's and staff's).
-use entity::{enums::AttachmentKind, forum, media_file, proposal_attachment};
+//! see the proposal (a draft's photos are its proposer's and staff's) and, for a comment's
+//! photo, the comment (a hidden comment's photos are its forum staff's).
+use entity::{
+    comment, enums::AttachmentKind, forum, implementation_update, media_file, proposal,
+    proposal_attachment,
+};
 use image::{codecs::jpeg::JpegEncoder, DynamicImage, ImageFormat};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
-use super::{find, now, proposals};
+use super::{access, find, implementation, now, proposals};
 use crate::{
     db::Db,
     domain::access::Actor,
@@ -18,8 +22,13 @@ use crate::{
 
 /// The largest file accepted (a phone's camera photo before the web app shrinks it).
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// Files per proposal.
+/// Files per proposal (its own, besides those of its comments and implementation reports).
 pub const MAX_PER_PROPOSAL: u64 = 12;
+/// Photos per comment and per implementation report.
+pub const MAX_PER_COMMENT: u64 = 3;
+pub const MAX_PER_UPDATE: u64 = 6;
+/// A photo goes with its comment: the author adds it while the comment is fresh.
+const COMMENT_PHOTO_WINDOW: chrono::Duration = chrono::Duration::hours(24);
 /// The longest side of a stored photo, and of its thumbnail.
 const PHOTO_SIDE: u32 = 1600;
 const THUMBNAIL_SIDE: u32 = 320;
@@ -119,11 +128,29 @@ pub fn prepare(bytes: &[u8]) -> AppResult<Prepared> {
     })
 }
 
-/// The proposer (while drafting or revising) or the forum's staff attach an uploaded file.
+/// What an uploaded file goes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachTo {
+    /// The proposal itself: its proposer (while drafting or revising) or the forum's staff.
+    Proposal(i32),
+    /// A comment: its author, while it is fresh and not hidden.
+    Comment(i32),
+    /// An implementation report: whoever may report the implementation.
+    ImplementationUpdate(i32),
+}
+
+/// Where a file may go once `actor` may put it there: the proposal and what else it names.
+struct Destination {
+    proposal: proposal::Model,
+    comment_id: Option<i32>,
+    update: Option<implementation_update::Model>,
+}
+
+/// Attaches an uploaded file to a proposal, a comment or an implementation report.
 pub async fn upload(
     db: &Db,
     actor: &Actor,
-    proposal_id: i32,
+    target: AttachTo,
     kind: AttachmentKind,
     file_name: &str,
     bytes: Vec<u8>,
@@ -138,12 +165,12 @@ pub async fn upload(
         .collect();
     // Refused callers cost no decoding: the checks run first on the reader, and again in the
     // transaction (which is not held while the image is decoded).
-    may_add_file(db.reader(), actor, proposal_id).await?;
+    may_add_file(db.reader(), actor, target).await?;
     let prepared = tokio::task::spawn_blocking(move || prepare(&bytes))
         .await
         .map_err(|err| AppError::internal("preparing an upload failed", err))??;
     let txn = db.begin().await?;
-    let target = may_add_file(&txn, actor, proposal_id).await?;
+    let destination = may_add_file(&txn, actor, target).await?;
     let stored_name = match (prepared.content_type, file_name.is_empty()) {
         (_, true) => "lampiran".to_owned(),
         ("image/jpeg", false) => match file_name.rsplit_once('.') {
@@ -153,7 +180,7 @@ pub async fn upload(
         _ => file_name,
     };
     let attachment = proposal_attachment::ActiveModel {
-        proposal_id: Set(target.id),
+        proposal_id: Set(destination.proposal.id),
         kind: Set(kind),
         file_name: Set(stored_name),
         content_type: Set(prepared.content_type.to_owned()),
@@ -161,15 +188,33 @@ pub async fn upload(
         url: Set(String::new()),
         uploaded_by: Set(actor.id()),
         created_at: Set(now()),
+        comment_id: Set(destination.comment_id),
+        implementation_update_id: Set(destination.update.as_ref().map(|u| u.id)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    let files = db.files();
+    let (bytes, bytes_file) = files.place(prepared.bytes);
+    let (thumbnail, thumbnail_file) = match prepared.thumbnail.map(|t| files.place(t)) {
+        Some((held, file)) => (Some(held), file),
+        None => (None, None),
+    };
+    if let Some(file) = bytes_file {
+        files
+            .write(&crate::files::key("attachment", attachment.id, false), file)
+            .await?;
+    }
+    if let Some(file) = thumbnail_file {
+        files
+            .write(&crate::files::key("attachment", attachment.id, true), file)
+            .await?;
+    }
     media_file::ActiveModel {
         attachment_id: Set(attachment.id),
         content_type: Set(prepared.content_type.to_owned()),
-        bytes: Set(prepared.bytes),
-        thumbnail: Set(prepared.thumbnail),
+        bytes: Set(bytes),
+        thumbnail: Set(thumbnail),
         width: Set(prepared.width.and_then(|w| i32::try_from(w).ok())),
         height: Set(prepared.height.and_then(|h| i32::try_from(h).ok())),
         created_at: Set(now()),
@@ -178,6 +223,12 @@ pub async fn upload(
     .insert(&txn)
     .await?;
     let url = format!("/media/{}", attachment.id);
+    // An implementation report shows its first photo where a link to one used to go.
+    if let Some(update) = destination.update.filter(|u| u.photo_url.is_none()) {
+        let mut shown: implementation_update::ActiveModel = update.into();
+        shown.photo_url = Set(Some(url.clone()));
+        shown.update(&txn).await?;
+    }
     let mut named: proposal_attachment::ActiveModel = attachment.into();
     named.url = Set(url);
     let attachment = named.update(&txn).await?;
@@ -185,27 +236,94 @@ pub async fn upload(
     Ok(attachment)
 }
 
-/// The proposal, when `actor` may add a file to it and it has room for one more.
+/// Where the file goes, when `actor` may add it there and there is room for one more.
 async fn may_add_file(
     conn: &impl ConnectionTrait,
     actor: &Actor,
-    proposal_id: i32,
-) -> AppResult<entity::proposal::Model> {
-    let target = proposals::find_visible(conn, Some(actor), proposal_id).await?;
-    let forum = find::<forum::Entity>(conn, target.forum_id, "forum").await?;
-    proposals::require_may_attach(conn, actor, &target, &forum).await?;
-    let already = proposal_attachment::Entity::find()
-        .filter(proposal_attachment::Column::ProposalId.eq(target.id))
-        .count(conn)
-        .await?;
-    if already >= MAX_PER_PROPOSAL {
-        return Err(AppError::field(
-            "file",
-            "count",
-            "a proposal carries at most 12 files",
-        ));
+    target: AttachTo,
+) -> AppResult<Destination> {
+    let (destination, already, most, full) = match target {
+        AttachTo::Proposal(id) => {
+            let target = proposals::find_visible(conn, Some(actor), id).await?;
+            let forum = find::<forum::Entity>(conn, target.forum_id, "forum").await?;
+            proposals::require_may_attach(conn, actor, &target, &forum).await?;
+            let already = proposal_attachment::Entity::find()
+                .filter(proposal_attachment::Column::ProposalId.eq(target.id))
+                .filter(proposal_attachment::Column::CommentId.is_null())
+                .filter(proposal_attachment::Column::ImplementationUpdateId.is_null())
+                .count(conn)
+                .await?;
+            let destination = Destination {
+                proposal: target,
+                comment_id: None,
+                update: None,
+            };
+            (
+                destination,
+                already,
+                MAX_PER_PROPOSAL,
+                "a proposal carries at most 12 files",
+            )
+        }
+        AttachTo::Comment(id) => {
+            let comment = find::<comment::Entity>(conn, id, "comment").await?;
+            let target = proposals::find_visible(conn, Some(actor), comment.proposal_id).await?;
+            if comment.author_id != actor.id() {
+                return Err(AppError::forbidden(
+                    "only the comment's author adds photos to it",
+                ));
+            }
+            if comment.hidden_at.is_some() || now() - comment.created_at > COMMENT_PHOTO_WINDOW {
+                return Err(AppError::precondition(
+                    "photos go with a comment while it is new and shown",
+                ));
+            }
+            let already = proposal_attachment::Entity::find()
+                .filter(proposal_attachment::Column::CommentId.eq(comment.id))
+                .count(conn)
+                .await?;
+            let destination = Destination {
+                proposal: target,
+                comment_id: Some(comment.id),
+                update: None,
+            };
+            (
+                destination,
+                already,
+                MAX_PER_COMMENT,
+                "a comment carries at most 3 photos",
+            )
+        }
+        AttachTo::ImplementationUpdate(id) => {
+            let update =
+                find::<implementation_update::Entity>(conn, id, "implementation update").await?;
+            let target = find::<proposal::Entity>(conn, update.proposal_id, "proposal").await?;
+            if !implementation::may_report(conn, actor, &target).await? {
+                return Err(AppError::forbidden(
+                    "only the responsible agency or a planner adds photos to its reports",
+                ));
+            }
+            let already = proposal_attachment::Entity::find()
+                .filter(proposal_attachment::Column::ImplementationUpdateId.eq(update.id))
+                .count(conn)
+                .await?;
+            let destination = Destination {
+                proposal: target,
+                comment_id: None,
+                update: Some(update),
+            };
+            (
+                destination,
+                already,
+                MAX_PER_UPDATE,
+                "a report carries at most 6 photos",
+            )
+        }
+    };
+    if already >= most {
+        return Err(AppError::field("file", "count", full));
     }
-    Ok(target)
+    Ok(destination)
 }
 
 /// An uploaded file for someone who may see its proposal; `public` says whether anyone may
@@ -233,14 +351,40 @@ pub async fn serve(
     if !public {
         proposals::find_visible(conn, actor, attachment.proposal_id).await?;
     }
+    // A hidden comment's photos are hidden with its text.
+    let public = match attachment.comment_id {
+        Some(comment_id) => {
+            let comment = find::<comment::Entity>(conn, comment_id, "file").await?;
+            if comment.hidden_at.is_some()
+                && !access::may_read_hidden_comment(conn, actor, &comment).await?
+            {
+                return Err(AppError::NotFound("file"));
+            }
+            public && comment.hidden_at.is_none()
+        }
+        None => public,
+    };
     let file = media_file::Entity::find()
         .filter(media_file::Column::AttachmentId.eq(attachment.id))
         .one(conn)
         .await?
         .ok_or(AppError::NotFound("file"))?;
     let (content_type, bytes) = match (thumbnail, file.thumbnail) {
-        (true, Some(thumb)) => ("image/jpeg".to_owned(), thumb),
-        _ => (file.content_type, file.bytes),
+        (true, Some(thumb)) => (
+            "image/jpeg".to_owned(),
+            db.files()
+                .get(&crate::files::key("attachment", attachment.id, true), thumb)
+                .await?,
+        ),
+        _ => (
+            file.content_type,
+            db.files()
+                .get(
+                    &crate::files::key("attachment", attachment.id, false),
+                    file.bytes,
+                )
+                .await?,
+        ),
     };
     Ok(Served {
         content_type,

@@ -830,6 +830,33 @@ pub async fn list(
 ) -> AppResult<Page<proposal::Model>> {
     use proposal::Column as C;
     let conn = db.reader();
+    let mut query = filtered(conn, actor, filter).await?;
+    let total = query.clone().count(conn).await?;
+    query = match sort {
+        ProposalSort::Newest => query.order_by_desc(C::CreatedAt),
+        ProposalSort::Oldest => query.order_by_asc(C::CreatedAt),
+        ProposalSort::CostAsc => query.order_by_asc(C::EstimatedCost),
+        ProposalSort::CostDesc => query.order_by_desc(C::EstimatedCost),
+        ProposalSort::Title => query.order_by_asc(C::Title),
+        ProposalSort::BeneficiariesDesc => query.order_by_desc(C::Beneficiaries),
+    };
+    let items = query
+        .order_by_asc(C::Id)
+        .offset(window.offset)
+        .limit(window.limit)
+        .all(conn)
+        .await?;
+    Ok(Page { items, total })
+}
+
+/// The proposals `actor` may list that match `filter`: published ones and the actor's own
+/// drafts, narrowed by each filter given.
+async fn filtered(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    filter: ProposalFilter,
+) -> AppResult<sea_orm::Select<proposal::Entity>> {
+    use proposal::Column as C;
     let mut visible = Condition::any().add(C::Status.ne(ProposalStatus::Draft));
     if let Some(actor) = actor {
         visible = visible.add(C::ProposerId.eq(actor.id()));
@@ -865,20 +892,122 @@ pub async fn list(
         }
         query = query.filter(any);
     }
-    let total = query.clone().count(conn).await?;
-    query = match sort {
-        ProposalSort::Newest => query.order_by_desc(C::CreatedAt),
-        ProposalSort::Oldest => query.order_by_asc(C::CreatedAt),
-        ProposalSort::CostAsc => query.order_by_asc(C::EstimatedCost),
-        ProposalSort::CostDesc => query.order_by_desc(C::EstimatedCost),
-        ProposalSort::Title => query.order_by_asc(C::Title),
-        ProposalSort::BeneficiariesDesc => query.order_by_desc(C::Beneficiaries),
+    Ok(query)
+}
+
+/// Titles read to learn the words a search may have meant: enough for a city's forum or
+/// cycle, bounded so a failed search stays cheap.
+const SUGGESTION_TITLES: u64 = 5_000;
+
+/// When a search finds nothing, the search it probably meant ("drainse" → "drainase"): each
+/// word is replaced by the nearest word of the titles the same filter (without the search)
+/// would list, within one edit for short words and two for longer ones. None when the search
+/// finds something, or nothing near is known. Only titles the caller may list are read, so a
+/// suggestion tells nothing of others' drafts.
+pub async fn search_suggestion(
+    db: &Db,
+    actor: Option<&Actor>,
+    filter: ProposalFilter,
+) -> AppResult<Option<String>> {
+    use proposal::Column as C;
+    let conn = db.reader();
+    let Some(term) = filter
+        .search
+        .clone()
+        .filter(|t| !t.trim().is_empty() && t.chars().count() <= 200)
+    else {
+        return Ok(None);
     };
-    let items = query
-        .order_by_asc(C::Id)
-        .offset(window.offset)
-        .limit(window.limit)
-        .all(conn)
-        .await?;
-    Ok(Page { items, total })
+    if filtered(conn, actor, filter.clone())
+        .await?
+        .count(conn)
+        .await?
+        > 0
+    {
+        return Ok(None);
+    }
+    let titles: Vec<String> = filtered(
+        conn,
+        actor,
+        ProposalFilter {
+            search: None,
+            ..filter
+        },
+    )
+    .await?
+    .select_only()
+    .column(C::Title)
+    .order_by_desc(C::Id)
+    .limit(SUGGESTION_TITLES)
+    .into_tuple()
+    .all(conn)
+    .await?;
+    let vocabulary: std::collections::BTreeSet<String> =
+        titles.iter().flat_map(|title| words(title)).collect();
+    Ok(correct(&term, &vocabulary))
+}
+
+/// The lower-case words of a text (letters and digits), as search compares them.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `term` with each unknown word replaced by its nearest known one; None if nothing changed.
+fn correct(term: &str, vocabulary: &std::collections::BTreeSet<String>) -> Option<String> {
+    let mut changed = false;
+    let corrected: Vec<String> = words(term)
+        .into_iter()
+        .map(|word| {
+            if word.chars().count() < 4 || vocabulary.contains(&word) {
+                return word;
+            }
+            let allowed = if word.chars().count() <= 5 { 1 } else { 2 };
+            let nearest = vocabulary
+                .iter()
+                .map(|known| (strsim::damerau_levenshtein(&word, known), known))
+                .filter(|(distance, _)| *distance <= allowed)
+                .min_by_key(|(distance, known)| (*distance, known.len()));
+            match nearest {
+                Some((_, known)) => {
+                    changed = true;
+                    known.clone()
+                }
+                None => word,
+            }
+        })
+        .collect();
+    changed.then(|| corrected.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_search_with_a_typo_becomes_the_words_it_meant() {
+        let vocabulary = [
+            "perbaikan",
+            "saluran",
+            "drainase",
+            "jalan",
+            "posyandu",
+            "rt",
+        ]
+        .map(String::from)
+        .into_iter()
+        .collect();
+        assert_eq!(
+            super::correct("drainse", &vocabulary).as_deref(),
+            Some("drainase")
+        );
+        assert_eq!(
+            super::correct("Perbaikan salurn", &vocabulary).as_deref(),
+            Some("perbaikan saluran")
+        );
+        // Known words, short words and words far from every known one stay as they are.
+        assert_eq!(super::correct("saluran jalan", &vocabulary), None);
+        assert_eq!(super::correct("rw", &vocabulary), None);
+        assert_eq!(super::correct("jembatan", &vocabulary), None);
+    }
 }

@@ -23,6 +23,11 @@ pub fn path_contains(path: &str, region_id: i32) -> bool {
     path.contains(&format!("/{region_id}/"))
 }
 
+/// The ids on a region's path, from the top of the tree down to the region itself.
+pub fn path_ids(path: &str) -> Vec<i32> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
+}
+
 /// Whether `region` is `ancestor` itself or lies below it.
 pub fn is_within(region: &region::Model, ancestor: &region::Model) -> bool {
     region.path.starts_with(&ancestor.path)
@@ -213,11 +218,7 @@ pub async fn lineage(
     conn: &impl ConnectionTrait,
     region: &region::Model,
 ) -> AppResult<Vec<region::Model>> {
-    let ids: Vec<i32> = region
-        .path
-        .split('/')
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let ids = path_ids(&region.path);
     let mut found = region::Entity::find()
         .filter(region::Column::Id.is_in(ids.clone()))
         .all(conn)

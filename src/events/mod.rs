@@ -104,8 +104,10 @@ pub enum StreamKey {
     Report(i32),
     /// The reports an agency holds, for its staff.
     Agency(i32),
-    /// Every report's status (ids only), for the coordinators' queue.
-    ReportQueue,
+    /// The status changes (ids and statuses only) of the reports filed in a region or below
+    /// it, for the coordinators whose scope holds that region: a change is published to the
+    /// report's region and each of its ancestors.
+    RegionReports(i32),
 }
 
 impl fmt::Display for StreamKey {
@@ -116,7 +118,7 @@ impl fmt::Display for StreamKey {
             Self::Inbox(id) => write!(f, "inbox:{id}"),
             Self::Report(id) => write!(f, "report:{id}"),
             Self::Agency(id) => write!(f, "agency:{id}"),
-            Self::ReportQueue => f.write_str("reports"),
+            Self::RegionReports(id) => write!(f, "region-reports:{id}"),
         }
     }
 }

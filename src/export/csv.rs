@@ -112,7 +112,7 @@ mod tests {
         assert!(lines[1].contains(",\"Perbaikan saluran drainase Jl. Kawi, \"\"tahap 2\"\"\","));
         assert!(lines[1].contains(",180000000,"));
         assert!(lines[1].contains(",7/2,Utama,Diakomodir,"));
-        assert!(lines[1].ends_with("kecamatan — sesuai mufakat"));
+        assert!(lines[1].ends_with("kecamatan — sesuai mufakat,https://musrenbang.example/media/7"));
     }
 
     #[test]

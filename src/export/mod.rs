@@ -181,6 +181,9 @@ pub struct Export {
     forums: Vec<ForumHeader>,
     rounds: Vec<RoundFile>,
     stem: String,
+    /// The address residents reach the server at: links to files begin with it (empty: the
+    /// links are paths on the server).
+    pub link_base: String,
 }
 
 impl Export {
@@ -334,6 +337,7 @@ pub async fn prepare(
         forums: headers,
         rounds,
         stem,
+        link_base: String::new(),
     })
 }
 
@@ -390,15 +394,19 @@ enum Chunk {
 /// gone), the reader stops at its next page.
 fn read_ahead(
     conn: &DatabaseConnection,
-    forums: &[ForumHeader],
+    export: &Export,
 ) -> (
     tokio::task::JoinHandle<AppResult<()>>,
     tokio::sync::mpsc::Receiver<Chunk>,
 ) {
     let (pages, received) = tokio::sync::mpsc::channel(2);
-    let (conn, forums) = (conn.clone(), forums.to_vec());
+    let (conn, forums, link_base) = (
+        conn.clone(),
+        export.forums.to_vec(),
+        export.link_base.clone(),
+    );
     let reader = tokio::spawn(async move {
-        let mut lookups = Lookups::load(&conn).await?;
+        let mut lookups = Lookups::load(&conn, &link_base).await?;
         for (index, header) in forums.iter().enumerate() {
             if pages.send(Chunk::Forum(index)).await.is_err() {
                 return Ok(());
@@ -429,7 +437,7 @@ pub async fn write(
     let conn = db.reader();
     match export.format {
         Format::Csv | Format::Json => {
-            let (reader, mut pages) = read_ahead(conn, &export.forums);
+            let (reader, mut pages) = read_ahead(conn, export);
             let written = async {
                 let mut buffer = Vec::new();
                 let mut first = true;
@@ -460,15 +468,36 @@ pub async fn write(
             written?;
         }
         Format::Xlsx => {
-            let (reader, mut pages) = read_ahead(conn, &export.forums);
+            let (reader, mut pages) = read_ahead(conn, export);
             let book = async {
-                let mut book = xlsx::XlsxBook::new();
+                let mut book = if export.forums.len() > 1 {
+                    xlsx::XlsxBook::with_summary().map_err(io_error)?
+                } else {
+                    xlsx::XlsxBook::new()
+                };
+                let exported_on = crate::domain::format::tanggal(
+                    export
+                        .forums
+                        .first()
+                        .map_or(TimeZone::Wib, |h| h.time_zone)
+                        .local(crate::domain::now()),
+                );
                 // The rows go to the sheets' temporary files as they come (small buffered
                 // writes); zipping the finished workbook is the heavy part and runs off the
                 // async threads.
                 while let Some(chunk) = pages.recv().await {
                     match chunk {
-                        Chunk::Forum(index) => book.start_sheet(&export.forums[index].forum.name),
+                        Chunk::Forum(index) => {
+                            let header = &export.forums[index];
+                            book.start_sheet(&xlsx::SheetTitle {
+                                forum_name: &header.forum.name,
+                                cycle_name: &header.cycle.name,
+                                region_name: &header.region_name,
+                                budget_ceiling: header.forum.budget_ceiling,
+                                status: header.status_label(),
+                                exported_on: &exported_on,
+                            })
+                        }
                         Chunk::Rows(page) => book.rows(&page),
                     }
                     .map_err(io_error)?;
@@ -596,7 +625,8 @@ async fn recorded_minutes(
 /// Everything the berita acara of one forum says.
 async fn minutes_of(db: &Db, header: &ForumHeader) -> AppResult<pdf::Minutes> {
     let conn = db.reader();
-    let mut lookups = Lookups::load(conn).await?;
+    // The minutes print no links.
+    let mut lookups = Lookups::load(conn, "").await?;
     let mut rows: Vec<PriorityRow> = Vec::new();
     let mut pages = ForumRows::new(header);
     while let Some(page) = pages.next_page(conn, &mut lookups).await? {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use entity::{
     activity, agency, cycle,
     enums::{ForumStatus, OutcomeList, PriorityOutcome, ProposalStatus, RegionLevel},
-    forum, priority_entry, proposal, proposal_status_change, region,
+    forum, priority_entry, proposal, proposal_attachment, proposal_status_change, region, sector,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -16,7 +16,10 @@ use serde::Deserialize;
 
 use super::table::{Decision, PriorityRow, Standing};
 use crate::{
-    domain::{escalation, regions::TimeZone},
+    domain::{
+        escalation,
+        regions::{self, TimeZone},
+    },
     error::{AppError, AppResult},
 };
 
@@ -44,6 +47,17 @@ impl ForumHeader {
         )
     }
 
+    /// The forum's status as the documents name it.
+    pub fn status_label(&self) -> &'static str {
+        match self.forum.status {
+            ForumStatus::Draft => "Draf",
+            ForumStatus::Scheduled => "Terjadwal",
+            ForumStatus::InSession => "Sedang bersidang",
+            ForumStatus::Closed => "Ditutup",
+            ForumStatus::Ratified => "Disahkan",
+        }
+    }
+
     /// Whether closing the forum fixed its list in priority entries.
     pub fn fixed(&self) -> bool {
         self.forum.closed_at.is_some()
@@ -64,6 +78,7 @@ pub struct ExportedProposal {
     pub estimated_cost: i64,
     pub initial_agency_id: Option<i32>,
     pub final_agency_id: Option<i32>,
+    pub sector_id: Option<i32>,
 }
 
 impl From<&proposal::Model> for ExportedProposal {
@@ -79,6 +94,7 @@ impl From<&proposal::Model> for ExportedProposal {
             estimated_cost: p.estimated_cost,
             initial_agency_id: p.initial_agency_id,
             final_agency_id: p.final_agency_id,
+            sector_id: p.sector_id,
         }
     }
 }
@@ -98,6 +114,7 @@ fn select_exported() -> sea_orm::Select<proposal::Entity> {
         .column_as(Column::EstimatedCost, "estimated_cost")
         .column_as(Column::InitialAgencyId, "initial_agency_id")
         .column_as(Column::FinalAgencyId, "final_agency_id")
+        .column_as(Column::SectorId, "sector_id")
 }
 
 /// A fixed list's entry with its proposal: one element of the array `fixed_page_query` builds
@@ -121,6 +138,7 @@ struct ExportedEntry {
     estimated_cost: i64,
     initial_agency_id: Option<i32>,
     final_agency_id: Option<i32>,
+    sector_id: Option<i32>,
 }
 
 /// One page of a closed forum's list as a single JSON array, built by the database. A page of
@@ -133,7 +151,7 @@ fn fixed_page_query(
 ) -> Statement {
     const COLUMNS: &str = "pe.id, pe.rank, pe.list, pe.outcome, pe.support, pe.cost, pe.note, \
         p.id, p.code, p.title, p.activity_id, p.region_id, p.volume, p.unit, p.estimated_cost, \
-        p.initial_agency_id, p.final_agency_id";
+        p.initial_agency_id, p.final_agency_id, p.sector_id";
     let page = |p: char| {
         format!(
             "FROM priority_entries pe JOIN proposals p ON p.id = pe.proposal_id \
@@ -172,12 +190,22 @@ fn fixed_page_query(
 pub struct Lookups {
     activities: HashMap<i32, String>,
     agencies: HashMap<i32, String>,
-    /// Region id → the name of the desa/kelurahan it lies in (or its own, above that level).
-    locations: HashMap<i32, String>,
+    sectors: HashMap<i32, String>,
+    /// What the links to files start with: the address residents reach the server at.
+    link_base: String,
+    /// Region id → where it lies: its desa/kelurahan (or its own name, above that level), and
+    /// its RT/RW below that.
+    locations: HashMap<i32, Location>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Location {
+    village: String,
+    neighbourhood: String,
 }
 
 impl Lookups {
-    pub async fn load(conn: &impl ConnectionTrait) -> AppResult<Self> {
+    pub async fn load(conn: &impl ConnectionTrait, link_base: &str) -> AppResult<Self> {
         let activities = activity::Entity::find()
             .all(conn)
             .await?
@@ -190,14 +218,23 @@ impl Lookups {
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
+        let sectors = sector::Entity::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
         Ok(Self {
             activities,
             agencies,
+            sectors,
+            link_base: link_base.trim_end_matches('/').to_owned(),
             locations: HashMap::new(),
         })
     }
 
-    /// Finds the desa/kelurahan of every region not seen yet, walking up the materialised path.
+    /// Finds the desa/kelurahan and RT/RW of every region not seen yet, from the materialised
+    /// path.
     async fn locate(
         &mut self,
         conn: &impl ConnectionTrait,
@@ -211,30 +248,50 @@ impl Lookups {
         if missing.is_empty() {
             return Ok(());
         }
-        let regions = region::Entity::find()
+        let found = region::Entity::find()
             .filter(region::Column::Id.is_in(missing))
             .all(conn)
             .await?;
-        let ancestor_ids: Vec<i32> = regions
+        let ancestor_ids: Vec<i32> = found
             .iter()
-            .flat_map(|r| r.path.split('/').filter_map(|s| s.parse().ok()))
+            .flat_map(|r| regions::path_ids(&r.path))
             .collect();
-        let villages: HashMap<i32, String> = region::Entity::find()
+        // The villages and neighbourhoods (RW, RT) on the regions' paths.
+        let places: HashMap<i32, region::Model> = region::Entity::find()
             .filter(region::Column::Id.is_in(ancestor_ids))
-            .filter(region::Column::Level.eq(RegionLevel::DesaKelurahan))
+            .filter(region::Column::Level.is_in([
+                RegionLevel::DesaKelurahan,
+                RegionLevel::Rw,
+                RegionLevel::Rt,
+            ]))
             .all(conn)
             .await?
             .into_iter()
-            .map(|r| (r.id, r.name))
+            .map(|r| (r.id, r))
             .collect();
-        for region in regions {
-            let village = region
-                .path
-                .split('/')
-                .filter_map(|s| s.parse::<i32>().ok())
-                .find_map(|id| villages.get(&id).cloned());
-            self.locations
-                .insert(region.id, village.unwrap_or(region.name));
+        for region in found {
+            let on_path: Vec<&region::Model> = regions::path_ids(&region.path)
+                .into_iter()
+                .filter_map(|id| places.get(&id))
+                .collect();
+            let village = on_path
+                .iter()
+                .find(|r| r.level == RegionLevel::DesaKelurahan)
+                .map(|r| r.name.clone());
+            // Narrowest first, as addresses write it: "RT 03 / RW 02".
+            let neighbourhood: Vec<&str> = on_path
+                .iter()
+                .rev()
+                .filter(|r| matches!(r.level, RegionLevel::Rw | RegionLevel::Rt))
+                .map(|r| r.name.as_str())
+                .collect();
+            self.locations.insert(
+                region.id,
+                Location {
+                    village: village.unwrap_or(region.name),
+                    neighbourhood: neighbourhood.join(" / "),
+                },
+            );
         }
         Ok(())
     }
@@ -247,6 +304,7 @@ impl Lookups {
     ) -> PriorityRow {
         PriorityRow {
             forum_id: header.forum.id,
+            proposal_id: proposal.id,
             forum_name: header.forum.name.clone(),
             rank: listed.rank,
             code: proposal.code.clone(),
@@ -254,10 +312,18 @@ impl Lookups {
             activity: proposal
                 .activity_id
                 .and_then(|id| self.activities.get(&id).cloned()),
+            sector: proposal
+                .sector_id
+                .and_then(|id| self.sectors.get(&id).cloned()),
             location: self
                 .locations
                 .get(&proposal.region_id)
-                .cloned()
+                .map(|l| l.village.clone())
+                .unwrap_or_default(),
+            neighbourhood: self
+                .locations
+                .get(&proposal.region_id)
+                .map(|l| l.neighbourhood.clone())
                 .unwrap_or_default(),
             volume: proposal.volume,
             unit: proposal.unit.clone(),
@@ -271,7 +337,45 @@ impl Lookups {
             standing: listed.standing,
             decision: listed.decision,
             note: listed.note,
+            attachments: Vec::new(),
         }
+    }
+
+    /// The links to each row's own files (not those of its comments or implementation
+    /// reports): every proposal an export shows is public, and so are its files.
+    async fn link_files(
+        &self,
+        conn: &impl ConnectionTrait,
+        rows: &mut [PriorityRow],
+    ) -> AppResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut files: HashMap<i32, Vec<String>> = HashMap::new();
+        for file in proposal_attachment::Entity::find()
+            .filter(
+                proposal_attachment::Column::ProposalId.is_in(rows.iter().map(|r| r.proposal_id)),
+            )
+            .filter(proposal_attachment::Column::CommentId.is_null())
+            .filter(proposal_attachment::Column::ImplementationUpdateId.is_null())
+            .order_by_asc(proposal_attachment::Column::Id)
+            .all(conn)
+            .await?
+        {
+            // Uploaded files are served here; older attachments name an address elsewhere.
+            let link = if file.url.starts_with('/') {
+                format!("{}{}", self.link_base, file.url)
+            } else {
+                file.url
+            };
+            files.entry(file.proposal_id).or_default().push(link);
+        }
+        for row in rows {
+            if let Some(links) = files.remove(&row.proposal_id) {
+                row.attachments = links;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -355,6 +459,8 @@ impl<'a> ForumRows<'a> {
                 Stage::Done => return Ok(None),
             };
             if !page.is_empty() {
+                let mut page = page;
+                lookups.link_files(conn, &mut page).await?;
                 return Ok(Some(page));
             }
         }
@@ -397,6 +503,7 @@ impl<'a> ForumRows<'a> {
                     estimated_cost: e.estimated_cost,
                     initial_agency_id: e.initial_agency_id,
                     final_agency_id: e.final_agency_id,
+                    sector_id: e.sector_id,
                 };
                 lookups.row(
                     self.header,

@@ -50,6 +50,7 @@ impl Standing {
 #[serde(rename_all = "camelCase")]
 pub struct PriorityRow {
     pub forum_id: i32,
+    pub proposal_id: i32,
     pub forum_name: String,
     /// Empty for proposals rejected during verification: they were never ranked.
     pub rank: Option<i32>,
@@ -58,8 +59,12 @@ pub struct PriorityRow {
     pub title: String,
     /// The catalogue activity it was costed against, if any.
     pub activity: Option<String>,
+    /// The sector (bidang urusan) the proposer chose.
+    pub sector: Option<String>,
     /// The desa/kelurahan the proposal lies in.
     pub location: String,
+    /// Its RT/RW ("RT 03 / RW 02"), when the proposal names one.
+    pub neighbourhood: String,
     pub volume: f64,
     pub unit: String,
     /// Pagu in Rupiah.
@@ -72,16 +77,20 @@ pub struct PriorityRow {
     pub decision: Decision,
     /// The reason, in Bahasa Indonesia.
     pub note: String,
+    /// Links to the proposal's own photos and documents.
+    pub attachments: Vec<String>,
 }
 
 /// The header of every tabular export.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 17] = [
     "Forum",
     "Peringkat",
     "Kode usulan",
     "Program/Kegiatan",
     "Kegiatan (katalog)",
+    "Bidang",
     "Lokasi (desa/kelurahan)",
+    "RT/RW",
     "Volume",
     "Satuan",
     "Pagu (Rp)",
@@ -90,6 +99,7 @@ pub const COLUMNS: [&str; 14] = [
     "Daftar",
     "Keputusan",
     "Keterangan",
+    "Lampiran",
 ];
 
 /// One value of a row, typed so spreadsheets keep numbers as numbers.
@@ -102,12 +112,14 @@ pub enum Cell<'a> {
     Money(i64),
     /// Support as counted: a number when it reads as one ("12", "7/2"), else text.
     Score(&'a str),
+    /// Addresses, one per line.
+    Links(&'a [String]),
     Empty,
 }
 
 impl PriorityRow {
     /// The row's values in the order of `COLUMNS`.
-    pub fn cells(&self) -> [Cell<'_>; 14] {
+    pub fn cells(&self) -> [Cell<'_>; 17] {
         [
             Cell::Text(&self.forum_name),
             self.rank
@@ -115,7 +127,13 @@ impl PriorityRow {
             Cell::Text(&self.code),
             Cell::Text(&self.title),
             self.activity.as_deref().map_or(Cell::Empty, Cell::Text),
+            self.sector.as_deref().map_or(Cell::Empty, Cell::Text),
             Cell::Text(&self.location),
+            if self.neighbourhood.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(&self.neighbourhood)
+            },
             Cell::Decimal(self.volume),
             Cell::Text(&self.unit),
             Cell::Money(self.cost),
@@ -128,6 +146,10 @@ impl PriorityRow {
             Cell::Text(self.standing.label()),
             Cell::Text(self.decision.label()),
             Cell::Text(&self.note),
+            match self.attachments.as_slice() {
+                [] => Cell::Empty,
+                links => Cell::Links(links),
+            },
         ]
     }
 }
@@ -151,6 +173,7 @@ pub fn plain(cell: &Cell<'_>) -> String {
         Cell::Text(text) | Cell::Score(text) => (*text).to_owned(),
         Cell::Integer(n) | Cell::Money(n) => n.to_string(),
         Cell::Decimal(x) => x.to_string(),
+        Cell::Links(links) => links.join("\n"),
         Cell::Empty => String::new(),
     }
 }
@@ -159,12 +182,15 @@ pub fn plain(cell: &Cell<'_>) -> String {
 pub(crate) fn sample_row(rank: Option<i32>, decision: Decision) -> PriorityRow {
     PriorityRow {
         forum_id: 3,
+        proposal_id: 41,
         forum_name: "Musrenbang Kelurahan Oro-oro Dowo".into(),
         rank,
         code: "USL-2027-0001".into(),
         title: "Perbaikan saluran drainase Jl. Kawi, \"tahap 2\"".into(),
         activity: Some("Pembangunan saluran drainase lingkungan".into()),
+        sector: Some("Pekerjaan umum dan penataan ruang".into()),
         location: "Oro-oro Dowo".into(),
+        neighbourhood: "RW 02".into(),
         volume: 120.5,
         unit: "meter".into(),
         cost: 180_000_000,
@@ -173,6 +199,7 @@ pub(crate) fn sample_row(rank: Option<i32>, decision: Decision) -> PriorityRow {
         standing: Standing::Main,
         decision,
         note: "Masuk daftar prioritas; diteruskan ke kecamatan — sesuai mufakat".into(),
+        attachments: vec!["https://musrenbang.example/media/7".into()],
     }
 }
 
@@ -194,8 +221,9 @@ mod tests {
         let cells = row.cells();
         assert_eq!(cells.len(), COLUMNS.len());
         assert_eq!(cells[1], Cell::Empty);
-        assert_eq!(cells[8], Cell::Money(180_000_000));
-        assert_eq!(plain(&cells[6]), "120.5");
-        assert_eq!(plain(&cells[12]), "Tidak diakomodir");
+        assert_eq!(cells[10], Cell::Money(180_000_000));
+        assert_eq!(plain(&cells[8]), "120.5");
+        assert_eq!(plain(&cells[14]), "Tidak diakomodir");
+        assert_eq!(plain(&cells[7]), "RW 02");
     }
 }

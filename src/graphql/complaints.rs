@@ -34,8 +34,30 @@ pub struct Report {
 
 impl Report {
     pub(super) async fn of(ctx: &Context<'_>, row: report::Model) -> Result<Self> {
-        let standing = ReportStanding::of(db(ctx).reader(), actor(ctx), &row).await?;
+        let standing = Self::standings(ctx, std::slice::from_ref(&row))
+            .await?
+            .pop()
+            .unwrap_or_default();
         Ok(Self { row, standing })
+    }
+
+    /// Many reports with the viewer's standing to each, read in one go (a queue page).
+    pub(super) async fn all(ctx: &Context<'_>, rows: Vec<report::Model>) -> Result<Vec<Self>> {
+        let standings = Self::standings(ctx, &rows).await?;
+        Ok(rows
+            .into_iter()
+            .zip(standings)
+            .map(|(row, standing)| Self { row, standing })
+            .collect())
+    }
+
+    async fn standings(ctx: &Context<'_>, rows: &[report::Model]) -> Result<Vec<ReportStanding>> {
+        let auth = ctx.data_opt::<super::RequestAuth>();
+        let Some((auth, viewer)) = auth.and_then(|a| Some((a, a.actor.as_ref()?))) else {
+            return Ok(vec![ReportStanding::default(); rows.len()]);
+        };
+        let scope = super::viewer_scope(ctx, auth, viewer).await?;
+        Ok(ReportStanding::of_many(db(ctx).reader(), viewer, scope, rows).await?)
     }
 }
 
@@ -260,14 +282,20 @@ impl Report {
     /// Open reports of the same category nearby in place and time (coordinators only).
     async fn likely_duplicates(&self, ctx: &Context<'_>) -> Result<Vec<LikelyDuplicate>> {
         let me = signed_in(ctx)?;
-        let mut out = Vec::new();
-        for (row, distance) in complaints::likely_duplicates(db(ctx), me, self.row.id).await? {
-            out.push(LikelyDuplicate {
-                report: Report::of(ctx, row).await?,
+        let (rows, distances): (Vec<_>, Vec<_>) =
+            complaints::likely_duplicates(db(ctx), me, self.row.id)
+                .await?
+                .into_iter()
+                .unzip();
+        Ok(Report::all(ctx, rows)
+            .await?
+            .into_iter()
+            .zip(distances)
+            .map(|(report, distance)| LikelyDuplicate {
+                report,
                 distance_metres: distance.map(|d| d.round()),
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
     /// The forum a proposal made from it would go to (coordinators only; null otherwise).
     async fn suggested_forum(&self, ctx: &Context<'_>) -> Result<Option<Forum>> {
@@ -301,10 +329,7 @@ impl ReportQuery {
     ) -> Result<PageOf<Report>> {
         let window = window(first, after)?;
         let page = complaints::list(db(ctx), actor(ctx), filter, window).await?;
-        let mut items = Vec::with_capacity(page.items.len());
-        for row in page.items {
-            items.push(Report::of(ctx, row).await?);
-        }
+        let items = Report::all(ctx, page.items).await?;
         Ok(connection(
             crate::domain::Page {
                 items,
@@ -350,26 +375,22 @@ impl ReportMutation {
         let me = signed_in(ctx)?;
         let key = idempotency::checked(idempotency_key)?;
         let limits = &state(ctx).settings.limits;
-        if key.is_none()
-            || idempotency::earlier(
-                db(ctx).reader(),
-                me.id(),
-                key.as_deref().unwrap_or_default(),
-                idempotency::Operation::FileReport,
-            )
-            .await?
-            .is_none()
-        {
+        let row = idempotency::create_once::<report::Entity>(
+            db(ctx),
+            me.id(),
+            key.as_deref(),
+            idempotency::Operation::FileReport,
+            "report",
             throttle::take_action(
                 db(ctx),
                 "report",
                 Some((me.id(), limits.report_per_account)),
                 client(ctx),
                 limits.report_per_address,
-            )
-            .await?;
-        }
-        let row = complaints::file(db(ctx), me, input, key.as_deref()).await?;
+            ),
+            complaints::file(db(ctx), me, input, key.as_deref()),
+        )
+        .await?;
         Report::of(ctx, row).await
     }
 

@@ -73,10 +73,7 @@ async fn may_see_personal_data(
     if viewer.id() == person.id {
         return Ok(true);
     }
-    let scope = auth
-        .resident_scope
-        .get_or_try_init(|| crate::domain::access::resident_scope(db(ctx).reader(), viewer))
-        .await?;
+    let scope = viewer_scope(ctx, auth, viewer).await?;
     let home = types::load::<entity::region::Entity>(ctx, person.home_region_id).await?;
     Ok(crate::domain::access::may_see_personal_data(
         viewer,
@@ -84,6 +81,18 @@ async fn may_see_personal_data(
         person,
         home.as_ref(),
     ))
+}
+
+/// The residents `viewer` looks after (`access::resident_scope`), read once per request.
+async fn viewer_scope<'a>(
+    ctx: &Context<'_>,
+    auth: &'a RequestAuth,
+    viewer: &Actor,
+) -> async_graphql::Result<&'a crate::domain::access::ResidentScope> {
+    Ok(auth
+        .resident_scope
+        .get_or_try_init(|| crate::domain::access::resident_scope(db(ctx).reader(), viewer))
+        .await?)
 }
 
 /// The schema in GraphQL's own language (SDL): `musrenbang schema` prints it, and the web

@@ -424,49 +424,25 @@ impl MutationRoot {
     ) -> Result<Proposal> {
         let me = signed_in(ctx)?;
         let key = idempotency::checked(idempotency_key)?;
-        // A retry answers before the rate limit counts it (the domain checks again inside its
-        // transaction, for two tries at once).
-        if let Some(key) = &key {
-            if let Some(earlier) = idempotency::earlier_row::<entity::proposal::Entity>(
-                db(ctx).reader(),
+        let limits = &state(ctx).settings.limits;
+        Ok(Proposal(
+            idempotency::create_once::<entity::proposal::Entity>(
+                db(ctx),
                 me.id(),
-                key,
+                key.as_deref(),
                 Operation::CreateProposal,
                 "proposal",
-            )
-            .await?
-            {
-                return Ok(Proposal(earlier));
-            }
-        }
-        let limits = &state(ctx).settings.limits;
-        throttle::take_action(
-            db(ctx),
-            "proposal",
-            Some((me.id(), limits.proposal_per_account)),
-            client(ctx),
-            limits.proposal_per_address,
-        )
-        .await?;
-        match proposals::create(db(ctx), me, input, key.as_deref()).await {
-            Ok(created) => Ok(Proposal(created)),
-            // Two tries at once: the one that lost on the key's unique index finds the winner's.
-            Err(err) => match &key {
-                Some(key) => match idempotency::earlier_row::<entity::proposal::Entity>(
-                    db(ctx).writer(),
-                    me.id(),
-                    key,
-                    Operation::CreateProposal,
+                throttle::take_action(
+                    db(ctx),
                     "proposal",
-                )
-                .await?
-                {
-                    Some(earlier) => Ok(Proposal(earlier)),
-                    None => Err(err.into()),
-                },
-                None => Err(err.into()),
-            },
-        }
+                    Some((me.id(), limits.proposal_per_account)),
+                    client(ctx),
+                    limits.proposal_per_address,
+                ),
+                proposals::create(db(ctx), me, input, key.as_deref()),
+            )
+            .await?,
+        ))
     }
 
     async fn update_proposal(
@@ -512,7 +488,38 @@ impl MutationRoot {
     ) -> Result<proposal_attachment::Model> {
         let me = signed_in(ctx)?;
         let (name, bytes) = super::received_upload(ctx, me, &file).await?;
-        Ok(media::upload(db(ctx), me, proposal_id, kind, &name, bytes).await?)
+        let target = media::AttachTo::Proposal(proposal_id);
+        Ok(media::upload(db(ctx), me, target, kind, &name, bytes).await?)
+    }
+
+    /// A photo with one's own comment (a multipart upload), while the comment is new: at
+    /// most three; shown where the comment is, hidden with it.
+    async fn upload_comment_photo(
+        &self,
+        ctx: &Context<'_>,
+        comment_id: i32,
+        file: async_graphql::Upload,
+    ) -> Result<proposal_attachment::Model> {
+        let me = signed_in(ctx)?;
+        let (name, bytes) = super::received_upload(ctx, me, &file).await?;
+        let target = media::AttachTo::Comment(comment_id);
+        let kind = entity::enums::AttachmentKind::Photo;
+        Ok(media::upload(db(ctx), me, target, kind, &name, bytes).await?)
+    }
+
+    /// A photo (or a PDF, such as the handover record) with an implementation report, by
+    /// those who may report it: at most six; the first becomes the report's `photoUrl`.
+    async fn upload_implementation_photo(
+        &self,
+        ctx: &Context<'_>,
+        update_id: i32,
+        file: async_graphql::Upload,
+    ) -> Result<proposal_attachment::Model> {
+        let me = signed_in(ctx)?;
+        let (name, bytes) = super::received_upload(ctx, me, &file).await?;
+        let target = media::AttachTo::ImplementationUpdate(update_id);
+        let kind = entity::enums::AttachmentKind::Photo;
+        Ok(media::upload(db(ctx), me, target, kind, &name, bytes).await?)
     }
 
     async fn add_recommendation(
@@ -533,30 +540,24 @@ impl MutationRoot {
     ) -> Result<Comment> {
         let me = signed_in(ctx)?;
         let key = idempotency::checked(idempotency_key)?;
-        if let Some(key) = &key {
-            if let Some(earlier) = idempotency::earlier_row::<entity::comment::Entity>(
-                db(ctx).reader(),
+        let limits = &state(ctx).settings.limits;
+        Ok(Comment(
+            idempotency::create_once::<entity::comment::Entity>(
+                db(ctx),
                 me.id(),
-                key,
+                key.as_deref(),
                 Operation::AddComment,
                 "comment",
+                throttle::take_action(
+                    db(ctx),
+                    "comment",
+                    Some((me.id(), limits.comment_per_account)),
+                    client(ctx),
+                    limits.comment_per_address,
+                ),
+                comments::add(db(ctx), me, proposal_id, parent_id, &body, key.as_deref()),
             )
-            .await?
-            {
-                return Ok(Comment(earlier));
-            }
-        }
-        let limits = &state(ctx).settings.limits;
-        throttle::take_action(
-            db(ctx),
-            "comment",
-            Some((me.id(), limits.comment_per_account)),
-            client(ctx),
-            limits.comment_per_address,
-        )
-        .await?;
-        Ok(Comment(
-            comments::add(db(ctx), me, proposal_id, parent_id, &body, key.as_deref()).await?,
+            .await?,
         ))
     }
 

@@ -1,8 +1,8 @@
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use entity::{activity, agency, audit_log, cycle, enums::RegionLevel, forum, region, sector};
 
 use super::{
-    actor, db, signed_in,
+    actor, db, signed_in, state,
     types::{
         connection, Account, Cycle, Forum, Notification, NotificationPreference, PageOf, Proposal,
         VotingRound,
@@ -21,6 +21,19 @@ pub struct QueryRoot;
 
 #[Object]
 impl QueryRoot {
+    /// Where the map takes its background tiles from (the operator's `MUSRENBANG_MAP_TILES`);
+    /// null: the map without tiles.
+    async fn map_tiles(&self, ctx: &Context<'_>) -> Option<MapTiles> {
+        state(ctx)
+            .settings
+            .map_tiles
+            .as_ref()
+            .map(|tiles| MapTiles {
+                url_template: tiles.url_template.clone(),
+                attribution: tiles.attribution.clone(),
+            })
+    }
+
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Option<Account> {
         actor(ctx).map(|a| Account::from(a.account.clone()))
@@ -181,6 +194,17 @@ impl QueryRoot {
         Ok(connection(page, window, Proposal))
     }
 
+    /// When `proposals` with this filter finds nothing, the search it probably meant, from
+    /// the words of the titles the rest of the filter lists ("drainse" → "drainase"); null
+    /// when the search finds something or nothing near is known.
+    async fn proposal_search_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        filter: ProposalFilter,
+    ) -> Result<Option<String>> {
+        Ok(domain::proposals::search_suggestion(db(ctx), actor(ctx), filter).await?)
+    }
+
     async fn proposal(&self, ctx: &Context<'_>, id: i32) -> Result<Proposal> {
         Ok(Proposal(
             domain::proposals::get(db(ctx), actor(ctx), id).await?,
@@ -249,4 +273,13 @@ impl QueryRoot {
     ) -> Result<domain::sealing::ReceiptCheck> {
         Ok(domain::sealing::check_receipt(db(ctx), round_id, &receipt).await?)
     }
+}
+
+/// Where the web app's map takes its background from.
+#[derive(SimpleObject)]
+pub struct MapTiles {
+    /// A URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`).
+    pub url_template: String,
+    /// The credit the tiles' licence asks for.
+    pub attribution: String,
 }

@@ -110,17 +110,43 @@ impl SubscriptionRoot {
             .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
 
-    /// Every report's status changes, ids and statuses only, for staff queues (read the
-    /// report itself for the rest, as far as one may).
+    /// Status changes of the reports in the caller's area as staff, ids and statuses only
+    /// (read the report itself for the rest, as far as one may). `regionId` narrows it to one
+    /// region within that area, and then `since` replays as for `forumActivity`; without it,
+    /// the whole area, live only.
     async fn report_queue(
         &self,
         ctx: &Context<'_>,
+        region_id: Option<i32>,
         since: Option<i64>,
     ) -> Result<impl Stream<Item = Result<LiveEvent>>> {
         check_since(since)?;
-        let stream = StreamKey::ReportQueue;
-        access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
-        Ok(events::subscribe(db(ctx).events(), stream, since)
-            .map(|item| item.map(LiveEvent).map_err(Into::into)))
+        let streams = match region_id {
+            Some(id) => {
+                let stream = StreamKey::RegionReports(id);
+                access::authorize_stream(db(ctx).reader(), actor(ctx), stream).await?;
+                vec![stream]
+            }
+            None if since.is_some() => {
+                return Err(AppError::field(
+                    "since",
+                    "needs_region",
+                    "a replay follows one region: give regionId",
+                )
+                .into())
+            }
+            None => access::report_queue_regions(db(ctx).reader(), actor(ctx))
+                .await?
+                .into_iter()
+                .map(StreamKey::RegionReports)
+                .collect(),
+        };
+        let hub = db(ctx).events();
+        Ok(futures_util::stream::select_all(
+            streams
+                .into_iter()
+                .map(|stream| events::subscribe(hub, stream, since).boxed()),
+        )
+        .map(|item| item.map(LiveEvent).map_err(Into::into)))
     }
 }

@@ -528,8 +528,14 @@ impl Proposal {
         Ok(Some(super::complaints::Report::of(ctx, row).await?))
     }
 
+    /// The proposal's own files (those sent with its comments and implementation reports
+    /// appear there).
     async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<proposal_attachment::Model>> {
-        children::<proposal_attachment::Entity>(ctx, self.0.id).await
+        Ok(children::<proposal_attachment::Entity>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.comment_id.is_none() && a.implementation_update_id.is_none())
+            .collect())
     }
     /// Every status change, oldest first, at every level.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<proposal_status_change::Model>> {
@@ -624,14 +630,32 @@ impl Comment {
     }
     /// A hidden comment's text is shown only to the forum's staff.
     async fn body(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        if self.0.hidden_at.is_none()
-            || domain::access::may_read_hidden_comment(db(ctx).reader(), actor(ctx), &self.0)
-                .await?
-        {
+        if self.readable(ctx).await? {
             Ok(Some(self.0.body.clone()))
         } else {
             Ok(None)
         }
+    }
+    /// The photos sent with the comment; a hidden comment's, like its text, to staff only.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<proposal_attachment::Model>> {
+        if !self.readable(ctx).await? {
+            return Ok(Vec::new());
+        }
+        Ok(
+            children::<proposal_attachment::Entity>(ctx, self.0.proposal_id)
+                .await?
+                .into_iter()
+                .filter(|a| a.comment_id == Some(self.0.id))
+                .collect(),
+        )
+    }
+}
+
+impl Comment {
+    async fn readable(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.0.hidden_at.is_none()
+            || domain::access::may_read_hidden_comment(db(ctx).reader(), actor(ctx), &self.0)
+                .await?)
     }
 }
 

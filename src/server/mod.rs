@@ -45,11 +45,46 @@ use crate::{
     state::{AppState, Shutdown, SHUTDOWN_DEADLINE},
 };
 
-/// The Content-Security-Policy of the web app: its own scripts, styles and API only.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-     style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; \
-     font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-     frame-ancestors 'none'";
+/// The Content-Security-Policy of the web app: its own scripts, styles and API only; images
+/// also from the map's tile server, when there is one.
+fn content_security_policy(map_tiles: Option<&crate::config::MapTiles>) -> String {
+    let tiles = map_tiles
+        .and_then(|tiles| tile_origin(&tiles.url_template))
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self' ws: wss:; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The origin of a tile URL template as a CSP source (`{s}.tile.example.org` becomes
+/// `*.tile.example.org`); None for anything that is not plainly an http(s) host.
+fn tile_origin(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let host = rest.split('/').next()?;
+    let mut source = String::new();
+    let mut placeholder = false;
+    for c in host.chars() {
+        match c {
+            '{' => placeholder = true,
+            '}' => {
+                placeholder = false;
+                source.push('*');
+            }
+            _ if placeholder => {}
+            c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':') => source.push(c),
+            _ => return None,
+        }
+    }
+    // A wildcard only stands for the leftmost labels in a CSP host.
+    let wildcard_inside = source.trim_start_matches("*.").contains('*');
+    (!source.is_empty() && !placeholder && !wildcard_inside).then(|| format!("{scheme}://{source}"))
+}
 
 /// GraphiQL loads its scripts and styles from a CDN and runs inline ones.
 const GRAPHIQL_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
@@ -156,6 +191,8 @@ struct Api {
 /// The whole HTTP application. The web app comes from `frontend_dir` if it holds one, else
 /// from the binary (`web_app`).
 pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
+    let policy = HeaderValue::from_str(&content_security_policy(state.settings.map_tiles.as_ref()))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let schema = build_schema(state.clone());
     let api = Api { state, schema };
     let router = Router::new()
@@ -204,7 +241,7 @@ pub fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            policy,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -771,6 +808,7 @@ async fn export_get(
         let mut prepared =
             export::prepare(&api.state.db, auth.actor.as_ref(), false, format, scope).await?;
         prepared.separator = separator;
+        prepared.link_base = api.state.settings.public_url.clone();
         Ok::<_, AppError>(prepared)
     }
     .await;
@@ -809,4 +847,27 @@ async fn export_get(
             .insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tile_server_is_the_one_image_origin_added() {
+        assert_eq!(
+            tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("https://{s}.tiles.malangkota.go.id:8443/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tiles.malangkota.go.id:8443")
+        );
+        assert_eq!(tile_origin("javascript:alert(1)"), None);
+        assert_eq!(tile_origin("https://a b.org/{z}"), None);
+        assert_eq!(tile_origin("https://tiles.{s}.org/{z}"), None);
+        assert_eq!(tile_origin("https://x.org;script-src *"), None);
+        let policy = content_security_policy(None);
+        assert!(policy.contains("img-src 'self' data: blob:;"), "{policy}");
+    }
 }

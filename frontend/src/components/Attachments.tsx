@@ -11,7 +11,7 @@ import { ErrorBox, Loading, SafeLink, announce } from './ui';
 
 export type AttachmentRow = Pick<UploadedAttachment, 'id' | 'kind' | 'fileName' | 'contentType' | 'sizeBytes' | 'url'>;
 
-const isMedia = (url: string) => /^\/media\/\d+\/?$/.test(url);
+export const isMedia = (url: string) => /^\/media\/\d+\/?$/.test(url);
 const thumbOf = (url: string) => `${url.replace(/\/$/, '')}/thumb`;
 const kb = (bytes: number) => formatNumber(Math.max(1, Math.round(bytes / 1024)));
 
@@ -60,39 +60,68 @@ export function useImageSrc(url: string | null, authorized: boolean): [string | 
   return [src, onError, failed];
 }
 
-function Photo({ a, authorized }: { a: AttachmentRow; authorized: boolean }) {
+/**
+ * A photo as a thumbnail: a link to the full picture, or (`authorized`: it needs the session)
+ * a button that shows it in the page. `compact` (a comment's photos): the thumbnail only, with
+ * `alt` as its text instead of the file name, and no caption.
+ */
+export function Photo({ a, authorized, alt, compact = false }: { a: AttachmentRow; authorized: boolean; alt?: string; compact?: boolean }) {
   const [thumb, onThumbError, thumbFailed] = useImageSrc(thumbOf(a.url), authorized);
   const [open, setOpen] = useState(false);
   const [full, onFullError, fullFailed] = useImageSrc(open && authorized ? a.url : null, authorized);
+  const text = alt ?? a.fileName;
   const image = thumbFailed ? (
-    <span class="attachment__nothumb">{t('upload.thumbFailed')}</span>
+    <span class="attachment__nothumb">{compact ? `${text}: ${t('upload.thumbFailed')}` : t('upload.thumbFailed')}</span>
   ) : (
-    thumb && <img class="attachment__thumb" src={thumb} alt={a.fileName} width={96} height={96} loading="lazy" onError={onThumbError} />
+    thumb && <img class="attachment__thumb" src={thumb} alt={text} width={96} height={96} loading="lazy" onError={onThumbError} />
   );
   return (
-    <div class="attachment attachment--photo">
+    <div class={`attachment attachment--photo${compact ? ' attachment--compact' : ''}`}>
       {authorized ? (
         // The full picture needs the session too: shown here, in the page, on tap.
-        <button type="button" class="attachment__open" aria-expanded={open} aria-label={t('upload.open', { name: a.fileName })} onClick={() => setOpen(!open)}>
+        <button type="button" class="attachment__open" aria-expanded={open} aria-label={t('upload.open', { name: text })} onClick={() => setOpen(!open)}>
           {image}
         </button>
+      ) : compact ? (
+        <a class="attachment__open" href={a.url}>
+          {image}
+          <span class="visually-hidden"> {t('commentPhotos.full')}</span>
+        </a>
       ) : (
         <a class="attachment__open" href={a.url} aria-label={t('upload.open', { name: a.fileName })}>
           {image}
         </a>
       )}
-      <span>
-        {a.fileName} ({label('attachment', a.kind)}, {kb(a.sizeBytes)} KB)
-      </span>
+      {!compact && (
+        <span>
+          {a.fileName} ({label('attachment', a.kind)}, {kb(a.sizeBytes)} KB)
+        </span>
+      )}
       {open && (
         <figure class="attachment__full">
-          {fullFailed ? <p>{t('upload.thumbFailed')}</p> : full ? <img src={full} alt={a.fileName} onError={onFullError} /> : <Loading />}
+          {fullFailed ? <p>{t('upload.thumbFailed')}</p> : full ? <img src={full} alt={text} onError={onFullError} /> : <Loading />}
           <button type="button" class="button button--small button--secondary" onClick={() => setOpen(false)}>
             {t('common.close')}
           </button>
         </figure>
       )}
     </div>
+  );
+}
+
+/**
+ * A picture at a /media/ address (an implementation report's photo): its thumbnail linking to
+ * the full file; when no thumbnail comes (a PDF), a plain link. Other addresses: a link.
+ */
+export function MediaThumb({ url, alt, linkText }: { url: string; alt: string; linkText: string }) {
+  const [failed, setFailed] = useState(false);
+  if (!isMedia(url) || failed) {
+    return <SafeLink url={url} newTab={!isMedia(url)}>{linkText}</SafeLink>;
+  }
+  return (
+    <a class="attachment__open media-thumb" href={url}>
+      <img class="attachment__thumb" src={thumbOf(url)} alt={alt} width={96} height={96} loading="lazy" onError={() => setFailed(true)} />
+    </a>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { navigate } from '../lib/router';
 import { label, t } from '../lib/i18n';
 import { formatNumber } from '../lib/format';
+import { SHAPE_PATHS, statusColor, statusStyle } from '../lib/mapStyle';
 
 export interface MapPoint {
   id: number;
@@ -43,21 +44,6 @@ export function project(b: Bounds, width: number, lat: number, lon: number): { x
   return { x: ((lon - b.minLon) / (b.maxLon - b.minLon)) * width, y: ((b.maxLat - lat) / spanY) * height, height };
 }
 
-/**
- * The Okabe–Ito palette, told apart with the common colour-vision deficiencies (issue #17);
- * every dot also has a dark outline, so it stands out from the background whatever its fill.
- */
-const STATUS_COLORS: Record<string, string> = {
-  SUBMITTED: '#0072B2',
-  VERIFIED: '#009E73',
-  FORWARDED: '#CC79A7',
-  RESERVE: '#E69F00',
-  RETURNED: '#D55E00',
-  REJECTED: '#000000',
-  ACCEPTED: '#56B4E9',
-  DRAFT: '#999999',
-};
-
 /** Touch targets of at least 24 CSS pixels (WCAG 2.2, 2.5.8), visible dots of 16. */
 export const TARGET_PX = 24;
 const DOT_PX = 16;
@@ -81,7 +67,30 @@ function useRenderedWidth(fallback: number) {
   return { ref, width };
 }
 
-export const statusColor = (status: string) => STATUS_COLORS[status] ?? '#374151';
+export { statusColor };
+
+/** A status's shape in its colour, `size` CSS pixels across (the legends). */
+export function StatusShape({ status, size = 16 }: { status: string; size?: number }) {
+  const style = statusStyle(status);
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" class="map__shape">
+      <path d={SHAPE_PATHS[style.shape]} fill={style.color} fill-rule="evenodd" stroke="#1a1f1c" stroke-width="1.75" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+/** The key to the shapes and colours of the statuses shown. */
+export function MapLegend({ statuses }: { statuses: string[] }) {
+  return (
+    <ul class="map__legend" aria-label={t('map.legend')} data-testid="map-legend">
+      {statuses.map((s) => (
+        <li key={s}>
+          <StatusShape status={s} /> {label('status', s)}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** An SVG scatter of proposals by coordinates: no tiles, no network. */
 export function MapView({ points, caption }: { points: MapPoint[]; caption: string }) {
@@ -135,21 +144,18 @@ export function MapView({ points, caption }: { points: MapPoint[]; caption: stri
               <title>{`${p.title} — ${label('status', p.status)}`}</title>
               {/* The target: transparent, at least 24 px across; the dot inside it. */}
               <circle cx={x} cy={y} r={target} class="map__target" />
-              <circle cx={x} cy={y} r={dot} fill={statusColor(p.status)} class="map__dot" />
+              <path
+                d={SHAPE_PATHS[statusStyle(p.status).shape]}
+                transform={`translate(${x - 12 * (dot / 9)} ${y - 12 * (dot / 9)}) scale(${dot / 9})`}
+                fill={statusColor(p.status)}
+                fill-rule="evenodd"
+                class="map__dot"
+              />
             </a>
           );
         })}
       </svg>
-      {!single && <ul class="map__legend" aria-label={t('map.legend')}>
-        {statuses.map((s) => (
-          <li key={s}>
-            <svg width="14" height="14" aria-hidden="true">
-              <circle cx="7" cy="7" r="6" fill={statusColor(s)} stroke="#1a1f1c" stroke-width="1" />
-            </svg>{' '}
-            {label('status', s)}
-          </li>
-        ))}
-      </ul>}
+      {!single && <MapLegend statuses={statuses} />}
     </figure>
   );
 }

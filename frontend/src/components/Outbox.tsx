@@ -188,6 +188,11 @@ export function PendingComments({ proposalId, onSentHere }: { proposalId: number
             ) : (
               <p class="outbox__state">{t('outbox.waiting')}</p>
             )}
+            {i.kind === 'comment' && (i.photosLeft ?? 0) > 0 && (
+              <p class="hint" data-testid="pending-comment-photos">
+                {t('commentPhotos.notQueued', { n: i.photosLeft ?? 0 })}
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Badge, ErrorBox, ExternalLink, Field, Loading, announce } from './ui';
+import { Badge, ErrorBox, Field, Loading, announce } from './ui';
 import { fieldErrors, toApiError, type ApiError } from '../lib/errors';
 import { supportNumber } from '../lib/escalation';
 import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../lib/format';
@@ -8,6 +8,9 @@ import { label, t } from '../lib/i18n';
 import { PROPOSAL_PATH, REPORT_IMPLEMENTATION } from '../lib/documents/escalation';
 import { Link } from '../lib/router';
 import { agencyIds, isAdmin, isPlanner, useMe, type Me } from '../lib/session';
+import { MAX_IMPLEMENTATION_FILES, sendFiles, uploadImplementationPhoto, type FileProgress } from '../lib/upload';
+import { MediaThumb } from './Attachments';
+import { FilePicker, UploadProgress } from './FilePicker';
 
 const IMPLEMENTATION = ['PLANNED', 'IN_PROGRESS', 'DONE'] as const;
 
@@ -150,7 +153,13 @@ function PathTimeline({ path, unit }: { path: any; unit?: string | null }) {
                     {u.photoUrl && (
                       <>
                         {' '}
-                        <ExternalLink url={u.photoUrl}>{t('path.photo')}</ExternalLink>
+                        <span class="timeline__photo">
+                          <MediaThumb
+                            url={u.photoUrl}
+                            alt={t('path.photoAlt', { status: label('implStatus', u.status), date: formatDate(`${u.happenedOn}T12:00:00`) })}
+                            linkText={t('path.photo')}
+                          />
+                        </span>
                       </>
                     )}
                   </div>
@@ -169,16 +178,40 @@ function ImplementationForm({ proposalId, current, onDone }: { proposalId: numbe
   const [happenedOn, setHappenedOn] = useState(todayIso());
   const [note, setNote] = useState('');
   const [photoUrl, setPhotoUrl] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<FileProgress[] | null>(null);
+  /** The report just saved whose files did not all go: "Kirim lagi" sends them there. */
+  const [retryTo, setRetryTo] = useState<number | null>(null);
+  const [sending, setSending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [state, report] = useMutation(REPORT_IMPLEMENTATION);
   const fe = fieldErrors(error);
   const ids = { status: 'impl-status', happenedOn: 'impl-date', note: 'impl-note', photoUrl: 'impl-photo' };
+  /** Sends the chosen files to a saved report; the ones that failed stay chosen for another try. */
+  const sendTo = async (updateId: number, chosen: File[]) => {
+    setSending(true);
+    const results = await sendFiles(chosen, (file) => uploadImplementationPhoto(updateId, file), setProgress);
+    setSending(false);
+    const failed = chosen.filter((_, i) => results[i].step === 'failed');
+    setFiles(failed);
+    setRetryTo(failed.length ? updateId : null);
+    if (failed.length === 0) setProgress(null);
+    return failed.length;
+  };
   return (
     <form
       class="stack-sm"
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
+        if (sending) return;
+        if (retryTo !== null) {
+          // The report is saved already: only its files are sent again.
+          const failed = await sendTo(retryTo, files);
+          if (failed === 0) announce(t('implementation.saved'));
+          onDone();
+          return;
+        }
         if (!happenedOn) {
           setError({ code: 'BAD_USER_INPUT', message: '', fields: [{ field: 'happenedOn', code: 'required', message: 'required' }] });
           return;
@@ -187,9 +220,13 @@ function ImplementationForm({ proposalId, current, onDone }: { proposalId: numbe
         const problem = toApiError(r.error);
         setError(problem);
         if (!problem) {
-          announce(t('implementation.saved'));
           setNote('');
           setPhotoUrl('');
+          const chosen = files;
+          const updateId = r.data?.reportImplementation?.id;
+          const failed = chosen.length && updateId != null ? await sendTo(updateId, chosen) : 0;
+          if (failed === 0) announce(chosen.length ? t('implementation.filesSent', { n: chosen.length }) : t('implementation.saved'));
+          else announce(t('filePick.someFailedImplementation', { n: failed, total: chosen.length }));
           onDone();
         }
       }}
@@ -217,9 +254,40 @@ function ImplementationForm({ proposalId, current, onDone }: { proposalId: numbe
       <Field id={ids.photoUrl} label={t('implementation.photo')} hint={t('implementation.photoHint')} error={fe.photoUrl}>
         {(a) => <input {...a} type="url" inputMode="url" value={photoUrl} onInput={(e) => setPhotoUrl(e.currentTarget.value)} />}
       </Field>
-      <button type="submit" class="button" disabled={state.fetching}>
-        {t('implementation.submit')}
-      </button>
+      <FilePicker
+        idPrefix="impl-files"
+        legend={t('implementation.files')}
+        hint={t('implementation.filesHint', { max: MAX_IMPLEMENTATION_FILES })}
+        files={files}
+        onChange={(next) => {
+          setFiles(next);
+          if (next.length === 0) {
+            setRetryTo(null);
+            setProgress(null);
+          }
+        }}
+        max={MAX_IMPLEMENTATION_FILES}
+        disabled={sending}
+      />
+      <UploadProgress progress={progress} context="implementation" max={MAX_IMPLEMENTATION_FILES} idPrefix="impl-files" />
+      <div class="button-row">
+        <button type="submit" class="button" disabled={state.fetching || sending || (retryTo !== null && files.length === 0)}>
+          {retryTo !== null ? t('filePick.retry') : t('implementation.submit')}
+        </button>
+        {retryTo !== null && !sending && (
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={() => {
+              setFiles([]);
+              setRetryTo(null);
+              setProgress(null);
+            }}
+          >
+            {t('filePick.skip')}
+          </button>
+        )}
+      </div>
     </form>
   );
 }

@@ -6,25 +6,22 @@ import { useState } from 'preact/hooks';
 import { Loading, announce } from './ui';
 import { readGpsFromFile, type GpsPosition } from '../lib/exif';
 import { formatCoordinate, formatNumber } from '../lib/format';
+import { progressText } from './FilePicker';
 import { t } from '../lib/i18n';
-import { ACCEPT, MAX_BYTES, MAX_FILES, PHOTO_TYPES, localFileError, prepareFile, uploadFile } from '../lib/upload';
+import { ACCEPT, MAX_FILES, PHOTO_TYPES, acceptChosen, sendFiles, uploadFile, type SendResult, type UploadedAttachment } from '../lib/upload';
 
 /** Sends the chosen files to a saved proposal one by one; returns how many could not be sent. */
 export async function uploadChosenPhotos(proposalId: number, files: File[], onProgress?: (text: string | null) => void): Promise<number> {
-  let failed = 0;
-  for (const chosen of files) {
-    onProgress?.(t('upload.preparing', { name: chosen.name }));
-    const file = await prepareFile(chosen);
-    if (localFileError(file)) {
-      failed++;
-      continue;
-    }
-    onProgress?.(t('upload.sending', { name: file.name, size: formatNumber(Math.max(1, Math.round(file.size / 1024))) }));
-    const r = await uploadFile(proposalId, PHOTO_TYPES.includes(file.type) ? 'PHOTO' : 'DOCUMENT', file);
-    if (r.error) failed++;
-  }
+  const results = await sendFiles(
+    files,
+    async (file): Promise<SendResult<UploadedAttachment>> => {
+      const r = await uploadFile(proposalId, PHOTO_TYPES.includes(file.type) ? 'PHOTO' : 'DOCUMENT', file);
+      return r.error ? { data: null, error: r.error } : { data: r.attachment, error: null };
+    },
+    (progress) => onProgress?.(progressText(progress)),
+  );
   onProgress?.(null);
-  return failed;
+  return results.filter((r) => r.step === 'failed').length;
 }
 
 export function ProposalPhotos({
@@ -67,15 +64,10 @@ export function ProposalPhotos({
     const chosen = [...(input.files ?? [])];
     input.value = '';
     setProblem(null);
-    const ok: File[] = [];
-    for (const f of chosen) {
-      if (!PHOTO_TYPES.includes(f.type) && f.type !== 'application/pdf') setProblem(t('upload.error.type', { max: MAX_FILES }));
-      else if (f.size > MAX_BYTES * 3) setProblem(t('upload.error.size', { max: MAX_FILES }));
-      else ok.push(f);
-    }
-    const next = [...files, ...ok];
-    if (next.length > MAX_FILES) setProblem(t('upload.error.count', { max: MAX_FILES }));
-    onChange(next.slice(0, MAX_FILES));
+    const next = acceptChosen(files, chosen, { max: MAX_FILES });
+    if (next.problem) setProblem(t(`upload.error.${next.problem}`, { max: MAX_FILES }));
+    onChange(next.files);
+    const ok = next.files.filter((f) => !files.includes(f));
     if (useLocation) void locate(ok);
   };
 

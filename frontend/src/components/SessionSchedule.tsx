@@ -3,7 +3,7 @@ import { Badge, Field, LiveBadge } from './ui';
 import { useRun } from './SessionPanels';
 import { FormProblems, useFormProblems } from './FormProblems';
 import { Checks } from '../lib/validation';
-import { formatDateTime, fromLocalInput, toLocalInput } from '../lib/format';
+import { formatDateTime, formatTime, fromLocalInput, toLocalInput } from '../lib/format';
 import { label, t } from '../lib/i18n';
 import { useLiveQuery } from '../lib/live';
 import { LIVE_SESSIONS, SCHEDULE_SESSION } from '../lib/documents/session';
@@ -60,6 +60,20 @@ function ScheduleForm({ forumId, forumName }: { forumId: number; forumName: stri
   );
 }
 
+/**
+ * When a session of the list is: its scheduled time before it opens, "dibuka 09.05" once open
+ * (with the date too when that was not today), "ditutup …" after.
+ */
+export function sessionTimeText(s: { status: string; startsAt: string; openedAt: string | null; closedAt: string | null }, now: Date = new Date()): string {
+  if (s.status === 'CLOSED' && s.closedAt) return t('live.listClosed', { time: formatDateTime(s.closedAt) });
+  if ((s.status === 'OPEN' || s.status === 'PAUSED') && s.openedAt) {
+    const opened = new Date(s.openedAt);
+    const today = opened.toDateString() === now.toDateString();
+    return t('live.listOpened', { time: today ? formatTime(s.openedAt) : formatDateTime(s.openedAt) });
+  }
+  return t('live.listScheduled', { time: formatDateTime(s.startsAt) });
+}
+
 /** A forum's live sessions, kept current by its activity stream; its staff schedule one here. */
 export function ForumSessions({ forumId, forumName, staff }: { forumId: number; forumName: string; staff: boolean }) {
   const [result, , mode] = useLiveQuery({
@@ -82,7 +96,7 @@ export function ForumSessions({ forumId, forumName, staff }: { forumId: number; 
             <li key={s.id}>
               <Link href={`/sesi/${s.id}`}>{s.title}</Link> <Badge tone={s.status.toLowerCase()}>{label('live.status', s.status)}</Badge>{' '}
               <span class="muted">
-                {formatDateTime(s.startsAt)}
+                <span data-testid="session-time">{sessionTimeText(s)}</span>
                 {s.place && ` · ${s.place}`}
               </span>
             </li>

@@ -69,6 +69,14 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale = 
   return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
 }
 
+/** "17.00" (id) or "17:00" (en): the time of day alone. */
+export function formatTime(iso: string | null | undefined, locale: Locale = current(), timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return dateFormat(locale, { timeStyle: 'short', timeZone }).format(date);
+}
+
 /** "23 November 2026". */
 export function formatDate(iso: string | null | undefined, locale: Locale = current(), timeZone?: string): string {
   if (!iso) return '—';

@@ -33,7 +33,7 @@ describe('routes', () => {
 
 describe('comment threads', () => {
   it('nest replies under their parents, keeping order', () => {
-    const c = (id: number, parentId: number | null) => ({ id, parentId, createdAt: '', hidden: false, hiddenReason: null, body: `${id}`, author: null });
+    const c = (id: number, parentId: number | null) => ({ id, parentId, createdAt: '', hidden: false, hiddenReason: null, body: `${id}`, author: null, attachments: [] });
     const tree = threadComments([c(1, null), c(2, 1), c(3, null), c(4, 2), c(5, 99)]);
     expect(tree.map((n) => n.id)).toEqual([1, 3, 5]);
     expect(tree[0].replies[0].id).toBe(2);

@@ -36,6 +36,11 @@ export interface CommentWrite {
   body: string;
   /** For the list: what the comment is about. */
   proposalTitle?: string | null;
+  /**
+   * Photos chosen with it that are not queued (files do not go into the queue): the waiting
+   * comment says that they need adding once it is sent.
+   */
+  photosLeft?: number;
 }
 
 export interface ProposalWrite {

@@ -77,7 +77,10 @@ export const PROPOSALS = gql`
 `;
 
 export const COMMENT_FIELDS = gql`
-  fragment CommentFields on Comment { id parentId createdAt hidden hiddenReason body author { id name } }
+  fragment CommentFields on Comment {
+    id parentId createdAt hidden hiddenReason body author { id name }
+    attachments { id kind fileName contentType sizeBytes url }
+  }
 `;
 
 // Both writes carry the offline queue's idempotency key (outbox.ts): a retry with the same key

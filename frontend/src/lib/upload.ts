@@ -2,11 +2,17 @@
 // urql has no multipart support, so this is one plain fetch with the session's bearer token.
 // Photos are scaled and re-encoded on the phone first: a 6 MB camera picture leaves as a few
 // hundred kB, which matters on a weak signal (the server re-encodes them again anyway).
-import { CombinedError, stringifyDocument } from '@urql/core';
+import { CombinedError, gql, stringifyDocument } from '@urql/core';
 import { toApiError, type ApiError } from './errors';
 import { API_PATH } from './graphql';
 import type { DocumentNode } from 'graphql';
-import type { AttachmentKind, UploadAttachmentMutation, UploadReportPhotoMutation } from './generated/graphql';
+import type {
+  AttachmentKind,
+  UploadAttachmentMutation,
+  UploadCommentPhotoMutation,
+  UploadImplementationPhotoMutation,
+  UploadReportPhotoMutation,
+} from './generated/graphql';
 import { UPLOAD_ATTACHMENT, UPLOAD_REPORT_PHOTO } from './queries';
 import { tokenStore } from './session';
 
@@ -18,6 +24,11 @@ export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const JPEG_QUALITY = 0.82;
 
 export type UploadedAttachment = UploadAttachmentMutation['uploadAttachment'];
+
+/** Photos with a comment: at most this many (the server's limit), photos only. */
+export const MAX_COMMENT_PHOTOS = 3;
+/** Photos or PDFs with an implementation report (the server's limit). */
+export const MAX_IMPLEMENTATION_FILES = 6;
 
 /** The size an image is drawn at: at most `max` px on its longest side, never enlarged. */
 export function scaledSize(width: number, height: number, max = MAX_SIDE): { width: number; height: number } {
@@ -108,6 +119,119 @@ export async function uploadFile(
 }
 
 export type UploadedReportPhoto = UploadReportPhotoMutation['uploadReportPhoto'];
+
+// Sent as multipart requests by the functions below, like UPLOAD_ATTACHMENT (here rather than
+// in queries.ts: only the lazily loaded screens that upload need them).
+export const UPLOAD_COMMENT_PHOTO = gql`
+  mutation UploadCommentPhoto($commentId: Int!, $file: Upload!) {
+    uploadCommentPhoto(commentId: $commentId, file: $file) { id kind fileName contentType sizeBytes url createdAt commentId }
+  }
+`;
+
+export const UPLOAD_IMPLEMENTATION_PHOTO = gql`
+  mutation UploadImplementationPhoto($updateId: Int!, $file: Upload!) {
+    uploadImplementationPhoto(updateId: $updateId, file: $file) { id kind fileName contentType sizeBytes url createdAt implementationUpdateId }
+  }
+`;
+
+export type SendResult<T> = { data: T; error: null } | { data: null; error: ApiError };
+export type UploadedCommentPhoto = UploadCommentPhotoMutation['uploadCommentPhoto'];
+export type UploadedImplementationPhoto = UploadImplementationPhotoMutation['uploadImplementationPhoto'];
+
+/** Sends one photo of a comment (its author, while the comment is new). */
+export function uploadCommentPhoto(commentId: number, file: Blob, options: { token?: string | null; url?: string; fileName?: string } = {}): Promise<SendResult<UploadedCommentPhoto>> {
+  return sendUpload<UploadedCommentPhoto>(UPLOAD_COMMENT_PHOTO, { commentId }, 'uploadCommentPhoto', file, options);
+}
+
+/** Sends one photo or PDF of an implementation report (the first one becomes its `photoUrl`). */
+export function uploadImplementationPhoto(
+  updateId: number,
+  file: Blob,
+  options: { token?: string | null; url?: string; fileName?: string } = {},
+): Promise<SendResult<UploadedImplementationPhoto>> {
+  return sendUpload<UploadedImplementationPhoto>(UPLOAD_IMPLEMENTATION_PHOTO, { updateId }, 'uploadImplementationPhoto', file, options);
+}
+
+export type FileProblemCode = 'type' | 'size' | 'count';
+
+/**
+ * Files chosen in a form (not yet sent), added to those already chosen: of an accepted type
+ * (photos, and PDFs unless `photosOnly`), not hopelessly large (a photo is made smaller before
+ * sending, so up to three times the limit may pass here), at most `max` in all. Returns the
+ * new list and the last problem met, if any (the files with a problem are left out).
+ */
+export function acceptChosen(
+  existing: readonly File[],
+  chosen: readonly File[],
+  { max, photosOnly = false }: { max: number; photosOnly?: boolean },
+): { files: File[]; problem: FileProblemCode | null } {
+  let problem: FileProblemCode | null = null;
+  const ok: File[] = [];
+  for (const f of chosen) {
+    // Phones name some pictures image/heic and the like: drawn again as JPEG before sending,
+    // where the browser can decode them (prepareFile), so any image/* passes for photos.
+    const photo = PHOTO_TYPES.includes(f.type) || (photosOnly && f.type.startsWith('image/'));
+    if (!photo && (photosOnly || f.type !== 'application/pdf')) problem = 'type';
+    else if (f.size > MAX_BYTES * 3) problem = 'size';
+    else ok.push(f);
+  }
+  const files = [...existing, ...ok];
+  if (files.length > max) problem = 'count';
+  return { files: files.slice(0, max), problem };
+}
+
+export type FileStep = 'waiting' | 'preparing' | 'sending' | 'done' | 'failed';
+
+/** Where one chosen file is on its way: shown in the form while files are sent. */
+export interface FileProgress {
+  name: string;
+  step: FileStep;
+  /** Prepared size in bytes, once known. */
+  size?: number;
+  error?: ApiError;
+}
+
+/**
+ * Sends chosen files one by one (each prepared first: photos scaled and re-encoded, see
+ * `prepareFile`; a file with a problem of its own is not sent), reporting every step.
+ * Resolves with one entry per file; a failed file does not stop the others.
+ */
+export async function sendFiles<T>(
+  files: readonly File[],
+  send: (file: File) => Promise<SendResult<T>>,
+  onProgress?: (progress: FileProgress[]) => void,
+): Promise<Array<FileProgress & { data?: T }>> {
+  const state: Array<FileProgress & { data?: T }> = files.map((f) => ({ name: f.name, step: 'waiting' }));
+  const report = (i: number, change: Partial<FileProgress & { data?: T }>) => {
+    state[i] = { ...state[i], ...change };
+    onProgress?.(state.map((s) => ({ ...s })));
+  };
+  onProgress?.(state.map((s) => ({ ...s })));
+  for (let i = 0; i < files.length; i++) {
+    report(i, { step: 'preparing' });
+    let file: File;
+    try {
+      file = await prepareFile(files[i]);
+    } catch {
+      file = files[i];
+    }
+    const problem = localFileError(file);
+    if (problem) {
+      report(i, { step: 'failed', error: problem });
+      continue;
+    }
+    report(i, { step: 'sending', name: file.name, size: file.size });
+    let r: SendResult<T>;
+    try {
+      r = await send(file);
+    } catch (e) {
+      r = { data: null, error: { code: 'NETWORK', message: String(e), fields: [] } };
+    }
+    if (r.error) report(i, { step: 'failed', error: r.error });
+    else report(i, { step: 'done', data: r.data });
+  }
+  return state;
+}
 
 /** Sends one photo (or PDF) of a report as the `file` variable of `uploadReportPhoto`. */
 export function uploadReportPhoto(

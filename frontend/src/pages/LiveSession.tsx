@@ -123,10 +123,55 @@ export function countsText(state: SessionState): string {
   return t('live.counts', { present: formatNumber(c.present), male: formatNumber(c.male), female: formatNumber(c.female), unknown: formatNumber(c.unspecified), awaiting: formatNumber(c.awaiting) });
 }
 
-function Lifecycle({ state }: { state: SessionState }) {
+/** The agenda items about a proposal that have no decision (yet): closing leaves them "belum diputuskan". */
+export function undecidedItems(state: Pick<SessionState, 'agenda'>) {
+  return state.agenda.filter((item) => item.proposalId !== null && !item.decision);
+}
+
+/** An item as the close's question names it: its title and the proposal's code. */
+const itemName = (item: SessionState['agenda'][number]) => (item.proposal?.code ? `${item.title} (${item.proposal.code})` : item.title);
+
+/**
+ * "Tutup sesi ini?" — or, with items about a proposal still undecided, how many and which: asked
+ * before the close, which cannot be undone (the same inline confirmation as removing an agenda
+ * item or withdrawing a proposal).
+ */
+function ConfirmClose({ state, busy, onConfirm, onCancel }: { state: SessionState; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const undecided = undecidedItems(state);
+  const items = undecided.map(itemName).join('; ');
+  return (
+    <div class="inline-form confirm" role="group" aria-labelledby="close-session-q" data-testid="confirm-close">
+      <p id="close-session-q" tabIndex={-1} ref={ref}>
+        <strong>
+          {undecided.length === 0
+            ? t('live.confirmCloseQuestion')
+            : undecided.length === 1
+              ? t('live.confirmCloseUndecidedOne', { items })
+              : t('live.confirmCloseUndecided', { n: formatNumber(undecided.length), items })}
+        </strong>
+      </p>
+      <p>{t('live.confirmCloseText')}</p>
+      {undecided.length > 0 && <p>{t('live.confirmCloseUndecidedText')}</p>}
+      <div class="button-row">
+        <button type="button" class="button button--danger" disabled={busy} onClick={onConfirm}>
+          {t('live.closeYes')}
+        </button>
+        <button type="button" class="button button--secondary" onClick={onCancel}>
+          {t('live.closeNo')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function Lifecycle({ state }: { state: SessionState }) {
   const { run, error, busy } = useRun();
+  // The close waits for a "yes".
+  const [closing, setClosing] = useState(false);
   const step = (name: keyof typeof SESSION_STEP) => () => {
-    if (name === 'close' && !window.confirm(t('live.confirmClose'))) return;
+    if (name === 'close') return setClosing(!closing);
     void run(SESSION_STEP[name], { id: state.id });
   };
   const buttons: Array<[keyof typeof SESSION_STEP, boolean]> = [
@@ -135,6 +180,7 @@ function Lifecycle({ state }: { state: SessionState }) {
     ['resume', state.status === 'PAUSED'],
     ['close', state.status === 'OPEN' || state.status === 'PAUSED'],
   ];
+  const canClose = state.status === 'OPEN' || state.status === 'PAUSED';
   return (
     <div class="stack">
       <ErrorBox error={error} />
@@ -142,16 +188,33 @@ function Lifecycle({ state }: { state: SessionState }) {
         {buttons
           .filter(([, shown]) => shown)
           .map(([name]) => (
-            <button key={name} type="button" class={name === 'close' ? 'button button--danger' : 'button'} disabled={busy} onClick={step(name)}>
+            <button
+              key={name}
+              type="button"
+              class={name === 'close' ? 'button button--danger' : 'button'}
+              disabled={busy}
+              aria-expanded={name === 'close' ? closing : undefined}
+              onClick={step(name)}
+            >
               {t(`live.step.${name}`)}
             </button>
           ))}
       </div>
+      {closing && canClose && (
+        <ConfirmClose
+          state={state}
+          busy={busy}
+          onCancel={() => setClosing(false)}
+          onConfirm={async () => {
+            if (await run(SESSION_STEP.close, { id: state.id })) setClosing(false);
+          }}
+        />
+      )}
     </div>
   );
 }
 
-function Minutes({ minutes }: { minutes: any }) {
+export function Minutes({ minutes }: { minutes: any }) {
   const h = minutes.header;
   const s = minutes.attendanceSummary;
   return (
@@ -191,12 +254,19 @@ function Minutes({ minutes }: { minutes: any }) {
           <li key={item.position}>
             <strong>{item.title}</strong>
             {item.proposalCode && ` · ${item.proposalCode}`}
-            {item.decision && (
+            {item.decision ? (
               <>
                 {' — '}
                 {label('live.decision', item.decision)}
                 {item.proposalStatus && ` (${label('status', item.proposalStatus)})`}
               </>
+            ) : (
+              item.proposalCode && (
+                <span data-testid="minutes-undecided">
+                  {' — '}
+                  {t('live.undecided')}
+                </span>
+              )
             )}
             {item.note && <p class="muted">{item.note}</p>}
             {item.polls.map((p: any) => (
@@ -214,7 +284,7 @@ function Minutes({ minutes }: { minutes: any }) {
           <thead>
             <tr>
               <th scope="col">{t('live.rank')}</th>
-              <th scope="col">{t('live.title')}</th>
+              <th scope="col">{t('live.priorityProposal')}</th>
               <th scope="col">{t('live.cost')}</th>
             </tr>
           </thead>

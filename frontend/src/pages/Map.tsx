@@ -1,7 +1,11 @@
+import type { ComponentType } from 'preact';
 import { useClient, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorBox, Loading, PageTitle, TableWrap, StatusBadge } from '../components/ui';
+import { ErrorBox, Loading, Notice, PageTitle, TableWrap, StatusBadge } from '../components/ui';
 import { MapView, type MapPoint } from '../components/MapView';
+import type { TileSource } from '../components/LeafletMap';
+import { MAP_TILES } from '../lib/documents/map';
+import { pageAllowsImagesFrom } from '../lib/csp';
 import { toApiError, type ApiError } from '../lib/errors';
 import { formatRupiah } from '../lib/format';
 import { label, t } from '../lib/i18n';
@@ -43,6 +47,31 @@ function useAllProposals(filter: Record<string, unknown>) {
   return state;
 }
 
+type LeafletMapProps = { points: MapPoint[]; caption: string; tiles: TileSource; onTilesFailed: () => void };
+
+/**
+ * The tiled map when the server names a tile source: Leaflet (and its stylesheet) is fetched
+ * only here, on first use. Null while it loads; `failed` when it cannot be fetched, or when the
+ * site's Content-Security-Policy does not let the page show images from the tile source (each
+ * tile would be refused).
+ */
+function useLeaflet(template: string | null): { Map: ComponentType<LeafletMapProps> | null; failed: boolean } {
+  const [state, setState] = useState<{ Map: ComponentType<LeafletMapProps> | null; failed: boolean }>({ Map: null, failed: false });
+  useEffect(() => {
+    if (!template) return;
+    let live = true;
+    (async () => {
+      if (!(await pageAllowsImagesFrom(template))) return live && setState({ Map: null, failed: true });
+      const m = await import('../components/LeafletMap');
+      if (live) setState({ Map: m.default, failed: false });
+    })().catch(() => live && setState({ Map: null, failed: true }));
+    return () => {
+      live = false;
+    };
+  }, [template]);
+  return state;
+}
+
 export default function MapPage() {
   const { query } = useRoute();
   const forumId = query.get('forum') ?? '';
@@ -52,10 +81,17 @@ export default function MapPage() {
   if (forumId) filter.forumId = Number(forumId);
   if (status) filter.statuses = [status];
   const all = useAllProposals(filter);
+  // The background: null (or an older server without the field) is the plain view.
+  const [tilesResult] = useQuery({ query: MAP_TILES });
+  const tiles: TileSource | null = tilesResult.data?.mapTiles ?? null;
+  const leaflet = useLeaflet(tiles?.urlTemplate ?? null);
+  const [tilesFailed, setTilesFailed] = useState(false);
+  const tiled = !!tiles && !tilesFailed && !leaflet.failed;
   const points: MapPoint[] = all.items
     .filter((p) => p.latitude !== null && p.longitude !== null)
     .map((p) => ({ id: p.id, lat: p.latitude, lon: p.longitude, title: `${p.code} ${p.title}`, status: p.status, href: `/usulan/${p.id}` }));
   const forumName = (forums.data?.forums.nodes ?? []).find((f: any) => String(f.id) === forumId)?.name;
+  const caption = t('map.caption', { n: points.length, total: all.total, where: forumName ?? t('map.everywhere') });
   return (
     <div class="stack">
       <PageTitle title={t('map.title')}>{t('map.title')}</PageTitle>
@@ -87,11 +123,22 @@ export default function MapPage() {
         </div>
       </div>
       <ErrorBox error={all.error} />
-      {all.loading ? (
+      {all.loading || tilesResult.fetching || (tiled && points.length > 0 && !leaflet.Map) ? (
         <Loading />
       ) : (
         <>
-          <MapView points={points} caption={t('map.caption', { n: points.length, total: all.total, where: forumName ?? t('map.everywhere') })} />
+          {tiled && points.length > 0 && leaflet.Map ? (
+            <leaflet.Map points={points} caption={caption} tiles={tiles!} onTilesFailed={() => setTilesFailed(true)} />
+          ) : (
+            <>
+              {tiles && points.length > 0 && (
+                <div data-testid="map-no-tiles">
+                  <Notice>{t('map.noTiles')}</Notice>
+                </div>
+              )}
+              <MapView points={points} caption={caption} />
+            </>
+          )}
           <details class="card">
             <summary>{t('map.asList')}</summary>
             <TableWrap label={t('map.asList')}>

@@ -2,6 +2,7 @@ import { useClient, useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorBox, Field, Loading, Notice, PageTitle, announce } from '../components/ui';
 import { RegionCascade, type RegionLevel } from '../components/RegionCascade';
+import { LocationFieldset } from '../components/LocationFieldset';
 import { FormProblems, useFormProblems } from '../components/FormProblems';
 import { ProposalPhotos, uploadChosenPhotos } from '../components/ProposalPhotos';
 import { toApiError } from '../lib/errors';
@@ -341,8 +342,15 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
         }}
       >
         <FormProblems {...problems.summary} />
-        <fieldset class="card stack">
-          <legend>{t('form.where')}</legend>
+        <LocationFieldset
+          idPrefix="pf"
+          legend={t('form.where')}
+          values={form}
+          errors={fe}
+          addressHint={t('form.addressHint')}
+          onChange={(field, value) => set(field, value)}
+          onPosition={(latitude, longitude) => setForm((f) => ({ ...f, latitude, longitude }))}
+        >
           {editId ? (
             <p>
               {t('proposal.forum')}: <strong>{p?.forum.name}</strong>
@@ -378,32 +386,7 @@ export default function ProposalFormPage({ editId }: { editId?: number }) {
               error={fe.regionId}
             />
           )}
-          <Field id="pf-address" label={t('proposal.address')} hint={t('form.addressHint')} error={fe.address} required>
-            {(a) => <input {...a} type="text" autoComplete="street-address" value={form.address} onInput={(e) => set('address', e.currentTarget.value)} />}
-          </Field>
-          <div class="grid-2">
-            <Field id="pf-lat" label={t('form.latitude')} hint={t('form.latitudeHint')} error={fe.latitude}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.latitude} onInput={(e) => set('latitude', e.currentTarget.value)} />}
-            </Field>
-            <Field id="pf-lon" label={t('form.longitude')} hint={t('form.longitudeHint')} error={fe.longitude}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.longitude} onInput={(e) => set('longitude', e.currentTarget.value)} />}
-            </Field>
-          </div>
-          {'geolocation' in navigator && (
-            <button
-              type="button"
-              class="button button--secondary button--small"
-              onClick={() =>
-                navigator.geolocation.getCurrentPosition(
-                  (pos) => setForm((f) => ({ ...f, latitude: pos.coords.latitude.toFixed(6), longitude: pos.coords.longitude.toFixed(6) })),
-                  () => announce(t('form.noLocation')),
-                )
-              }
-            >
-              {t('form.useMyLocation')}
-            </button>
-          )}
-        </fieldset>
+        </LocationFieldset>
 
         <fieldset class="card stack">
           <legend>{t('form.what')}</legend>

@@ -17,6 +17,42 @@ export const PROPOSAL_CYCLES = gql`
   query ProposalCycles { cycles(first: 20) { nodes { id name planYear } } }
 `;
 
+/** When a search finds nothing: the search the server thinks was meant ("drainse" → "drainase"), or null. */
+export const PROPOSAL_SEARCH_SUGGESTION = gql`
+  query ProposalSearchSuggestion($filter: ProposalFilter!) { proposalSearchSuggestion(filter: $filter) }
+`;
+
+/** The list's address with the search replaced by `search` (back to the first page). */
+export function searchHref(path: string, query: URLSearchParams, search: string): string {
+  const next = new URLSearchParams(query);
+  next.set('q', search);
+  next.delete('offset');
+  return `${path}?${next.toString()}`;
+}
+
+/** "Tidak ada hasil untuk “drainse”. Maksud Anda: drainase?", the suggestion a link that applies it. */
+function NoResults({ filter, search }: { filter: Record<string, unknown>; search: string }) {
+  const { path, query } = useRoute();
+  const [suggestion] = useQuery({ query: PROPOSAL_SEARCH_SUGGESTION, variables: { filter }, pause: !search });
+  const meant = suggestion.data?.proposalSearchSuggestion?.trim();
+  if (!search) return <p>{t('proposals.none')}</p>;
+  return (
+    <p data-testid="search-none">
+      {t('proposals.noneFor', { q: search })}
+      {meant && meant.toLowerCase() !== search.toLowerCase() && (
+        <>
+          {' '}
+          {t('proposals.didYouMean')}{' '}
+          <Link href={searchHref(path, query, meant)} data-testid="search-suggestion">
+            <strong>{meant}</strong>
+          </Link>
+          ?
+        </>
+      )}
+    </p>
+  );
+}
+
 export const STATUSES = ['SUBMITTED', 'RETURNED', 'VERIFIED', 'FORWARDED', 'RESERVE', 'REJECTED', 'MERGED', 'ACCEPTED', 'NOT_ACCEPTED', 'WITHDRAWN', 'DRAFT'];
 const SORTS = ['NEWEST', 'OLDEST', 'COST_DESC', 'COST_ASC', 'TITLE', 'BENEFICIARIES_DESC'];
 const PAGE = 20;
@@ -193,7 +229,7 @@ export function ProposalsPage() {
             {t('proposals.results')}
           </h2>
           {page.totalCount === 0 ? (
-            <p>{t('proposals.none')}</p>
+            <NoResults filter={filter} search={applied.search} />
           ) : (
             <ul class="proposal-list">
               {page.nodes.map((p: ProposalRow) => (

@@ -219,6 +219,12 @@ describe('the report form', () => {
     expect(root.querySelector('#rf-privacy-SECRET-hint')?.textContent).toContain('tidak tampil untuk umum');
     expect(root.querySelector('#rf-share')).not.toBeNull();
     expect(root.querySelector('#rf-photo-camera')?.getAttribute('capture')).toBe('environment');
+    // Near the choice: what is public about a published report besides the report itself.
+    const notes = root.querySelector('#rf-privacy-notes');
+    expect(notes?.textContent).toBe('Catatan tindak lanjut dan sanggahan pada laporan yang dipublikasikan dapat dibaca umum.');
+    expect(anonymous.getAttribute('aria-describedby')).toContain('rf-privacy-notes');
+    expect(root.querySelector('#rf-privacy-PUBLIC')?.getAttribute('aria-describedby')).toContain('rf-privacy-notes');
+    expect(root.querySelector('#rf-privacy-SECRET')?.getAttribute('aria-describedby')).not.toContain('rf-privacy-notes');
   });
 });
 

@@ -5,6 +5,7 @@ import { useClient, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorBox, Field, Notice, PageTitle, announce } from '../components/ui';
 import { RegionCascade, type RegionLevel } from '../components/RegionCascade';
+import { LocationFieldset } from '../components/LocationFieldset';
 import { PhotoPicker, sendReportPhotos } from '../components/ReportParts';
 import { fieldErrors, type ApiError } from '../lib/errors';
 import { parseDecimal } from '../lib/format';
@@ -259,8 +260,16 @@ export default function ReportFormPage() {
           </Field>
         </fieldset>
 
-        <fieldset class="card stack">
-          <legend>{t('report.form.where')}</legend>
+        <LocationFieldset
+          idPrefix="rf"
+          legend={t('report.form.where')}
+          values={form}
+          errors={fe}
+          addressHint={t('report.form.addressHint')}
+          addressMaxLength={300}
+          onChange={(field, value) => set(field, value)}
+          onPosition={(latitude, longitude) => setForm((f) => ({ ...f, latitude, longitude }))}
+        >
           <RegionCascade
             idPrefix="rf-loc"
             legend={t('report.form.location')}
@@ -271,34 +280,7 @@ export default function ReportFormPage() {
             onChange={(v) => set('location', v)}
             error={fe.regionId}
           />
-          <Field id="rf-address" label={t('proposal.address')} hint={t('report.form.addressHint')} error={fe.address} required>
-            {(a) => <input {...a} type="text" maxLength={300} autoComplete="street-address" value={form.address} onInput={(e) => set('address', e.currentTarget.value)} />}
-          </Field>
-          <div class="grid-2">
-            <Field id="rf-lat" label={t('form.latitude')} hint={t('form.latitudeHint')} error={fe.latitude}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.latitude} onInput={(e) => set('latitude', e.currentTarget.value)} />}
-            </Field>
-            <Field id="rf-lon" label={t('form.longitude')} hint={t('form.longitudeHint')} error={fe.longitude}>
-              {(a) => <input {...a} type="text" inputMode="decimal" value={form.longitude} onInput={(e) => set('longitude', e.currentTarget.value)} />}
-            </Field>
-          </div>
-          {'geolocation' in navigator && (
-            <div>
-              <button
-                type="button"
-                class="button button--secondary button--small"
-                onClick={() =>
-                  navigator.geolocation.getCurrentPosition(
-                    (pos) => setForm((f) => ({ ...f, latitude: pos.coords.latitude.toFixed(6), longitude: pos.coords.longitude.toFixed(6) })),
-                    () => announce(t('form.noLocation')),
-                  )
-                }
-              >
-                {t('form.useMyLocation')}
-              </button>
-            </div>
-          )}
-        </fieldset>
+        </LocationFieldset>
 
         <fieldset class="card stack">
           <legend>{t('report.form.photos')}</legend>
@@ -318,7 +300,7 @@ export default function ReportFormPage() {
                     name="rf-privacy"
                     value={p}
                     checked={form.privacy === p}
-                    aria-describedby={`rf-privacy-${p}-hint`}
+                    aria-describedby={p === 'SECRET' ? `rf-privacy-${p}-hint` : `rf-privacy-${p}-hint rf-privacy-notes`}
                     onChange={() => set('privacy', p)}
                   />{' '}
                   {label('report.privacy', p)}
@@ -329,6 +311,10 @@ export default function ReportFormPage() {
               </div>
             ))}
           </fieldset>
+          {/* What follows a published report is public too: the staff's follow-up and the disputes. */}
+          <p class="hint" id="rf-privacy-notes" data-testid="privacy-notes-public">
+            {t('report.form.notesPublic')}
+          </p>
           <div class="field">
             <label class="checkbox">
               <input type="checkbox" id="rf-share" checked={form.shareIdentity} aria-describedby="rf-share-hint" onChange={(e) => set('shareIdentity', e.currentTarget.checked)} />{' '}

@@ -1,12 +1,17 @@
 //! The public dashboard of the complaint channel: per period, how many reports came in, how
 //! many were answered on time, how long the first follow-up took, per category, and the
 //! satisfaction index per agency. Counts only: no report, reporter or text appears here, so
-//! secret reports are counted too.
+//! secret reports are counted in the totals, and in a category's or agency's row only when
+//! that row holds enough reports that a count does not point at one.
 use std::collections::BTreeMap;
 
 use async_graphql::SimpleObject;
 use chrono::{NaiveDate, TimeZone as _, Utc};
-use entity::{agency, enums::ReportStatus, report, report_category, satisfaction_survey};
+use entity::{
+    agency,
+    enums::{ReportPrivacy, ReportStatus},
+    report, report_category, satisfaction_survey,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
@@ -56,6 +61,20 @@ pub struct Dashboard {
     pub categories: Vec<CategoryCount>,
     /// Over every agency's surveys of the period.
     pub satisfaction: Option<satisfaction::Index>,
+}
+
+/// Below this many reports, a category's or agency's row leaves secret reports out: a row of
+/// one or two would tell that a secret report of its kind (or to that agency) exists.
+const SMALL_CELL: usize = 3;
+
+fn without_lone_secrets(rows: Vec<&report::Model>) -> Vec<&report::Model> {
+    if rows.len() >= SMALL_CELL {
+        rows
+    } else {
+        rows.into_iter()
+            .filter(|r| r.privacy != ReportPrivacy::Secret)
+            .collect()
+    }
 }
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
@@ -126,6 +145,11 @@ pub async fn dashboard(db: &Db, year: i32) -> AppResult<Dashboard> {
             per_agency.entry(agency).or_default().push(row);
         }
     }
+    let per_agency: BTreeMap<i32, Vec<&report::Model>> = per_agency
+        .into_iter()
+        .map(|(id, rows)| (id, without_lone_secrets(rows)))
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect();
     let mut surveys_per_agency: BTreeMap<i32, Vec<[i16; 9]>> = BTreeMap::new();
     for row in &surveys {
         surveys_per_agency
@@ -170,21 +194,24 @@ pub async fn dashboard(db: &Db, year: i32) -> AppResult<Dashboard> {
             })
         })
         .collect();
-    let mut per_category: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
+    let mut per_category: BTreeMap<i32, Vec<&report::Model>> = BTreeMap::new();
     for row in &reports {
-        let entry = per_category.entry(row.category_id).or_default();
-        entry.0 += 1;
-        if row.status == ReportStatus::Closed {
-            entry.1 += 1;
-        }
+        per_category.entry(row.category_id).or_default().push(row);
     }
     let category_rows = per_category
         .into_iter()
-        .filter_map(|(id, (count, closed))| {
+        .filter_map(|(id, rows)| {
+            let rows = without_lone_secrets(rows);
+            if rows.is_empty() {
+                return None;
+            }
             Some(CategoryCount {
                 category: categories.get(&id)?.clone(),
-                reports: count,
-                closed,
+                reports: rows.len() as u64,
+                closed: rows
+                    .iter()
+                    .filter(|r| r.status == ReportStatus::Closed)
+                    .count() as u64,
             })
         })
         .collect();

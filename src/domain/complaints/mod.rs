@@ -242,18 +242,23 @@ async fn publish(
         )
         .await?;
     }
-    live_events::publish(
-        txn,
-        StreamKey::ReportQueue,
-        Some(report.id),
-        None,
-        LiveEventData::ReportStatusChanged(ReportChange {
-            title: None,
-            note: None,
-            ..full
-        }),
-    )
-    .await
+    let queued = ReportChange {
+        title: None,
+        note: None,
+        ..full
+    };
+    let region = find::<region::Entity>(txn, report.region_id, "region").await?;
+    for region_id in regions::path_ids(&region.path) {
+        live_events::publish(
+            txn,
+            StreamKey::RegionReports(region_id),
+            Some(report.id),
+            None,
+            LiveEventData::ReportStatusChanged(queued.clone()),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The reporter and the followers hear of a change they did not make themselves.
@@ -663,11 +668,7 @@ pub async fn suggested_forum(
     report: &report::Model,
 ) -> AppResult<Option<forum::Model>> {
     let region = find::<region::Entity>(conn, report.region_id, "region").await?;
-    let ancestors: Vec<i32> = region
-        .path
-        .split('/')
-        .filter_map(|part| part.parse().ok())
-        .collect();
+    let ancestors = regions::path_ids(&region.path);
     let active_cycles = Query::select()
         .column(cycle::Column::Id)
         .from(cycle::Entity)

@@ -1,6 +1,8 @@
 //! The complaint channel as Open311 GeoReport v2 sees it: services are the report
 //! categories, service requests are published reports (never secret ones, never a reporter's
 //! name). `server::open311` renders these as JSON or XML.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{
     agency,
@@ -90,22 +92,41 @@ async fn describe(db: &Db, rows: Vec<report::Model>) -> AppResult<Vec<ServiceReq
     let conn = db.reader();
     let categories = report_category::Entity::find().all(conn).await?;
     let agencies = agency::Entity::find().all(conn).await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let region_codes: HashMap<i32, String> = region::Entity::find()
+        .filter(region::Column::Id.is_in(rows.iter().map(|r| r.region_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code))
+        .collect();
+    // In id order, so the last note and the first photo of each report win.
+    let mut last_notes: HashMap<i32, String> = HashMap::new();
+    for update in report_update::Entity::find()
+        .filter(report_update::Column::ReportId.is_in(ids.clone()))
+        .filter(report_update::Column::Note.is_not_null())
+        .order_by_asc(report_update::Column::Id)
+        .all(conn)
+        .await?
+    {
+        if let Some(note) = update.note {
+            last_notes.insert(update.report_id, note);
+        }
+    }
+    let mut first_photos: HashMap<i32, i32> = HashMap::new();
+    for photo in report_photo::Entity::find()
+        .filter(report_photo::Column::ReportId.is_in(ids))
+        .order_by_asc(report_photo::Column::Id)
+        .all(conn)
+        .await?
+    {
+        first_photos.entry(photo.report_id).or_insert(photo.id);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let category = categories.iter().find(|c| c.id == row.category_id);
-        let region = find::<region::Entity>(conn, row.region_id, "region").await?;
-        let last_note = report_update::Entity::find()
-            .filter(report_update::Column::ReportId.eq(row.id))
-            .filter(report_update::Column::Note.is_not_null())
-            .order_by_desc(report_update::Column::Id)
-            .one(conn)
-            .await?
-            .and_then(|u| u.note);
-        let photo = report_photo::Entity::find()
-            .filter(report_photo::Column::ReportId.eq(row.id))
-            .order_by_asc(report_photo::Column::Id)
-            .one(conn)
-            .await?;
+        let last_note = last_notes.remove(&row.id);
+        let photo = first_photos.get(&row.id);
         out.push(ServiceRequest {
             id: row.id,
             open: !workflow::is_final(row.status),
@@ -121,10 +142,13 @@ async fn describe(db: &Db, rows: Vec<report::Model>) -> AppResult<Vec<ServiceReq
             updated: row.updated_at,
             expected: running_deadline(&row),
             address: row.address.clone(),
-            address_id: region.code,
+            address_id: region_codes
+                .get(&row.region_id)
+                .cloned()
+                .unwrap_or_default(),
             lat: row.latitude,
             long: row.longitude,
-            media_path: photo.map(|p| format!("/media/laporan/{}", p.id)),
+            media_path: photo.map(|id| format!("/media/laporan/{id}")),
         });
     }
     Ok(out)

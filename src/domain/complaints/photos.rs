@@ -74,13 +74,19 @@ pub async fn upload(
     } else {
         None
     };
+    let files = db.files();
+    let (bytes, bytes_file) = files.place(prepared.bytes);
+    let (thumbnail, thumbnail_file) = match prepared.thumbnail.map(|t| files.place(t)) {
+        Some((held, file)) => (Some(held), file),
+        None => (None, None),
+    };
     let created = report_photo::ActiveModel {
         report_id: Set(target.id),
         update_id: Set(update_id),
         uploaded_by: Set(actor.id()),
         content_type: Set(prepared.content_type.to_owned()),
-        bytes: Set(prepared.bytes),
-        thumbnail: Set(prepared.thumbnail),
+        bytes: Set(bytes),
+        thumbnail: Set(thumbnail),
         width: Set(prepared.width.and_then(|w| i32::try_from(w).ok())),
         height: Set(prepared.height.and_then(|h| i32::try_from(h).ok())),
         created_at: Set(now()),
@@ -88,6 +94,16 @@ pub async fn upload(
     }
     .insert(&txn)
     .await?;
+    if let Some(file) = bytes_file {
+        files
+            .write(&crate::files::key("report-photo", created.id, false), file)
+            .await?;
+    }
+    if let Some(file) = thumbnail_file {
+        files
+            .write(&crate::files::key("report-photo", created.id, true), file)
+            .await?;
+    }
     // Whoever follows the report reads it again (an answer's photos arrive after the answer).
     super::publish(&txn, &target, Some(target.status), None, None, false).await?;
     txn.commit().await?;
@@ -125,8 +141,21 @@ pub async fn serve(
             })?;
     }
     let (content_type, bytes) = match (thumbnail, photo.thumbnail) {
-        (true, Some(thumb)) => ("image/jpeg".to_owned(), thumb),
-        _ => (photo.content_type, photo.bytes),
+        (true, Some(thumb)) => (
+            "image/jpeg".to_owned(),
+            db.files()
+                .get(&crate::files::key("report-photo", photo.id, true), thumb)
+                .await?,
+        ),
+        _ => (
+            photo.content_type,
+            db.files()
+                .get(
+                    &crate::files::key("report-photo", photo.id, false),
+                    photo.bytes,
+                )
+                .await?,
+        ),
     };
     Ok(media::Served {
         content_type,

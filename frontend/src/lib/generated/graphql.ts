@@ -787,6 +787,11 @@ export type ForumQueryVariables = Exact<{
 
 export type ForumQuery = { forum: { viewerIsStaff: boolean, id: number, name: string, level: ForumLevel, status: ForumStatus, budgetCeiling: number | null, selectionLimit: SelectionLimit, maxCount: number | null, tolerancePercent: number, cycle: { id: number, name: string, planYear: number } | null, stage: { id: number, level: ForumLevel, opensAt: string, closesAt: string, locked: boolean } | null, votingRounds: Array<{ id: number, title: string, method: BallotMethod, rule: string, isOpen: boolean, isClosed: boolean, opensAt: string, closesAt: string, closedAt: string | null, liveTally: boolean }>, submitted: { totalCount: number }, verified: { totalCount: number }, all: { totalCount: number }, region: { id: number, name: string, level: RegionLevel } | null, agency: { id: number, abbreviation: string | null, name: string } | null, parentForum: { id: number, name: string } | null } };
 
+export type MapTilesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MapTilesQuery = { mapTiles: { urlTemplate: string, attribution: string } | null };
+
 export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -842,7 +847,7 @@ export type ProposalQueryVariables = Exact<{
 }>;
 
 
-export type ProposalQuery = { proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, problem: string, solution: string, physical: boolean, address: string, latitude: number | null, longitude: number | null, volume: number, unit: string, estimatedCost: number, beneficiaries: number, proposerType: ProposerType, createdAt: string, updatedAt: string, proposerName: string, anonymousToPublic: boolean, cycle: { id: number, name: string, planYear: number } | null, forum: { id: number, name: string, level: ForumLevel, viewerIsStaff: boolean } | null, region: { id: number, name: string, level: RegionLevel } | null, regionPath: Array<{ id: number, name: string, level: RegionLevel }>, sector: { id: number, name: string } | null, activity: { id: number, code: string, name: string, unit: string, unitCost: number } | null, proposer: { id: number, name: string } | null, initialAgency: { id: number, name: string, abbreviation: string | null } | null, finalAgency: { id: number, name: string, abbreviation: string | null } | null, mergedInto: { id: number, code: string, title: string } | null, sourceReport: { id: number, code: string, title: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string }>, history: Array<{ id: number, level: ForumLevel, forumId: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, actorId: number, note: string | null, createdAt: string }>, recommendations: Array<{ id: number, level: ForumLevel, recommender: Recommender, decision: RecommendationDecision, volume: number | null, amount: number | null, note: string, createdAt: string }>, comments: Array<{ id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null }>, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
+export type ProposalQuery = { proposal: { id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, problem: string, solution: string, physical: boolean, address: string, latitude: number | null, longitude: number | null, volume: number, unit: string, estimatedCost: number, beneficiaries: number, proposerType: ProposerType, createdAt: string, updatedAt: string, proposerName: string, anonymousToPublic: boolean, cycle: { id: number, name: string, planYear: number } | null, forum: { id: number, name: string, level: ForumLevel, viewerIsStaff: boolean } | null, region: { id: number, name: string, level: RegionLevel } | null, regionPath: Array<{ id: number, name: string, level: RegionLevel }>, sector: { id: number, name: string } | null, activity: { id: number, code: string, name: string, unit: string, unitCost: number } | null, proposer: { id: number, name: string } | null, initialAgency: { id: number, name: string, abbreviation: string | null } | null, finalAgency: { id: number, name: string, abbreviation: string | null } | null, mergedInto: { id: number, code: string, title: string } | null, sourceReport: { id: number, code: string, title: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string }>, history: Array<{ id: number, level: ForumLevel, forumId: number, fromStatus: ProposalStatus | null, toStatus: ProposalStatus, actorId: number, note: string | null, createdAt: string }>, recommendations: Array<{ id: number, level: ForumLevel, recommender: Recommender, decision: RecommendationDecision, volume: number | null, amount: number | null, note: string, createdAt: string }>, comments: Array<{ id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string }> }>, availableTransitions: Array<{ to: ProposalStatus, noteRequired: boolean }> } };
 
 export type UpdateProposalMutationVariables = Exact<{
   input: UpdateProposalInput;
@@ -1348,7 +1353,7 @@ export type ProposalsQueryVariables = Exact<{
 
 export type ProposalsQuery = { proposals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, nodes: Array<{ id: number, code: string, title: string, status: ProposalStatus, level: ForumLevel, estimatedCost: number, beneficiaries: number, createdAt: string, latitude: number | null, longitude: number | null, commentCount: number, region: { id: number, name: string } | null, sector: { id: number, name: string } | null, forum: { id: number, name: string } | null }> } };
 
-export type CommentFieldsFragment = { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null };
+export type CommentFieldsFragment = { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string }> };
 
 export type CreateProposalMutationVariables = Exact<{
   input: CreateProposalInput;
@@ -1382,7 +1387,7 @@ export type AddCommentMutationVariables = Exact<{
 }>;
 
 
-export type AddCommentMutation = { addComment: { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null } };
+export type AddCommentMutation = { addComment: { id: number, parentId: number | null, createdAt: string, hidden: boolean, hiddenReason: string | null, body: string | null, author: { id: number, name: string } | null, attachments: Array<{ id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string }> } };
 
 export type QueueQueryVariables = Exact<{
   forumId: number;
@@ -1479,6 +1484,22 @@ export type ReportDashboardQueryVariables = Exact<{
 
 export type ReportDashboardQuery = { reportDashboard: { year: number, reports: number, closed: number, rejected: number, overdueNow: number, satisfaction: { value: number, grade: Grade, respondents: number, elementMeans: Array<number> } | null, agencies: Array<{ received: number, answered: number, followedUpOnTime: number, onTimeShare: number | null, medianHoursToFirstFollowUp: number | null, overdueNow: number, agency: { id: number, name: string, abbreviation: string | null }, satisfaction: { value: number, grade: Grade, respondents: number, elementMeans: Array<number> } | null }>, categories: Array<{ reports: number, closed: number, category: { id: number, name: string } }> } };
 
+export type UploadCommentPhotoMutationVariables = Exact<{
+  commentId: number;
+  file: File | Blob;
+}>;
+
+
+export type UploadCommentPhotoMutation = { uploadCommentPhoto: { id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string, commentId: number | null } };
+
+export type UploadImplementationPhotoMutationVariables = Exact<{
+  updateId: number;
+  file: File | Blob;
+}>;
+
+
+export type UploadImplementationPhotoMutation = { uploadImplementationPhoto: { id: number, kind: AttachmentKind, fileName: string, contentType: string, sizeBytes: number, url: string, createdAt: string, implementationUpdateId: number | null } };
+
 export type CycleProgressQueryVariables = Exact<{
   cycleId: number;
 }>;
@@ -1490,3 +1511,10 @@ export type ProposalCyclesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ProposalCyclesQuery = { cycles: { nodes: Array<{ id: number, name: string, planYear: number }> } };
+
+export type ProposalSearchSuggestionQueryVariables = Exact<{
+  filter: ProposalFilter;
+}>;
+
+
+export type ProposalSearchSuggestionQuery = { proposalSearchSuggestion: string | null };
