@@ -1066,10 +1066,24 @@ async fn status_changes_reach_the_reporter_and_the_agency_live(backend: Backend)
     let mut planner = WsClient::connect(app.addr, TRANSPORT_WS).await;
     planner.init_ok(c.planner.token()).await;
     let coordinators = planner.subscribe(QUEUE, json!({})).await;
-    let outsider = c
-        .world
-        .moderator(&app, "Fasilitator Lain", c.world.forum_kelurahan_b)
+    // A grant closes the account's open sockets once its signal arrives (on PostgreSQL through
+    // LISTEN/NOTIFY, a moment later): wait for that on a first socket, then connect for good.
+    let outsider = register(&app, "Fasilitator Lain", json!({})).await;
+    let mut first = WsClient::connect(app.addr, TRANSPORT_WS).await;
+    first.init_ok(outsider.token()).await;
+    c.world
+        .grant(
+            &app,
+            json!({ "accountId": outsider.id, "role": "MODERATOR", "forumId": c.world.forum_kelurahan_b }),
+        )
         .await;
+    loop {
+        match first.recv(Duration::from_secs(10)).await {
+            Some(Incoming::Close(..)) | Some(Incoming::Ended) => break,
+            None => panic!("the grant did not reach the open socket"),
+            Some(_) => continue,
+        }
+    }
     let mut elsewhere = WsClient::connect(app.addr, TRANSPORT_WS).await;
     elsewhere.init_ok(outsider.token()).await;
     let whole_area = elsewhere.subscribe(QUEUE, json!({})).await;
